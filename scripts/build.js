@@ -1,0 +1,20 @@
+// Builds the SvelteKit app (build/handler.js) and bundles the server entry (build/server.js).
+import { build as esbuild } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+
+const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
+if (vite.status !== 0) process.exit(vite.status ?? 1);
+
+await esbuild({
+	entryPoints: ['server/index.ts'],
+	outfile: 'build/server.js',
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	packages: 'external',
+	sourcemap: true,
+	logLevel: 'warning'
+});
+writeFileSync('build/.stamp', new Date().toISOString());

@@ -1,0 +1,320 @@
+import { EventEmitter } from 'node:events';
+import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { isUniqueViolation } from '../db';
+import { auditLog, profiles, sessions, users } from '../db/schema';
+import type { SpokenLanguage } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
+import { createLoginLimiter } from './rate-limits';
+import { hashToken, isWellFormedToken, newToken, sessionState, shouldTouch, type SessionPolicy } from './session-policy';
+import type { ProfileUpdate, SignUpInput } from './validation';
+
+export type Role = 'mentee' | 'mentor' | 'moderator' | 'admin';
+
+export interface Profile {
+	displayName: string;
+	country: string;
+	timezone: string;
+	languages: SpokenLanguage[];
+	readingLanguage: string;
+	uiLanguage: string | null;
+	passions: string[];
+	bio: string;
+	birthDate: string;
+	gender: string | null;
+}
+
+/** The signed-in person, as they see themselves (`GET /api/v1/me`). */
+export interface Me {
+	id: string;
+	email: string;
+	role: Role;
+	status: 'active' | 'suspended';
+	createdAt: string;
+	profile: Profile;
+}
+
+/** What an admin sees in the users list: no birth date, no gender. */
+export interface UserSummary {
+	id: string;
+	email: string;
+	displayName: string;
+	country: string;
+	role: Role;
+	status: 'active' | 'suspended';
+	createdAt: string;
+}
+
+export interface CurrentSession {
+	id: string;
+	user: Me;
+	expiresAt: Date;
+}
+
+export interface AccountEvents {
+	/** All of a user's sessions ended (suspension, sign out everywhere, password change): close their sockets. */
+	'user:sessions-ended': [{ userId: string; reason: 'suspended' | 'signed_out' | 'password_changed'; exceptSessionId?: string }];
+	/** One session ended (sign out). */
+	'session:ended': [{ sessionId: string }];
+}
+
+export interface AccountsOptions {
+	db: Db;
+	logger: Logger;
+	sessionIdleMinutes: number;
+	sessionAbsoluteHours: number;
+	loginMaxPerIp: number;
+	loginMaxPerAccount: number;
+	loginWindowSeconds: number;
+}
+
+export function createAccountsService(options: AccountsOptions) {
+	const { db } = options;
+	const log = options.logger.child({ ns: 'accounts' });
+	const events = new EventEmitter<AccountEvents>();
+	const policy: SessionPolicy = {
+		idleMs: options.sessionIdleMinutes * 60_000,
+		absoluteMs: options.sessionAbsoluteHours * 3_600_000
+	};
+	const limiter = createLoginLimiter({
+		maxPerIp: options.loginMaxPerIp,
+		maxPerAccount: options.loginMaxPerAccount,
+		windowSeconds: options.loginWindowSeconds
+	});
+
+	async function loadMe(userId: string): Promise<Me | null> {
+		const rows = await db
+			.select()
+			.from(users)
+			.innerJoin(profiles, eq(profiles.userId, users.id))
+			.where(eq(users.id, userId))
+			.limit(1);
+		const row = rows[0];
+		return row ? toMe(row.users, row.profiles) : null;
+	}
+
+	async function startSession(userId: string, userAgent: string | undefined) {
+		const token = newToken();
+		const now = new Date();
+		const expiresAt = new Date(now.getTime() + policy.absoluteMs);
+		await db.insert(sessions).values({
+			id: hashToken(token),
+			userId,
+			createdAt: now,
+			lastSeenAt: now,
+			expiresAt,
+			userAgent: userAgent?.slice(0, 200)
+		});
+		return { token, expiresAt };
+	}
+
+	async function endAllSessions(userId: string, reason: 'suspended' | 'signed_out' | 'password_changed', exceptSessionId?: string) {
+		await db
+			.delete(sessions)
+			.where(exceptSessionId ? and(eq(sessions.userId, userId), ne(sessions.id, exceptSessionId)) : eq(sessions.userId, userId));
+		events.emit('user:sessions-ended', { userId, reason, exceptSessionId });
+	}
+
+	return {
+		events,
+		sessionPolicy: policy,
+
+		/** Creates the account and its profile in one transaction; the very first account becomes admin. */
+		async signUp(input: SignUpInput, { ip }: { ip: string }): Promise<Me> {
+			await limiter.beforeSignUp({ ip });
+			const passwordHash = await hashPassword(input.password);
+			let userId: string;
+			try {
+				userId = await db.transaction(async (tx) => {
+					// Serialise sign-ups just long enough that two first sign-ups cannot both become admin.
+					await tx.execute(sql`select pg_advisory_xact_lock(7318001)`);
+					const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
+					const [user] = await tx
+						.insert(users)
+						.values({ email: input.email, passwordHash, role: n === 0 ? 'admin' : input.role })
+						.returning({ id: users.id });
+					await tx.insert(profiles).values({
+						userId: user!.id,
+						displayName: input.displayName,
+						country: input.country,
+						timezone: input.timezone,
+						readingLanguage: input.readingLanguage,
+						uiLanguage: input.uiLanguage ?? null,
+						languages: input.languages ?? [{ tag: input.readingLanguage, level: 'native' }],
+						passions: input.passions ?? [],
+						bio: input.bio ?? '',
+						birthDate: input.birthDate,
+						gender: input.gender || null
+					});
+					return user!.id;
+				});
+			} catch (e) {
+				if (isUniqueViolation(e)) throw new AppError(409, 'email_taken', { fields: { email: 'email_taken' } });
+				throw e;
+			}
+			log.info({ userId }, 'account created');
+			return (await loadMe(userId))!;
+		},
+
+		/** Checks the password (Argon2id) and opens a session; the same answer for unknown email and wrong password. */
+		async signIn({ email, password, ip, userAgent }: { email: string; password: string; ip: string; userAgent?: string }) {
+			await limiter.beforeAttempt({ ip, email });
+			const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+			if (!user) {
+				await verifyAgainstDummy(password);
+				await limiter.onFailure({ email });
+				throw new AppError(401, 'bad_credentials');
+			}
+			if (!(await verifyPassword(user.passwordHash, password))) {
+				await limiter.onFailure({ email });
+				log.info({ userId: user.id }, 'sign-in failed');
+				throw new AppError(401, 'bad_credentials');
+			}
+			if (user.status === 'suspended') throw new AppError(403, 'account_suspended');
+			await limiter.onSuccess({ email });
+			const { token, expiresAt } = await startSession(user.id, userAgent);
+			log.info({ userId: user.id }, 'signed in');
+			return { token, expiresAt, user: (await loadMe(user.id))! };
+		},
+
+		/** Resolves a bearer token or cookie value to its live session, applying idle and absolute expiry. */
+		async authenticate(token: string | undefined | null): Promise<CurrentSession | null> {
+			if (!isWellFormedToken(token)) return null;
+			const id = hashToken(token);
+			const [row] = await db.select().from(sessions).where(eq(sessions.id, id)).limit(1);
+			if (!row) return null;
+			const now = new Date();
+			if (sessionState(row, policy, now) !== 'valid') {
+				await db.delete(sessions).where(eq(sessions.id, id));
+				return null;
+			}
+			const me = await loadMe(row.userId);
+			if (!me || me.status !== 'active') return null;
+			if (shouldTouch(row, now, policy)) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
+			return { id, user: me, expiresAt: row.expiresAt };
+		},
+
+		async signOut(sessionId: string): Promise<void> {
+			await db.delete(sessions).where(eq(sessions.id, sessionId));
+			events.emit('session:ended', { sessionId });
+		},
+
+		async signOutEverywhere(userId: string): Promise<void> {
+			await endAllSessions(userId, 'signed_out');
+			log.info({ userId }, 'signed out everywhere');
+		},
+
+		/** Other sessions end; the one making the change stays signed in. */
+		async changePassword({ userId, sessionId, currentPassword, newPassword }: { userId: string; sessionId: string; currentPassword: string; newPassword: string }) {
+			const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+			if (!user) throw notFound();
+			if (!(await verifyPassword(user.passwordHash, currentPassword))) {
+				throw new AppError(400, 'wrong_password', { fields: { currentPassword: 'wrong_password' } });
+			}
+			await db.update(users).set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date() }).where(eq(users.id, userId));
+			await endAllSessions(userId, 'password_changed', sessionId);
+			log.info({ userId }, 'password changed');
+		},
+
+		getMe: loadMe,
+
+		async updateProfile(userId: string, patch: ProfileUpdate): Promise<Me> {
+			const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+			if (Object.keys(values).length > 0) {
+				await db.update(profiles).set({ ...values, updatedAt: new Date() }).where(eq(profiles.userId, userId));
+			}
+			return (await loadMe(userId))!;
+		},
+
+		async listUsers(): Promise<UserSummary[]> {
+			const rows = await db
+				.select({
+					id: users.id,
+					email: users.email,
+					role: users.role,
+					status: users.status,
+					createdAt: users.createdAt,
+					displayName: profiles.displayName,
+					country: profiles.country
+				})
+				.from(users)
+				.innerJoin(profiles, eq(profiles.userId, users.id))
+				.orderBy(asc(users.createdAt));
+			return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+		},
+
+		async setRole({ actorId, userId, role }: { actorId: string; userId: string; role: Role }): Promise<void> {
+			await db.transaction(async (tx) => {
+				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+				if (!target) throw notFound();
+				if (target.role === 'admin' && role !== 'admin') await assertAnotherAdmin(tx, userId);
+				await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
+				await tx.insert(auditLog).values({ actorId, action: 'user.role', targetType: 'user', targetId: userId, detail: `${target.role}→${role}` });
+			});
+			log.info({ actorId, userId, role }, 'role changed');
+		},
+
+		/** Suspension ends every session and, through `events`, every open socket of that account at once. */
+		async setSuspended({ actorId, userId, suspended }: { actorId: string; userId: string; suspended: boolean }): Promise<void> {
+			if (suspended && actorId === userId) throw new AppError(400, 'invalid_value');
+			await db.transaction(async (tx) => {
+				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
+				if (!target) throw notFound();
+				if (suspended && target.role === 'admin') await assertAnotherAdmin(tx, userId);
+				await tx
+					.update(users)
+					.set({ status: suspended ? 'suspended' : 'active', suspendedAt: suspended ? new Date() : null, updatedAt: new Date() })
+					.where(eq(users.id, userId));
+				await tx.insert(auditLog).values({ actorId, action: suspended ? 'user.suspend' : 'user.unsuspend', targetType: 'user', targetId: userId });
+			});
+			if (suspended) await endAllSessions(userId, 'suspended');
+			log.info({ actorId, userId, suspended }, 'suspension changed');
+		},
+
+		/** Removes expired sessions; run periodically. */
+		async purgeExpiredSessions(now = new Date()): Promise<number> {
+			const idleBefore = new Date(now.getTime() - policy.idleMs);
+			const removed = await db
+				.delete(sessions)
+				.where(sql`${sessions.expiresAt} <= ${now} or ${sessions.lastSeenAt} <= ${idleBefore}`)
+				.returning({ id: sessions.id });
+			return removed.length;
+		},
+
+		startSession
+	};
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+async function assertAnotherAdmin(tx: Pick<Db, 'select'>, exceptUserId: string) {
+	const [{ n }] = (await tx
+		.select({ n: count() })
+		.from(users)
+		.where(and(eq(users.role, 'admin'), eq(users.status, 'active'), ne(users.id, exceptUserId)))) as [{ n: number }];
+	if (n === 0) throw new AppError(409, 'last_admin');
+}
+
+function toMe(u: typeof users.$inferSelect, p: typeof profiles.$inferSelect): Me {
+	return {
+		id: u.id,
+		email: u.email,
+		role: u.role,
+		status: u.status,
+		createdAt: u.createdAt.toISOString(),
+		profile: {
+			displayName: p.displayName,
+			country: p.country,
+			timezone: p.timezone,
+			languages: p.languages,
+			readingLanguage: p.readingLanguage,
+			uiLanguage: p.uiLanguage,
+			passions: p.passions,
+			bio: p.bio,
+			birthDate: p.birthDate,
+			gender: p.gender
+		}
+	};
+}

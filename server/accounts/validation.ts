@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { COUNTRY_CODES } from './countries';
+import { UI_LOCALES } from '../../src/lib/i18n/locales';
+
+// Each refinement's message is an ErrorCode; the edge turns it into a sentence in the reader's language.
+
+const timeZones = new Set(Intl.supportedValuesOf('timeZone'));
+/** Intl's list omits a few valid aliases (e.g. "UTC"), so fall back to asking Intl itself. */
+export function isTimeZone(tz: string): boolean {
+	if (timeZones.has(tz)) return true;
+	try {
+		new Intl.DateTimeFormat('en', { timeZone: tz });
+		return tz.includes('/') || tz === 'UTC';
+	} catch {
+		return false;
+	}
+}
+
+/** Returns the canonical BCP 47 form ("pt-br" → "pt-BR"), or null when the tag is not well-formed. */
+export function canonicalLanguageTag(tag: string): string | null {
+	try {
+		const [canonical] = Intl.getCanonicalLocales(tag);
+		return canonical ?? null;
+	} catch {
+		return null;
+	}
+}
+
+/** Whole years between `birthDate` (YYYY-MM-DD) and `today`. */
+export function ageOn(birthDate: string, today: Date): number {
+	const [y, m, d] = birthDate.split('-').map(Number) as [number, number, number];
+	let age = today.getUTCFullYear() - y;
+	const beforeBirthday = today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d);
+	if (beforeBirthday) age -= 1;
+	return age;
+}
+
+export const MIN_AGE = 8;
+export const PASSWORD_MIN = 12;
+export const PASSWORD_MAX = 128;
+
+// Passwords seen most often in breach corpora; length alone does not stop these.
+const COMMON_PASSWORDS = new Set([
+	'123456789012',
+	'1234567890123',
+	'12345678901234',
+	'qwertyuiop123',
+	'qwertyuiopasdf',
+	'password1234',
+	'password12345',
+	'passwordpassword',
+	'iloveyou1234',
+	'aaaaaaaaaaaa',
+	'111111111111',
+	'000000000000',
+	'abcdefghijkl',
+	'abc123abc123',
+	'letmein12345',
+	'welcome12345',
+	'changeme1234',
+	'administrator',
+	'qwerty123456',
+	'1q2w3e4r5t6y'
+]);
+
+const text = (max: number, code: string) =>
+	z
+		.string({ error: 'required' })
+		.transform((s) => s.normalize('NFC').trim())
+		.pipe(z.string().max(max, { error: code }));
+
+const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+
+export const email = z
+	.string({ error: 'required' })
+	.trim()
+	.toLowerCase()
+	.pipe(z.email({ error: 'email_invalid' }).max(254, { error: 'email_invalid' }));
+
+export const password = z
+	.string({ error: 'required' })
+	.min(PASSWORD_MIN, { error: 'password_too_short' })
+	.max(PASSWORD_MAX, { error: 'password_too_long' })
+	.refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()) && new Set(p).size > 3, { error: 'password_too_common' });
+
+export const displayName = text(60, 'display_name_invalid').pipe(
+	z.string().min(1, { error: 'display_name_invalid' }).refine(noControlChars, { error: 'display_name_invalid' })
+);
+
+export const country = z
+	.string({ error: 'required' })
+	.trim()
+	.toUpperCase()
+	.refine((c) => COUNTRY_CODES.has(c), { error: 'country_invalid' });
+
+export const timezone = z.string({ error: 'required' }).trim().refine(isTimeZone, { error: 'timezone_invalid' });
+
+export const languageTag = z
+	.string({ error: 'required' })
+	.trim()
+	.transform((t, ctx) => {
+		const canonical = t.length <= 35 ? canonicalLanguageTag(t) : null;
+		if (!canonical) {
+			ctx.addIssue({ code: 'custom', message: 'language_invalid' });
+			return z.NEVER;
+		}
+		return canonical;
+	});
+
+export const languageLevel = z.enum(['native', 'fluent', 'conversational', 'basic'], { error: 'language_level_invalid' });
+
+export const languages = z
+	.array(z.object({ tag: languageTag, level: languageLevel }), { error: 'invalid_value' })
+	.max(10, { error: 'languages_too_many' })
+	.transform((list) => {
+		// One entry per language; a later duplicate overrides an earlier one.
+		const byTag = new Map(list.map((l) => [l.tag, l]));
+		return [...byTag.values()];
+	});
+
+export const passions = z
+	.array(
+		z
+			.string()
+			.transform((s) => s.normalize('NFC').trim().toLowerCase())
+			.pipe(z.string().min(1, { error: 'passions_invalid' }).max(40, { error: 'passions_invalid' })),
+		{ error: 'passions_invalid' }
+	)
+	.max(20, { error: 'passions_invalid' })
+	.transform((list) => [...new Set(list)]);
+
+export const birthDate = z
+	.string({ error: 'required' })
+	.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'birth_date_invalid' })
+	.refine((s) => {
+		const d = new Date(`${s}T00:00:00Z`);
+		return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+	}, { error: 'birth_date_invalid' })
+	.refine((s) => {
+		const age = ageOn(s, new Date());
+		return age >= 0 && age <= 120;
+	}, { error: 'birth_date_invalid' })
+	.refine((s) => ageOn(s, new Date()) >= MIN_AGE, { error: 'too_young' });
+
+export const uiLanguage = z.enum(UI_LOCALES, { error: 'language_invalid' });
+
+export const signUpInput = z.object({
+	email,
+	password,
+	displayName,
+	role: z.enum(['mentee', 'mentor'], { error: 'role_invalid' }),
+	birthDate,
+	country,
+	timezone,
+	readingLanguage: languageTag,
+	uiLanguage: uiLanguage.nullish(),
+	languages: languages.optional(),
+	passions: passions.optional(),
+	bio: text(500, 'bio_too_long').optional(),
+	gender: text(40, 'gender_too_long').optional()
+});
+export type SignUpInput = z.output<typeof signUpInput>;
+
+export const signInInput = z.object({
+	email,
+	// Never tell which rule a password breaks at sign-in: just that the pair is wrong.
+	password: z.string({ error: 'required' }).min(1, { error: 'required' }).max(PASSWORD_MAX, { error: 'bad_credentials' })
+});
+
+export const changePasswordInput = z.object({
+	currentPassword: z.string({ error: 'required' }).min(1, { error: 'required' }).max(PASSWORD_MAX),
+	newPassword: password
+});
+
+export const profileUpdate = z
+	.object({
+		displayName,
+		country,
+		timezone,
+		readingLanguage: languageTag,
+		uiLanguage: uiLanguage.nullable(),
+		languages,
+		passions,
+		bio: text(500, 'bio_too_long'),
+		birthDate,
+		gender: text(40, 'gender_too_long').nullable()
+	})
+	.partial();
+export type ProfileUpdate = z.output<typeof profileUpdate>;
+
+export const roleInput = z.enum(['mentee', 'mentor', 'moderator', 'admin'], { error: 'role_invalid' });

@@ -1,0 +1,36 @@
+import { createAccountsService } from './accounts';
+import type { Config } from './config';
+import { openDatabase } from './db';
+import { createLogger } from './logger';
+import { createSpacesService } from './spaces';
+
+/**
+ * All of Tessera's services for one server, created from config. Nothing here is module-level, so tests
+ * can run several servers in one process.
+ */
+export async function createTessera(config: Config) {
+	const logger = createLogger({ level: config.logLevel });
+	const database = await openDatabase(config);
+	const accounts = createAccountsService({ db: database.db, logger, ...config });
+	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
+	logger.info({ database: database.kind, version: config.version }, 'services ready');
+
+	const purge = setInterval(() => {
+		accounts.purgeExpiredSessions().catch((err) => logger.error({ err }, 'session purge failed'));
+	}, 10 * 60_000);
+	purge.unref();
+
+	return {
+		config,
+		logger,
+		database,
+		accounts,
+		spaces,
+		async close(): Promise<void> {
+			clearInterval(purge);
+			await database.close();
+		}
+	};
+}
+
+export type Tessera = Awaited<ReturnType<typeof createTessera>>;

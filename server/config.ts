@@ -1,0 +1,113 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** Every setting Tessera reads, parsed and validated once. Documented in README.md. */
+export interface Config {
+	port: number;
+	host: string;
+	/** Public origin (as adapter-node reads ORIGIN); when unset, same-origin is judged from the Host header. */
+	origin: string | undefined;
+	/** Extra origins allowed to open WebSocket and Socket.IO connections. */
+	allowedOrigins: string[];
+	/** Trust X-Forwarded-Proto from a reverse proxy (for Secure cookies and origin checks). */
+	trustProxy: boolean;
+	dataDir: string;
+	databaseUrl: string | undefined;
+	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+	sessionIdleMinutes: number;
+	sessionAbsoluteHours: number;
+	/** Largest request body accepted, in bytes. */
+	bodySizeLimit: number;
+	inviteDefaultHours: number;
+	loginMaxPerIp: number;
+	loginMaxPerAccount: number;
+	loginWindowSeconds: number;
+	/** Where the built SvelteKit app lives (build/handler.js). */
+	buildDir: string;
+	migrationsDir: string;
+	version: string;
+}
+
+export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+const bool = z
+	.enum(['1', '0', 'true', 'false', 'yes', 'no'])
+	.transform((v) => v === '1' || v === 'true' || v === 'yes');
+const origin = z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin);
+
+const envSchema = z.object({
+	PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+	HOST: z.string().default('0.0.0.0'),
+	ORIGIN: origin.optional(),
+	ALLOWED_ORIGINS: z
+		.string()
+		.default('')
+		.transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+		.pipe(z.array(origin)),
+	TRUST_PROXY: bool.default(false),
+	DATA_DIR: z.string().default('data'),
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+		.optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(30),
+	SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+	BODY_SIZE_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+	INVITE_DEFAULT_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+	LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
+	LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60)
+});
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+/** Reads the environment once; `overrides` win over it (tests use them to run several servers in one process). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+	const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+	if (!parsed.success) {
+		const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+	}
+	const e = parsed.data;
+	const defaults: Config = {
+		port: e.PORT,
+		host: e.HOST,
+		origin: e.ORIGIN,
+		allowedOrigins: e.ALLOWED_ORIGINS,
+		trustProxy: e.TRUST_PROXY,
+		dataDir: resolve(projectRoot, e.DATA_DIR),
+		databaseUrl: e.DATABASE_URL,
+		logLevel: e.LOG_LEVEL,
+		sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+		sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+		bodySizeLimit: e.BODY_SIZE_LIMIT,
+		inviteDefaultHours: e.INVITE_DEFAULT_HOURS,
+		loginMaxPerIp: e.LOGIN_MAX_PER_IP,
+		loginMaxPerAccount: e.LOGIN_MAX_PER_ACCOUNT,
+		loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+		buildDir: resolve(projectRoot, 'build'),
+		migrationsDir: resolve(projectRoot, 'server/db/migrations'),
+		version: readVersion()
+	};
+	return { ...defaults, ...overrides };
+}
+
+function findProjectRoot(start: string): string {
+	let dir = start;
+	while (!existsSync(resolve(dir, 'package.json'))) {
+		const parent = dirname(dir);
+		if (parent === dir) return process.cwd();
+		dir = parent;
+	}
+	return dir;
+}
+
+function readVersion(): string {
+	const pkg = JSON.parse(readFileSync(resolve(projectRoot, 'package.json'), 'utf8')) as { version: string };
+	return pkg.version;
+}

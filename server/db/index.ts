@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export { schema };
+export type Schema = typeof schema;
+/** One type for both drivers: every query is written once, in PostgreSQL's dialect. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Database {
+	db: Db;
+	kind: DatabaseKind;
+	/** Cheap liveness probe for /healthz. */
+	ping(): Promise<void>;
+	close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+	/** postgres:// URL; when absent the embedded PGlite in `dataDir` is used. */
+	databaseUrl?: string;
+	dataDir: string;
+	migrationsDir: string;
+}
+
+/** Opens the database and applies committed migrations before anything else touches it. */
+export async function openDatabase({ databaseUrl, dataDir, migrationsDir }: DatabaseOptions): Promise<Database> {
+	if (databaseUrl) {
+		const client = postgres(databaseUrl, { max: 10, onnotice: () => {} });
+		const db = drizzlePostgres(client, { schema });
+		await migratePostgres(db, { migrationsFolder: migrationsDir });
+		return {
+			db: db as unknown as Db,
+			kind: 'postgres',
+			ping: async () => void (await db.execute(sql`select 1`)),
+			close: () => client.end({ timeout: 5 })
+		};
+	}
+	mkdirSync(dataDir, { recursive: true });
+	const client = await PGlite.create({ dataDir });
+	const db = drizzlePglite(client, { schema });
+	await migratePglite(db, { migrationsFolder: migrationsDir });
+	return {
+		db: db as unknown as Db,
+		kind: 'pglite',
+		ping: async () => void (await db.execute(sql`select 1`)),
+		close: () => client.close()
+	};
+}
+
+/** Postgres unique-violation, as raised by either driver. */
+export function isUniqueViolation(e: unknown): boolean {
+	const err = e as { code?: string; cause?: { code?: string } } | null;
+	return err?.code === '23505' || err?.cause?.code === '23505';
+}

@@ -1,0 +1,148 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { z } from 'zod';
+import type {
+	ClientToServerEvents,
+	InterServerEvents,
+	PresenceMember,
+	ServerToClientEvents,
+	SocketData
+} from '../../src/lib/protocol/events';
+import type { ErrorCode } from '../../src/lib/protocol/codes';
+import type { Tessera } from '../app';
+import { errorBody, localeFor } from '../i18n';
+import { isUiLocale } from '../../src/lib/i18n/locales';
+import { authenticateUpgrade } from './auth';
+
+export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type TesseraSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+const MAX_PAYLOAD_BYTES = 64 * 1024;
+const spaceIdPayload = z.object({ spaceId: z.uuid() });
+
+const userRoom = (userId: string) => `user:${userId}`;
+const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+const spaceRoom = (spaceId: string) => `space:${spaceId}`;
+
+/** Socket.IO at /socket.io: authenticated handshakes, validated events, sessions that end close their sockets. */
+export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; app: Tessera }): TesseraIo {
+	const log = app.logger.child({ ns: 'realtime' });
+	const io: TesseraIo = new Server(httpServer, {
+		path: '/socket.io',
+		serveClient: false,
+		maxHttpBufferSize: MAX_PAYLOAD_BYTES,
+		// Other upgrade paths (/yjs, Vite's HMR in dev) belong to other handlers.
+		destroyUpgrade: false,
+		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+		cors: { origin: false }
+	});
+
+	io.engine.on('connection_error', (err: { code: number; message: string }) => {
+		log.debug({ code: err.code, message: err.message }, 'engine connection error');
+	});
+
+	io.use(async (socket, next) => {
+		try {
+			const auth = socket.handshake.auth as { token?: unknown };
+			const token = typeof auth?.token === 'string' ? auth.token : undefined;
+			const result = await authenticateUpgrade(app, socket.request, token);
+			if (!result.ok) {
+				const err = new Error(result.reason) as Error & { data: { code: ErrorCode } };
+				err.data = { code: result.reason };
+				return next(err);
+			}
+			const { session } = result;
+			socket.data = {
+				userId: session.user.id,
+				sessionId: session.id,
+				displayName: session.user.profile.displayName,
+				locale: localeFor({ uiLanguage: session.user.profile.uiLanguage, acceptLanguage: socket.handshake.headers['accept-language'] })
+			};
+			next();
+		} catch (e) {
+			log.error({ err: e }, 'socket authentication failed');
+			next(new Error('internal'));
+		}
+	});
+
+	io.on('connection', (socket) => {
+		socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+		log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+
+		socket.on('space:join', async (payload, ack) => {
+			if (typeof ack !== 'function') return;
+			const parsed = spaceIdPayload.safeParse(payload);
+			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
+			const { spaceId } = parsed.data;
+			try {
+				const role = await app.spaces.roleOf(spaceId, socket.data.userId);
+				if (!role) return ack(fail(socket, 'not_found'));
+				await socket.join(spaceRoom(spaceId));
+				const members = await presence(spaceId);
+				socket.to(spaceRoom(spaceId)).emit('presence:update', { spaceId, members });
+				ack({ ok: true, members });
+			} catch (e) {
+				log.error({ err: e, spaceId }, 'space:join failed');
+				ack(fail(socket, 'internal'));
+			}
+		});
+
+		socket.on('space:leave', async (payload, ack) => {
+			if (typeof ack !== 'function') return;
+			const parsed = spaceIdPayload.safeParse(payload);
+			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
+			await socket.leave(spaceRoom(parsed.data.spaceId));
+			await broadcastPresence(parsed.data.spaceId);
+			ack({ ok: true });
+		});
+
+		socket.on('disconnecting', () => {
+			const spaces = [...socket.rooms].filter((r) => r.startsWith('space:')).map((r) => r.slice('space:'.length));
+			// After the socket has left its rooms.
+			setImmediate(() => spaces.forEach((id) => void broadcastPresence(id).catch(() => {})));
+		});
+	});
+
+	async function presence(spaceId: string): Promise<PresenceMember[]> {
+		const sockets = await io.in(spaceRoom(spaceId)).fetchSockets();
+		const userIds = [...new Set(sockets.map((s) => s.data.userId))];
+		if (userIds.length === 0) return [];
+		const space = await app.spaces.get({ spaceId, userId: userIds[0]! }).catch(() => null);
+		if (!space) return [];
+		return space.members
+			.filter((m) => userIds.includes(m.userId))
+			.map((m) => ({ userId: m.userId, displayName: m.displayName, role: m.role }));
+	}
+
+	async function broadcastPresence(spaceId: string) {
+		io.to(spaceRoom(spaceId)).emit('presence:update', { spaceId, members: await presence(spaceId) });
+	}
+
+	// A session that ends takes its live connections with it, on this process, at once.
+	app.accounts.events.on('user:sessions-ended', ({ userId, reason, exceptSessionId }) => {
+		void (async () => {
+			const sockets = await io.in(userRoom(userId)).fetchSockets();
+			for (const s of sockets) {
+				if (s.data.sessionId === exceptSessionId) continue;
+				s.emit('session:ended', { reason });
+				s.disconnect(true);
+			}
+			log.info({ userId, reason, sockets: sockets.length }, 'closed sockets of ended sessions');
+		})().catch((err) => log.error({ err, userId }, 'closing sockets failed'));
+	});
+	app.accounts.events.on('session:ended', ({ sessionId }) => {
+		io.to(sessionRoom(sessionId)).emit('session:ended', { reason: 'signed_out' });
+		io.in(sessionRoom(sessionId)).disconnectSockets(true);
+	});
+	app.spaces.events.on('member:left', ({ spaceId, userId }) => {
+		io.in(userRoom(userId)).socketsLeave(spaceRoom(spaceId));
+		void broadcastPresence(spaceId).catch(() => {});
+	});
+
+	return io;
+}
+
+function fail(socket: TesseraSocket, code: ErrorCode) {
+	const locale = isUiLocale(socket.data.locale) ? socket.data.locale : 'en';
+	return { ok: false as const, error: errorBody(code, locale) };
+}

@@ -1,0 +1,239 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { profiles, spaceInvites, spaceMembers, spaces } from '../db/schema';
+import { AppError, forbidden, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { canInvite, hasRoomFor, inviteState, type SpaceKind, type SpaceRole } from './permissions';
+
+export type { SpaceKind, SpaceRole };
+
+export interface SpaceMember {
+	userId: string;
+	displayName: string;
+	country: string;
+	role: SpaceRole;
+	joinedAt: string;
+}
+
+export interface Space {
+	id: string;
+	title: string;
+	kind: SpaceKind;
+	createdAt: string;
+	archived: boolean;
+	/** The caller's role in this space. */
+	myRole: SpaceRole;
+	members: SpaceMember[];
+}
+
+export interface SpaceSummary {
+	id: string;
+	title: string;
+	kind: SpaceKind;
+	myRole: SpaceRole;
+	memberCount: number;
+	createdAt: string;
+}
+
+export interface Invite {
+	code: string;
+	url: string;
+	expiresAt: string;
+	role: 'member' | 'observer';
+	maxUses: number | null;
+}
+
+export interface SpaceEvents {
+	'member:left': [{ spaceId: string; userId: string }];
+}
+
+export interface SpacesOptions {
+	db: Db;
+	logger: Logger;
+	inviteDefaultHours: number;
+}
+
+export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOptions) {
+	const log = logger.child({ ns: 'spaces' });
+	const events = new EventEmitter<SpaceEvents>();
+
+	async function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
+		const [row] = await db
+			.select({ role: spaceMembers.role })
+			.from(spaceMembers)
+			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
+			.limit(1);
+		return row?.role ?? null;
+	}
+
+	async function members(spaceId: string): Promise<SpaceMember[]> {
+		const rows = await db
+			.select({
+				userId: spaceMembers.userId,
+				role: spaceMembers.role,
+				joinedAt: spaceMembers.joinedAt,
+				displayName: profiles.displayName,
+				country: profiles.country
+			})
+			.from(spaceMembers)
+			.innerJoin(profiles, eq(profiles.userId, spaceMembers.userId))
+			.where(eq(spaceMembers.spaceId, spaceId))
+			.orderBy(asc(spaceMembers.joinedAt));
+		return rows.map((r) => ({ ...r, joinedAt: r.joinedAt.toISOString() }));
+	}
+
+	/** The space as `userId` sees it; anyone who is not a member gets not_found, never forbidden. */
+	async function get({ spaceId, userId }: { spaceId: string; userId: string }): Promise<Space> {
+		const [space] = await db.select().from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+		const myRole = space ? await roleOf(spaceId, userId) : null;
+		if (!space || !myRole) throw notFound();
+		return {
+			id: space.id,
+			title: space.title,
+			kind: space.kind,
+			createdAt: space.createdAt.toISOString(),
+			archived: space.archivedAt !== null,
+			myRole,
+			members: await members(spaceId)
+		};
+	}
+
+	return {
+		events,
+		roleOf,
+		get,
+
+		async create({ userId, title, kind }: { userId: string; title: string; kind: SpaceKind }): Promise<Space> {
+			const id = await db.transaction(async (tx) => {
+				const [space] = await tx.insert(spaces).values({ title, kind, createdBy: userId }).returning({ id: spaces.id });
+				await tx.insert(spaceMembers).values({ spaceId: space!.id, userId, role: 'owner' });
+				return space!.id;
+			});
+			log.info({ spaceId: id, userId, kind }, 'space created');
+			return get({ spaceId: id, userId });
+		},
+
+		async listForUser(userId: string): Promise<SpaceSummary[]> {
+			const mine = await db
+				.select({ id: spaces.id, title: spaces.title, kind: spaces.kind, createdAt: spaces.createdAt, myRole: spaceMembers.role })
+				.from(spaceMembers)
+				.innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
+				.where(and(eq(spaceMembers.userId, userId), isNull(spaces.archivedAt)))
+				.orderBy(desc(spaces.createdAt));
+			if (mine.length === 0) return [];
+			const counts = await db
+				.select({ spaceId: spaceMembers.spaceId, n: count() })
+				.from(spaceMembers)
+				.where(inArray(spaceMembers.spaceId, mine.map((s) => s.id)))
+				.groupBy(spaceMembers.spaceId);
+			const byId = new Map(counts.map((c) => [c.spaceId, Number(c.n)]));
+			return mine.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), memberCount: byId.get(s.id) ?? 1 }));
+		},
+
+		/** Creates an invite link. The code is returned once; only its hash is stored. */
+		async createInvite({
+			spaceId,
+			userId,
+			role,
+			maxUses,
+			expiresInHours,
+			baseUrl
+		}: {
+			spaceId: string;
+			userId: string;
+			role: 'member' | 'observer';
+			maxUses: number | null;
+			expiresInHours?: number;
+			baseUrl: string;
+		}): Promise<Invite> {
+			const myRole = await roleOf(spaceId, userId);
+			if (!myRole) throw notFound();
+			if (!canInvite(myRole)) throw forbidden();
+			const code = randomBytes(24).toString('base64url');
+			const expiresAt = new Date(Date.now() + (expiresInHours ?? inviteDefaultHours) * 3_600_000);
+			await db.insert(spaceInvites).values({ spaceId, codeHash: hashCode(code), role, maxUses, expiresAt, createdBy: userId });
+			log.info({ spaceId, userId, role, maxUses }, 'invite created');
+			return { code, url: new URL(`/invite/${code}`, baseUrl).href, expiresAt: expiresAt.toISOString(), role, maxUses };
+		},
+
+		/** What the invite page shows before someone accepts. */
+		async previewInvite(code: string): Promise<{ spaceTitle: string; kind: SpaceKind; state: ReturnType<typeof inviteState> }> {
+			const [row] = await db
+				.select({ invite: spaceInvites, title: spaces.title, kind: spaces.kind })
+				.from(spaceInvites)
+				.innerJoin(spaces, eq(spaces.id, spaceInvites.spaceId))
+				.where(eq(spaceInvites.codeHash, hashCode(code)))
+				.limit(1);
+			if (!row) throw notFound();
+			return { spaceTitle: row.title, kind: row.kind, state: inviteState(row.invite, new Date()) };
+		},
+
+		/** Joins the space; idempotent for someone already in it. Counting a use and joining happen together. */
+		async acceptInvite({ code, userId }: { code: string; userId: string }): Promise<Space> {
+			const spaceId = await db.transaction(async (tx) => {
+				const [invite] = await tx.select().from(spaceInvites).where(eq(spaceInvites.codeHash, hashCode(code))).for('update');
+				if (!invite) throw notFound();
+				const [existing] = await tx
+					.select({ role: spaceMembers.role })
+					.from(spaceMembers)
+					.where(and(eq(spaceMembers.spaceId, invite.spaceId), eq(spaceMembers.userId, userId)));
+				if (existing) return invite.spaceId;
+				const state = inviteState(invite, new Date());
+				if (state === 'expired' || state === 'revoked') throw new AppError(410, 'invite_expired');
+				if (state === 'used_up') throw new AppError(410, 'invite_used_up');
+				const [space] = await tx.select().from(spaces).where(eq(spaces.id, invite.spaceId)).for('update');
+				if (!space || space.archivedAt) throw new AppError(410, 'invite_expired');
+				const [{ n }] = (await tx
+					.select({ n: count() })
+					.from(spaceMembers)
+					.where(and(eq(spaceMembers.spaceId, space.id), inArray(spaceMembers.role, ['owner', 'member'])))) as [{ n: number }];
+				if (!hasRoomFor({ kind: space.kind, participants: Number(n), joiningRole: invite.role })) throw new AppError(409, 'space_full');
+				await tx.insert(spaceMembers).values({ spaceId: space.id, userId, role: invite.role });
+				await tx.update(spaceInvites).set({ uses: sql`${spaceInvites.uses} + 1` }).where(eq(spaceInvites.id, invite.id));
+				return space.id;
+			});
+			log.info({ spaceId, userId }, 'joined space');
+			return get({ spaceId, userId });
+		},
+
+		/**
+		 * Leaves a space. An owner hands ownership to the longest-standing member first; the last person to
+		 * leave archives the space, so nothing anyone wrote is dropped.
+		 */
+		async leave({ spaceId, userId }: { spaceId: string; userId: string }): Promise<void> {
+			await db.transaction(async (tx) => {
+				const [me] = await tx
+					.select()
+					.from(spaceMembers)
+					.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
+					.for('update');
+				if (!me) throw notFound();
+				await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+				const rest = await tx
+					.select()
+					.from(spaceMembers)
+					.where(and(eq(spaceMembers.spaceId, spaceId), ne(spaceMembers.userId, userId)))
+					.orderBy(asc(spaceMembers.joinedAt));
+				if (me.role === 'owner') {
+					const heir = rest.find((m) => m.role === 'member');
+					if (heir) {
+						await tx.update(spaceMembers).set({ role: 'owner' }).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, heir.userId)));
+					}
+				}
+				if (!rest.some((m) => m.role === 'owner' || m.role === 'member')) {
+					await tx.update(spaces).set({ archivedAt: new Date() }).where(eq(spaces.id, spaceId));
+				}
+			});
+			events.emit('member:left', { spaceId, userId });
+			log.info({ spaceId, userId }, 'left space');
+		}
+	};
+}
+
+export type SpacesService = ReturnType<typeof createSpacesService>;
+
+function hashCode(code: string): string {
+	return createHash('sha256').update(code).digest('hex');
+}

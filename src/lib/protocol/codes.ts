@@ -1,0 +1,79 @@
+/**
+ * Error codes shared by the JSON API, form actions and Socket.IO acks. Each has a message in every UI
+ * language (`messages/<locale>.json`, key `error_<code>`).
+ */
+export const ERROR_CODES = [
+	'invalid_input',
+	'invalid_json',
+	'unsupported_media_type',
+	'payload_too_large',
+	'unauthorized',
+	'forbidden',
+	'not_found',
+	'internal',
+	'rate_limited',
+	'csrf',
+	'bad_origin',
+	'email_taken',
+	'bad_credentials',
+	'account_suspended',
+	'wrong_password',
+	'last_admin',
+	'invite_expired',
+	'invite_used_up',
+	'space_full',
+	'already_member',
+	'owner_cannot_leave',
+	// field-level codes
+	'email_invalid',
+	'password_too_short',
+	'password_too_long',
+	'password_too_common',
+	'display_name_invalid',
+	'role_invalid',
+	'birth_date_invalid',
+	'too_young',
+	'country_invalid',
+	'timezone_invalid',
+	'language_invalid',
+	'language_level_invalid',
+	'languages_too_many',
+	'passions_invalid',
+	'bio_too_long',
+	'gender_too_long',
+	'title_invalid',
+	'kind_invalid',
+	'required',
+	'invalid_value'
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export function isErrorCode(s: string): s is ErrorCode {
+	return (ERROR_CODES as readonly string[]).includes(s);
+}
+
+/** The body of every error response and failed ack. */
+export interface ErrorBody {
+	code: ErrorCode;
+	message: string;
+	fields?: Record<string, { code: ErrorCode; message: string }>;
+}
+
+/** WebSocket close codes (4000-4999 are ours), shared with the browser. */
+export const CloseCode = {
+	/** No valid session or token. */
+	Unauthorized: 4401,
+	/** Authenticated, but no access to this document. */
+	Forbidden: 4403,
+	NotFound: 4404,
+	/** Frame or document larger than allowed. */
+	TooLarge: 4413,
+	RateLimited: 4429,
+	/** Session ended (signed out, suspended, removed from the space). */
+	SessionEnded: 4440,
+	/** The route exists but the capability is not available on this server yet. */
+	NotImplemented: 4501
+} as const;
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

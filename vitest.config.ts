@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+const alias = { $lib: new URL('./src/lib', import.meta.url).pathname, $server: new URL('./server', import.meta.url).pathname };
+
+// Three projects: fast unit specs beside the code, integration tests against a real server on port 0,
+// and browser tests in Debian's Chromium. `npm test` builds first, since the last two serve the built app.
+export default defineConfig({
+	test: {
+		projects: [
+			{
+				resolve: { alias },
+				test: { name: 'unit', include: ['server/**/*.spec.ts', 'src/**/*.spec.ts'], environment: 'node' }
+			},
+			{
+				resolve: { alias },
+				test: {
+					name: 'integration',
+					include: ['tests/integration/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 60_000,
+					hookTimeout: 120_000
+				}
+			},
+			{
+				resolve: { alias },
+				test: {
+					name: 'e2e',
+					include: ['tests/e2e/**/*.test.ts'],
+					environment: 'node',
+					testTimeout: 120_000,
+					hookTimeout: 120_000,
+					fileParallelism: false
+				}
+			}
+		]
+	}
+});
