@@ -9,7 +9,13 @@ export default defineConfig({
 		projects: [
 			{
 				resolve: { alias },
-				test: { name: 'unit', include: ['server/**/*.spec.ts', 'src/**/*.spec.ts'], environment: 'node' }
+				test: {
+					name: 'unit',
+					include: ['server/**/*.spec.ts', 'src/**/*.spec.ts'],
+					environment: 'node',
+					// *.test-d.ts files prove that wrong event names and payloads do not compile.
+					typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'server/**/*.test-d.ts'], tsconfig: './tsconfig.json' }
+				}
 			},
 			{
 				resolve: { alias },

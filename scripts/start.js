@@ -1,10 +1,12 @@
 // `npm start`: build if the build is missing or older than the sources, then run the one-process server.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const SOURCES = ['src', 'server', 'messages', 'static', 'project.inlang', 'svelte.config.js', 'vite.config.ts', 'package.json'];
 
+/** @param {string} path @returns {number} */
 function newest(path) {
 	if (!existsSync(path)) return 0;
 	const st = statSync(path);
@@ -24,4 +26,4 @@ if (stale) {
 	const r = spawnSync(process.execPath, ['scripts/build.js'], { stdio: 'inherit' });
 	if (r.status !== 0) process.exit(r.status ?? 1);
 }
-await import('../build/server.js');
+await import(pathToFileURL(resolve('build/server.js')).href);
