@@ -196,6 +196,13 @@ export function createAccountsService(options: AccountsOptions) {
 			return { id, user: me, expiresAt: row.expiresAt };
 		},
 
+		/** Marks a session as in use (live sockets count as activity), at most about once a minute. */
+		async touchSession(sessionId: string): Promise<void> {
+			const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
+			const now = new Date();
+			if (row && shouldTouch(row, now, policy)) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+		},
+
 		async signOut(sessionId: string): Promise<void> {
 			await db.delete(sessions).where(eq(sessions.id, sessionId));
 			events.emit('session:ended', { sessionId });

@@ -55,6 +55,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			socket.data = {
 				userId: session.user.id,
 				sessionId: session.id,
+				expiresAt: session.expiresAt.getTime(),
 				displayName: session.user.profile.displayName,
 				locale: localeFor({ uiLanguage: session.user.profile.uiLanguage, acceptLanguage: socket.handshake.headers['accept-language'] })
 			};
@@ -67,6 +68,19 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 
 	io.on('connection', (socket) => {
 		socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+		// A live connection never outlives its session's absolute lifetime...
+		const lifetime = setTimeout(() => {
+			socket.emit('session:ended', { reason: 'expired' });
+			socket.disconnect(true);
+		}, Math.min(2 ** 31 - 1, Math.max(0, socket.data.expiresAt - Date.now())));
+		socket.on('disconnect', () => clearTimeout(lifetime));
+		// ...and using it counts as activity for the idle timeout.
+		let lastTouch = Date.now();
+		socket.onAny(() => {
+			if (Date.now() - lastTouch < 60_000) return;
+			lastTouch = Date.now();
+			app.accounts.touchSession(socket.data.sessionId).catch((err) => log.warn({ err }, 'session touch failed'));
+		});
 		log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
 
 		socket.on('space:join', async (payload, ack) => {

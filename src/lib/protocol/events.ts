@@ -26,6 +26,8 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
 	userId: string;
 	sessionId: string;
+	/** Absolute end of the session, ms since epoch. */
+	expiresAt: number;
 	displayName: string;
 	locale: string;
 }
