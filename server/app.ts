@@ -9,7 +9,7 @@ import { createSpacesService } from './spaces';
  * can run several servers in one process.
  */
 export async function createTessera(config: Config) {
-	const logger = createLogger({ level: config.logLevel });
+	const logger = createLogger({ level: config.logLevel, destination: config.logDestination });
 	const database = await openDatabase(config);
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });

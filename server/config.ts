@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { DestinationStream } from './logger';
 
 /** Every setting Tessera reads, parsed and validated once. Documented in README.md. */
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
 	dataDir: string;
 	databaseUrl: string | undefined;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+	/** Where logs are written; standard output when unset. Not read from the environment (tests capture logs with it). */
+	logDestination?: DestinationStream;
 	sessionIdleMinutes: number;
 	sessionAbsoluteHours: number;
 	/** Largest request body accepted, in bytes. */
