@@ -37,7 +37,11 @@ export default defineConfig({
 					hookTimeout: 120_000,
 					fileParallelism: false
 				}
-			}
+			},
+			// Only with `npm run bench`: timings belong in bench/RESULTS.md, never in test assertions.
+			...(process.env.TESSERA_BENCH
+				? [{ resolve: { alias }, test: { name: 'bench', include: ['bench/**/*.bench.ts'], environment: 'node', fileParallelism: false } }]
+				: [])
 		]
 	}
 });

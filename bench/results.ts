@@ -1,0 +1,39 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { arch, cpus, totalmem } from 'node:os';
+
+interface Row {
+	name: string;
+	rps: number;
+	p50: number;
+	p99: number;
+}
+
+const FILE = new URL('./RESULTS.md', import.meta.url);
+const START = '<!-- results:start -->';
+const END = '<!-- results:end -->';
+
+/** Replaces this bench case's section in bench/RESULTS.md, keeping the others. */
+export function recordResult({ bench, case: name, rows, ratio, note }: { bench: string; case: string; rows: Row[]; ratio: number; note: string }): void {
+	const key = `### ${bench} · ${name}`;
+	const section = [
+		key,
+		'',
+		`Measured ${new Date().toISOString().slice(0, 10)} on Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? arch()}, ${Math.round(totalmem() / 2 ** 30)} GiB. ${note}.`,
+		'',
+		'| implementation | requests/s | p50 ms | p99 ms |',
+		'|---|---:|---:|---:|',
+		...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`),
+		'',
+		`Ratio (Tessera ÷ reference, throughput): **${ratio.toFixed(2)}**`,
+		''
+	].join('\n');
+	console.log(`\n${section}`);
+	let text = readFileSync(FILE, 'utf8');
+	const [head, rest = ''] = text.split(START);
+	const [body = '', tail = ''] = rest.split(END);
+	const sections = body.split(/(?=^### )/m).filter((s) => s.trim() && !s.startsWith(key));
+	sections.push(section);
+	sections.sort();
+	text = `${head}${START}\n${sections.map((s) => s.trim()).join('\n\n')}\n${END}${tail}`;
+	writeFileSync(FILE, text);
+}
