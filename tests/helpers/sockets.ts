@@ -10,23 +10,27 @@ export interface SocketOptions {
 	cookie?: string;
 	/** An `Origin` header, as a browser would send. Node clients send none unless told. */
 	origin?: string;
+	/** Defaults to the WebSocket transport alone; `['polling']` exercises HTTP long-polling. */
+	transports?: ('websocket' | 'polling')[];
+	/** Any other handshake headers, e.g. `accept-language`. */
+	headers?: Record<string, string>;
 }
 
 /**
- * Real socket.io-client connections over the WebSocket transport (which carries the handshake headers from
- * Node), each on its own Manager and without reconnection, so a refusal or a server-side disconnect stays visible.
+ * Real socket.io-client connections, over the WebSocket transport unless told otherwise (both carry
+ * `extraHeaders` from Node), each on its own Manager and without reconnection, so a refusal or a server-side disconnect stays visible.
  * `closeAll()` in `afterEach` keeps files from leaking connections.
  */
 export class Sockets {
 	#open = new Set<ClientSocket>();
 
-	open(url: string, { token, cookie, origin }: SocketOptions = {}): ClientSocket {
-		const extraHeaders: Record<string, string> = {};
+	open(url: string, { token, cookie, origin, headers, transports = ['websocket'] }: SocketOptions = {}): ClientSocket {
+		const extraHeaders: Record<string, string> = { ...headers };
 		if (cookie) extraHeaders.cookie = cookie;
 		if (origin) extraHeaders.origin = origin;
 		const socket: ClientSocket = io(url, {
 			path: '/socket.io',
-			transports: ['websocket'],
+			transports,
 			forceNew: true,
 			reconnection: false,
 			auth: token ? { token } : {},

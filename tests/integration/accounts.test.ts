@@ -1,11 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { count, eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { profiles, sessions, users } from '../../server/db/schema';
+import type { Me } from '../../server/accounts';
 import { api, BIRTH_DATE, createSpace, joinSpace, newUser, PASSWORD, signIn, signUp, signUpBody, uniqueEmail, type TestUser } from '../helpers/api';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
 
 const drivers = await availableDrivers();
 const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
@@ -22,16 +25,51 @@ function cookieAttributes(setCookie: string): string[] {
 describe.each(drivers)('accounts (%s)', (driver) => {
 	let server: TestServer;
 	let url: string;
-	/** The very first account on this server. */
+	/** The accounts signed up at the same moment on the empty server. */
+	let firstOnes: Me[];
+	/** Whichever of those became admin, signed in. */
 	let admin: TestUser;
 
 	beforeAll(async () => {
 		// Behind a trusted proxy, so one test can show X-Forwarded-Proto: https making the cookie Secure.
 		server = await startTestServer({ db: driver, config: { trustProxy: true } });
 		url = server.url;
-		admin = await newUser(url, { role: 'mentor' });
+		const racers = await signUpAtOnce(['mentor', 'mentee', 'mentor', 'mentee']);
+		firstOnes = racers.map((r) => r.user);
+		const winner = racers.find((r) => r.user.role === 'admin') ?? racers[0]!;
+		admin = { ...(await signIn(url, winner)), id: winner.user.id, email: winner.email, password: winner.password };
 	});
 	afterAll(() => server?.close());
+
+	/**
+	 * Signs people up at the same moment on the empty server. On PostgreSQL, a SHARE lock on `users` held from
+	 * outside until every sign-up transaction is waiting makes them truly overlap, instead of hoping the
+	 * scheduler interleaves them. (PGlite has one connection; its transactions cannot overlap.)
+	 */
+	async function signUpAtOnce(roles: string[]) {
+		if (driver !== 'postgres') return Promise.all(roles.map((role) => signUp(url, { role })));
+		const outside = postgres(server.app.config.databaseUrl!, { max: 1, onnotice: () => {} });
+		try {
+			let racing!: Promise<Awaited<ReturnType<typeof signUp>>[]>;
+			await outside.begin(async (tx) => {
+				await tx`lock table users in share mode`;
+				racing = Promise.all(roles.map((role) => signUp(url, { role })));
+				racing.catch(() => {});
+				await waitFor(
+					async () => {
+						// Activity statistics are a snapshot per transaction unless cleared.
+						await tx`select pg_stat_clear_snapshot()`;
+						const [row] = await tx`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`;
+						return row!.n >= roles.length;
+					},
+					{ timeoutMs: 20_000, what: 'every sign-up waiting on the lock' }
+				);
+			});
+			return await racing;
+		} finally {
+			await outside.end();
+		}
+	}
 
 	async function rowCount(table: typeof users | typeof profiles): Promise<number> {
 		const [row] = await server.db.select({ n: count() }).from(table);
@@ -41,7 +79,9 @@ describe.each(drivers)('accounts (%s)', (driver) => {
 	const me = (auth: { token?: string; cookie?: string }) => api(url, '/api/v1/me', auth);
 
 	describe('sign-up', () => {
-		it('the first account becomes admin; later accounts keep the role they chose', async () => {
+		it('the first account becomes admin, even when several sign up at once; the others keep the role they chose', async () => {
+			expect(firstOnes.filter((u) => u.role === 'admin')).toHaveLength(1);
+			firstOnes.forEach((u, i) => u.role === 'admin' || expect(u.role).toBe(i % 2 ? 'mentee' : 'mentor'));
 			expect(admin.user.role).toBe('admin');
 			expect((await signUp(url, { role: 'mentor' })).user.role).toBe('mentor');
 			expect((await signUp(url, { role: 'mentee' })).user.role).toBe('mentee');
@@ -285,6 +325,15 @@ describe.each(drivers)('accounts (%s)', (driver) => {
 			expect((await me({ token: admin.token })).body.user).toMatchObject({ role: 'admin', status: 'active' });
 		});
 
+		it('a suspended account cannot sign in; once unsuspended it can', async () => {
+			const u = await newUser(url);
+			const patch = (suspended: boolean) => api(url, `/api/v1/users/${u.id}`, { method: 'PATCH', token: admin.token, body: { suspended } });
+			expect((await patch(true)).body.user.status).toBe('suspended');
+			expect((await api(url, '/api/v1/sessions', { body: { email: u.email, password: u.password } })).status).toBe(403);
+			expect((await patch(false)).body.user.status).toBe('active');
+			expect((await api(url, '/api/v1/sessions', { body: { email: u.email, password: u.password } })).status).toBe(201);
+		});
+
 		it('an unknown or malformed user id gets 404', async () => {
 			for (const id of [crypto.randomUUID(), 'not-a-uuid']) {
 				const res = await api(url, `/api/v1/users/${id}`, { method: 'PATCH', token: admin.token, body: { role: 'mentor' } });
@@ -331,6 +380,17 @@ describe.each(drivers)('accounts (%s)', (driver) => {
 			};
 			expect(res.body.user.profile).toMatchObject(expected);
 			expect((await me({ token: u.token })).body.user.profile).toMatchObject(expected);
+		});
+
+		it('choosing Spanish as the interface language makes the API answer in Spanish, whatever the browser says', async () => {
+			const u = await newUser(url);
+			const set = await api(url, '/api/v1/me', { method: 'PATCH', token: u.token, body: { uiLanguage: 'es' } });
+			expect(set.status).toBe(200);
+			expect(set.body.user.profile.uiLanguage).toBe('es');
+			const bad = await api(url, '/api/v1/me', { method: 'PATCH', token: u.token, body: { timezone: 'Nowhere/Town' }, headers: { 'accept-language': 'en' } });
+			expect(bad.status).toBe(400);
+			expect(bad.body.error.message).toBe(es.error_invalid_input);
+			expect(bad.body.error.fields.timezone.message).toBe(es.error_timezone_invalid);
 		});
 
 		it('the birth date and gender never appear in the admin users list or in a space member list', async () => {

@@ -86,6 +86,7 @@ describe.each(drivers)('HTTP edge (%s)', (driver) => {
 		const sized = uniqueEmail();
 		const withLength = await api(url, '/api/v1/users', { raw: padded(sized, BODY_LIMIT + 100), headers: { 'content-type': 'application/json' } });
 		expect(withLength.status).toBe(413);
+		expect(withLength.body).toMatchObject({ error: { code: 'payload_too_large' } });
 
 		const chunked = uniqueEmail();
 		const bytes = new TextEncoder().encode(padded(chunked, BODY_LIMIT * 3));
@@ -110,6 +111,14 @@ describe.each(drivers)('HTTP edge (%s)', (driver) => {
 	});
 
 	describe('CSRF on cookie-authenticated writes', () => {
+		it('a sign-in from a cross-site Origin gets 403 csrf and sets no cookie (login CSRF)', async () => {
+			const me = await newUser(url);
+			const res = await api(url, '/api/v1/sessions', { body: { email: me.email, password: me.password }, headers: { origin: 'http://evil.example' } });
+			expect(res.status).toBe(403);
+			expect(res.body.error.code).toBe('csrf');
+			expect(res.headers.getSetCookie()).toEqual([]);
+		});
+
 		it('a cross-site Origin gets 403 csrf and no space is created', async () => {
 			const me = await newUser(url);
 			const res = await api(url, '/api/v1/spaces', {
@@ -159,6 +168,22 @@ describe.each(drivers)('HTTP edge (%s)', (driver) => {
 			expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
 			expect(res.headers.has('x-powered-by')).toBe(false);
 		}
+	});
+
+	it('without trustProxy, a client-sent X-Forwarded-Proto: https is ignored: no Secure cookie, no HSTS', async () => {
+		const { email } = await newUser(url);
+		const res = await api(url, '/api/v1/sessions', { body: { email, password: PASSWORD }, headers: { 'x-forwarded-proto': 'https' } });
+		expect(res.status).toBe(201);
+		const cookie = res.headers.getSetCookie().find((c) => c.startsWith('tessera_session='))!;
+		expect(cookie.toLowerCase()).not.toMatch(/;\s*secure/);
+		expect(res.headers.has('strict-transport-security')).toBe(false);
+	});
+
+	it('responses to a signed-in person are not cached', async () => {
+		const me = await newUser(url);
+		const res = await api(url, '/api/v1/me', { token: me.token });
+		expect(res.status).toBe(200);
+		expect(res.headers.get('cache-control')).toBe('private, no-store');
 	});
 
 	it('the logs never contain a password, token or session cookie', async () => {

@@ -1,6 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { eq } from 'drizzle-orm';
 import WebSocket from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../server/config';
+import { sessions } from '../../server/db/schema';
 import type { PresenceMember } from '../../src/lib/protocol/events';
 import { api, createSpace, joinSpace, newUser, PASSWORD, signIn, type TestUser } from '../helpers/api';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
@@ -8,6 +12,8 @@ import { Sockets, type ClientSocket } from '../helpers/sockets';
 import { nextEvent, nextMatching } from '../helpers/wait';
 
 const drivers = await availableDrivers();
+const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
+type Presence = { spaceId: string; members: PresenceMember[] };
 
 describe.each(drivers)('Socket.IO (%s)', (driver) => {
 	let server: TestServer;
@@ -57,6 +63,11 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 				const err = await sockets.refused(url, { token: u.token, origin });
 				expect(err.message, origin).toBe('bad_origin');
 			}
+			const overPolling = await sockets.refused(url, { token: u.token, origin: 'http://evil.example', transports: ['polling'] });
+			expect(overPolling.message).toBe('bad_origin');
+			// Control: the same token from the page's own origin connects over either transport.
+			await sockets.connect(url, { token: u.token, origin: url, transports: ['polling'] });
+			await sockets.connect(url, { token: u.token, origin: url });
 		});
 
 		it('an allowed Origin with only the session cookie connects as that user', async () => {
@@ -70,8 +81,10 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 
 		it('a session cookie without Origin is refused: non-browser clients must use a bearer token', async () => {
 			const u = await newUser(url);
-			const err = await sockets.refused(url, { cookie: u.cookie });
-			expect(err.message).toBe('unauthorized');
+			for (const transports of [['websocket'], ['polling']] as const) {
+				const err = await sockets.refused(url, { cookie: u.cookie, transports: [...transports] });
+				expect(err.message, transports[0]).toBe('unauthorized');
+			}
 		});
 	});
 
@@ -122,20 +135,80 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 			const socketB = await sockets.connect(url, { token: b.token });
 			expect(await join(socketA, { spaceId })).toMatchObject({ ok: true });
 
-			const update = nextMatching<{ spaceId: string; members: PresenceMember[] }>(socketA, 'presence:update', (p) => p.spaceId === spaceId);
+			const update = nextMatching<Presence>(socketA, 'presence:update', (p) => p.spaceId === spaceId);
 			const ackB = await join(socketB, { spaceId });
 			expect(ackB.ok && memberIds(ackB.members)).toEqual([a.id, b.id].sort());
 			const seen = await update;
 			expect(memberIds(seen.members)).toEqual([a.id, b.id].sort());
 			expect(seen.members.find((m) => m.userId === b.id)?.role).toBe('member');
 
-			const left = nextMatching<{ spaceId: string; members: PresenceMember[] }>(socketA, 'presence:update', (p) => p.spaceId === spaceId && p.members.length === 1);
+			const left = nextMatching<Presence>(socketA, 'presence:update', (p) => p.spaceId === spaceId && p.members.length === 1);
 			socketB.disconnect();
 			expect(memberIds((await left).members)).toEqual([a.id]);
+		});
+		it('leaving a space over HTTP updates presence and takes the leaver’s sockets out of the room', async () => {
+			const a = await newUser(url);
+			const b = await newUser(url);
+			const c = await newUser(url);
+			const spaceId = await createSpace(url, a);
+			const elsewhere = await createSpace(url, b);
+			await joinSpace(url, a, b, spaceId);
+			await joinSpace(url, a, c, spaceId);
+			const socketA = await sockets.connect(url, { token: a.token });
+			const socketB = await sockets.connect(url, { token: b.token });
+			await join(socketA, { spaceId });
+			await join(socketB, { spaceId });
+
+			const update = nextMatching<Presence>(socketA, 'presence:update', (p) => p.spaceId === spaceId && p.members.length === 1);
+			expect((await api(url, `/api/v1/spaces/${spaceId}/membership`, { method: 'DELETE', token: b.token })).status).toBe(204);
+			expect(memberIds((await update).members)).toEqual([a.id]);
+
+			let leaked = false;
+			socketB.on('presence:update', (p) => void (p.spaceId === spaceId && (leaked = true)));
+			const socketC = await sockets.connect(url, { token: c.token });
+			expect(await join(socketC, { spaceId })).toMatchObject({ ok: true });
+			await expectAlive(socketB, elsewhere);
+			expect(leaked).toBe(false);
+			expect(await join(socketB, { spaceId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		});
+
+		it('acks speak the person’s language: their profile’s, else the handshake’s Accept-Language', async () => {
+			const byProfile = await newUser(url);
+			await api(url, '/api/v1/me', { method: 'PATCH', token: byProfile.token, body: { uiLanguage: 'es' } });
+			const byHeader = await newUser(url);
+			const english = await newUser(url);
+			const cases: [TestUser, Record<string, string>][] = [
+				[byProfile, { 'accept-language': 'en' }],
+				[byHeader, { 'accept-language': 'es-AR,es;q=0.9' }],
+				[english, {}]
+			];
+			const messages: string[] = [];
+			for (const [who, headers] of cases) {
+				const socket = await sockets.connect(url, { token: who.token, headers });
+				const ack = await join(socket, { spaceId: randomUUID() });
+				messages.push(ack.ok ? '' : ack.error.message);
+			}
+			expect(messages[0]).toBe(es.error_not_found);
+			expect(messages[1]).toBe(es.error_not_found);
+			expect(messages[2]).not.toBe(es.error_not_found);
 		});
 	});
 
 	describe('sessions that end close their sockets', () => {
+		it('a socket is closed with session:ended "expired" when its session reaches its absolute lifetime', async () => {
+			const u = await newUser(url);
+			const spaceId = await createSpace(url, u);
+			const sessionId = createHash('sha256').update(u.token).digest('hex');
+			// Seconds left, not milliseconds: the test waits for the event, with a deadline well beyond it.
+			await server.db.update(sessions).set({ expiresAt: new Date(Date.now() + 3_000) }).where(eq(sessions.id, sessionId));
+			const socket = await sockets.connect(url, { token: u.token });
+			await expectAlive(socket, spaceId);
+			const ended = nextEvent<{ reason: string }>(socket, 'session:ended', 10_000);
+			const disconnected = nextEvent<string>(socket, 'disconnect', 10_000);
+			expect(await ended).toEqual({ reason: 'expired' });
+			expect(await disconnected).toBe('io server disconnect');
+		});
+
 		it('suspension: the socket gets session:ended and is disconnected within 2 s; the token then fails and sign-in gets 403', async () => {
 			const u = await newUser(url);
 			const second = await signIn(url, u);
