@@ -37,7 +37,7 @@ export async function api<T = any>(url: string, path: string, options: ApiOption
 	});
 	const text = await res.text();
 	let body: any = text === '' ? null : text;
-	if ((res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text);
+	if (text !== '' && (res.headers.get('content-type') ?? '').includes('application/json')) body = JSON.parse(text);
 	return { status: res.status, headers: res.headers, body, text };
 }
 

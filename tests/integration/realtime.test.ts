@@ -251,6 +251,21 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 			await expectAlive(theirs, spaceId);
 		});
 
+		it('signing out everywhere disconnects every socket of that account and no one else’s', async () => {
+			const u = await newUser(url);
+			const other = await signIn(url, u);
+			const bystander = await newUser(url);
+			const spaceId = await createSpace(url, bystander);
+			const mine = await sockets.connect(url, { token: u.token });
+			const theirs = await sockets.connect(url, { cookie: other.cookie, origin: url });
+			const unrelated = await sockets.connect(url, { token: bystander.token });
+
+			const closed = [nextEvent<string>(mine, 'disconnect', 2_000), nextEvent<string>(theirs, 'disconnect', 2_000)];
+			expect((await api(url, '/api/v1/sessions', { method: 'DELETE', token: u.token })).status).toBe(204);
+			expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+			await expectAlive(unrelated, spaceId);
+		});
+
 		it('changing the password disconnects the other sessions’ sockets and keeps this one’s', async () => {
 			const u = await newUser(url);
 			const other = await signIn(url, u);
