@@ -1,0 +1,32 @@
+import { m } from '$lib/paraglide/messages.js';
+
+/** Names for the fixed values the server uses, in the current UI language. */
+export function spaceKindLabel(kind: string): string {
+	return kind === 'collective' ? m.space_kind_collective() : m.space_kind_pair();
+}
+
+export function spaceRoleLabel(role: string): string {
+	switch (role) {
+		case 'owner':
+			return m.space_role_owner();
+		case 'observer':
+			return m.space_role_observer();
+		case 'supervisor':
+			return m.space_role_supervisor();
+		default:
+			return m.space_role_member();
+	}
+}
+
+export function accountRoleLabel(role: string): string {
+	switch (role) {
+		case 'mentor':
+			return m.role_mentor();
+		case 'moderator':
+			return m.role_moderator();
+		case 'admin':
+			return m.role_admin();
+		default:
+			return m.role_mentee();
+	}
+}

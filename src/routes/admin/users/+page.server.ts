@@ -1,0 +1,68 @@
+import { error } from '@sveltejs/kit';
+import { z } from 'zod';
+import { errorMessage } from '$server/i18n';
+import { roleInput } from '$server/accounts/validation';
+import { failFromError, formValues, invalid, type FormState } from '../../_lib/forms.server';
+import { countryName, formatDate } from '../../_lib/options.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** Admins only; for everyone else this page does not exist. */
+function requireAdmin(event: Pick<RequestEvent, 'locals'>) {
+	const { user, locale } = event.locals;
+	if (!user || user.role !== 'admin') error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
+	return user;
+}
+
+const roleForm = z.object({ userId: z.uuid({ error: 'not_found' }), role: roleInput });
+const suspendForm = z.object({ userId: z.uuid({ error: 'not_found' }), suspended: z.enum(['true', 'false']) });
+
+export const load: PageServerLoad = async (event) => {
+	const admin = requireAdmin(event);
+	const { locale } = event.locals;
+	const users = await event.locals.app.accounts.listUsers();
+	return {
+		users: users.map((u) => ({
+			id: u.id,
+			email: u.email,
+			displayName: u.displayName,
+			countryName: countryName(u.country, locale),
+			role: u.role,
+			status: u.status,
+			joined: formatDate(u.createdAt, { locale, timeZone: admin.profile.timezone }),
+			isMe: u.id === admin.id
+		}))
+	};
+};
+
+export const actions: Actions = {
+	role: async (event) => {
+		const admin = requireAdmin(event);
+		const { locale } = event.locals;
+		const values = formValues(await event.request.formData());
+		const parsed = roleForm.safeParse(values);
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: `role:${values.userId}` });
+		try {
+			await event.locals.app.accounts.setRole({ actorId: admin.id, ...parsed.data });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: `role:${values.userId}` });
+		}
+		const state: FormState = { form: `role:${parsed.data.userId}`, ok: true };
+		return state;
+	},
+
+	suspend: async (event) => {
+		const admin = requireAdmin(event);
+		const { locale } = event.locals;
+		const values = formValues(await event.request.formData());
+		const parsed = suspendForm.safeParse(values);
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: `suspend:${values.userId}` });
+		const { userId, suspended } = parsed.data;
+		try {
+			await event.locals.app.accounts.setSuspended({ actorId: admin.id, userId, suspended: suspended === 'true' });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: `suspend:${userId}` });
+		}
+		const state: FormState = { form: `suspend:${userId}`, ok: true };
+		return state;
+	}
+};

@@ -1,0 +1,85 @@
+import { error, fail, redirect } from '@sveltejs/kit';
+import { isAppError } from '$server/errors';
+import { errorMessage } from '$server/i18n';
+import { canInvite } from '$server/spaces/permissions';
+import { createInviteInput, spaceId } from '$server/spaces/validation';
+import { m } from '$lib/paraglide/messages.js';
+import { failFromError, formValues, invalid, signInUrl, type FormState } from '../../_lib/forms.server';
+import { countryName, formatDateTime } from '../../_lib/options.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** The signed-in member and the space id; anyone else is sent to sign in, or sees "not found". */
+function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
+	const { user, locale } = event.locals;
+	if (!user) redirect(303, signInUrl(event));
+	const id = spaceId.safeParse(event.params.id);
+	if (!id.success) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
+	return { user, locale, id: id.data };
+}
+
+export const load: PageServerLoad = async (event) => {
+	const { user, locale, id } = context(event);
+	let space;
+	try {
+		space = await event.locals.app.spaces.get({ spaceId: id, userId: user.id });
+	} catch (e) {
+		// Non-members get the same answer as for a space that does not exist.
+		if (isAppError(e) && e.status === 404) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
+		throw e;
+	}
+	return {
+		space: { id: space.id, title: space.title, kind: space.kind, myRole: space.myRole, archived: space.archived },
+		// Names, roles and countries only: members never see each other's birth dates or emails.
+		members: space.members.map((mb) => ({
+			userId: mb.userId,
+			displayName: mb.displayName,
+			role: mb.role,
+			countryName: countryName(mb.country, locale),
+			isMe: mb.userId === user.id
+		})),
+		canInvite: canInvite(space.myRole)
+	};
+};
+
+export const actions: Actions = {
+	invite: async (event) => {
+		const { user, locale, id } = context(event);
+		const values = formValues(await event.request.formData());
+		const parsed = createInviteInput.safeParse({
+			role: values.role,
+			maxUses: values.uses === 'multi' ? null : 1,
+			expiresInHours: Number(values.expiresInHours || 72)
+		});
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'invite' });
+		try {
+			const invite = await event.locals.app.spaces.createInvite({ ...parsed.data, spaceId: id, userId: user.id, baseUrl: event.url.origin });
+			return {
+				form: 'invite',
+				ok: true,
+				invite: {
+					url: invite.url,
+					expiresAtText: formatDateTime(invite.expiresAt, { locale, timeZone: user.profile.timezone }),
+					multiUse: invite.maxUses === null,
+					role: invite.role
+				}
+			};
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'invite' });
+		}
+	},
+
+	leave: async (event) => {
+		const { user, locale, id } = context(event);
+		const values = formValues(await event.request.formData());
+		if (values.confirm !== 'yes') {
+			const state: FormState = { form: 'leave', message: m.space_leave_confirm_error({}, { locale }) };
+			return fail(400, state);
+		}
+		try {
+			await event.locals.app.spaces.leave({ spaceId: id, userId: user.id });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'leave' });
+		}
+		redirect(303, '/spaces');
+	}
+};
