@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { APIRequestContext, Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import en from '../../messages/en.json';
+import { describeBrowser, expectNoAxeViolations, launchBrowser, newContext, signUpViaApi, startTessera, uniqueEmail, type E2eServer } from './browser';
+
+/** Where the screenshots go, for people to look at; nothing here compares pixels. */
+const SHOTS = process.env.TESSERA_SHOTS_DIR ?? '/tmp/tessera-shots';
+
+const admin = { email: uniqueEmail('lead'), password: 'the program lead keeps the keys', displayName: 'Program Lead' };
+const mentor = { email: uniqueEmail('yuki'), password: 'paper cranes fly over kyoto', displayName: 'Yuki Tanaka', country: 'JP', timezone: 'Asia/Tokyo' };
+const mentee = { email: uniqueEmail('nadia'), password: 'my cat sleeps on the piano', displayName: 'Nadia', role: 'mentee' as const, birthDate: '2010-03-09', country: 'EG', timezone: 'Africa/Cairo', readingLanguage: 'ar' };
+
+describeBrowser('screens: every page in English and Arabic, light, dark and phone-sized', () => {
+	let app: E2eServer;
+	let browser: Browser;
+	let spaceUrl = '';
+	let inviteUrl = '';
+
+	async function signIn(request: APIRequestContext, person: { email: string; password: string }) {
+		const res = await request.post(`${app.url}/api/v1/sessions`, { data: { email: person.email, password: person.password } });
+		expect(res.status()).toBe(201);
+	}
+
+	beforeAll(async () => {
+		mkdirSync(SHOTS, { recursive: true });
+		[app, browser] = await Promise.all([startTessera(), launchBrowser()]);
+		await signUpViaApi(app.url, admin);
+		await signUpViaApi(app.url, mentor);
+		await signUpViaApi(app.url, mentee);
+		// A space with two members and a live invite, made through the API like any client would.
+		const setup = await browser.newContext();
+		await signIn(setup.request, mentor);
+		const headers = { origin: app.url };
+		const space = await (await setup.request.post(`${app.url}/api/v1/spaces`, { headers, data: { title: 'Paper cranes & comics', kind: 'collective' } })).json();
+		spaceUrl = `${app.url}/spaces/${space.id}`;
+		const invite = await (await setup.request.post(`${app.url}/api/v1/spaces/${space.id}/invites`, { headers, data: { maxUses: null } })).json();
+		inviteUrl = invite.url;
+		const other = await browser.newContext();
+		await signIn(other.request, mentee);
+		expect((await other.request.post(`${app.url}/api/v1/invites/${invite.code}/accept`, { headers })).status()).toBe(200);
+		await Promise.all([setup.close(), other.close()]);
+	});
+
+	afterAll(async () => {
+		await browser?.close();
+		await app?.close();
+	});
+
+	async function shoot(page: Page, name: string) {
+		await page.waitForLoadState('networkidle');
+		// Nothing may stick out sideways, in any language, at any width.
+		const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+		expect(overflow, `${name} is wider than the viewport`).toBeLessThanOrEqual(0);
+		await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+	}
+
+	async function tour(prefix: string, options: BrowserContextOptions) {
+		const visitor = await newContext(browser, options);
+		const page = await visitor.newPage();
+		await page.goto(app.url);
+		await shoot(page, `${prefix}-landing`);
+		await page.goto(`${app.url}/signup`);
+		await shoot(page, `${prefix}-signup`);
+		await page.locator('main form button[type="submit"]').click();
+		await page.getByRole('alert').waitFor();
+		await shoot(page, `${prefix}-signup-errors`);
+		await page.goto(`${app.url}/signin`);
+		await shoot(page, `${prefix}-signin`);
+		await page.goto(inviteUrl);
+		await shoot(page, `${prefix}-invite`);
+		await page.goto(`${app.url}/nowhere`);
+		await shoot(page, `${prefix}-404`);
+		await visitor.close();
+
+		const member = await newContext(browser, options);
+		await signIn(member.request, mentor);
+		const p = await member.newPage();
+		await p.goto(`${app.url}/spaces`);
+		await shoot(p, `${prefix}-spaces`);
+		await p.goto(spaceUrl);
+		await p.locator('#invite-uses-multi').check();
+		await p.locator('form[action="?/invite"] button[type="submit"]').click();
+		await p.locator('#invite-url').waitFor();
+		await shoot(p, `${prefix}-space`);
+		await expectNoAxeViolations(p, `${prefix} space`);
+		await p.goto(`${app.url}/profile`);
+		await shoot(p, `${prefix}-profile`);
+		await expectNoAxeViolations(p, `${prefix} profile`);
+		await member.close();
+
+		const lead = await newContext(browser, options);
+		await signIn(lead.request, admin);
+		const q = await lead.newPage();
+		await q.goto(`${app.url}/admin/users`);
+		await shoot(q, `${prefix}-admin-users`);
+		await lead.close();
+	}
+
+	it('English, light, desktop', async () => {
+		await tour('en', { locale: 'en-GB' });
+	});
+
+	it('Arabic, light, desktop, right to left', async () => {
+		await tour('ar', { locale: 'ar-EG' });
+	});
+
+	it('English, dark, desktop, with AA contrast', async () => {
+		await tour('en-dark', { locale: 'en-GB', colorScheme: 'dark' });
+		const context = await newContext(browser, { colorScheme: 'dark' });
+		const page = await context.newPage();
+		await page.goto(app.url);
+		await expectNoAxeViolations(page, 'landing (dark)');
+		await context.close();
+	});
+
+	it('phone-sized screens in English and Arabic do not overflow', async () => {
+		const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
+		await tour('en-phone', { locale: 'en-GB', ...phone });
+		await tour('ar-phone', { locale: 'ar-EG', ...phone, colorScheme: 'dark' });
+	});
+
+	it('the Arabic pages really are Arabic', async () => {
+		const context = await newContext(browser, { locale: 'ar' });
+		const page = await context.newPage();
+		await page.goto(app.url);
+		expect(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).not.toBe(en.landing_heading);
+		await context.close();
+	});
+});
