@@ -226,6 +226,12 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		await selfRow.getByRole('button', { name: en.admin_save_role }).click();
 		await page.getByRole('alert').filter({ hasText: en.error_last_admin }).waitFor();
 
+		// The single-use invite was used by the second person: it says so instead of letting anyone else in.
+		await page.goto(inviteUrl);
+		expect(await page.getByText(en.invite_page_used_up).isVisible()).toBe(true);
+		expect(await page.getByRole('button', { name: en.invite_page_accept }).count()).toBe(0);
+		await expectNoAxeViolations(page, 'invite (used up)');
+
 		// Not a member of the mentee's space: it does not exist for the admin either.
 		const res = await page.goto(spaceUrl);
 		expect(res?.status()).toBe(404);
@@ -237,6 +243,51 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 	it('people who are not admins get a 404 for the admin pages', async () => {
 		const res = await a.goto(`${app.url}/admin/users`);
 		expect(res?.status()).toBe(404);
+	});
+
+	it('without JavaScript, signing in, spaces, invites, the profile, the language and leaving all still work', async () => {
+		const context = await newContext(browser, { javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(`${app.url}/signin`);
+		await page.getByLabel(en.field_email).fill(mentor.email);
+		await page.getByLabel(en.field_password).fill(mentor.password);
+		await page.getByRole('button', { name: en.signin_submit }).click();
+		await page.waitForURL(`${app.url}/spaces`);
+		expect(await page.getByRole('link', { name: 'Comics club' }).isVisible()).toBe(true);
+
+		await page.getByLabel(en.space_field_title).fill('Night sketches');
+		await page.getByRole('radio', { name: en.space_kind_collective }).check();
+		await page.getByRole('button', { name: en.spaces_create_submit }).click();
+		await page.waitForURL(/\/spaces\/[0-9a-f-]{36}$/);
+		const sketches = page.url();
+		await page.getByRole('button', { name: en.invite_submit }).click();
+		await page.waitForLoadState('load');
+		expect(await page.getByLabel(en.invite_link_label).inputValue()).toMatch(/\/invite\/[A-Za-z0-9_-]{32}$/);
+		// Copying needs a script; without one the link is still there to select.
+		expect(await page.getByRole('button', { name: en.copy_button }).count()).toBe(0);
+
+		// Leaving asks for confirmation first: the box must be ticked.
+		await page.getByRole('button', { name: en.space_leave_submit }).click();
+		expect(new URL(page.url()).pathname).toBe(new URL(sketches).pathname);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Night sketches');
+		await page.getByLabel(en.space_leave_confirm).check();
+		await page.getByRole('button', { name: en.space_leave_submit }).click();
+		await page.waitForURL(`${app.url}/spaces`);
+		expect(await page.getByRole('link', { name: 'Night sketches' }).count()).toBe(0);
+
+		await page.goto(`${app.url}/profile`);
+		expect(await page.getByLabel(en.profile_language_n.replace('{n}', '3'), { exact: true }).count()).toBe(1);
+		await page.getByLabel(en.field_bio).fill('Sketching at night, mostly owls.');
+		await page.getByRole('button', { name: en.profile_save }).click();
+		await page.waitForLoadState('load');
+		expect(await page.getByRole('status').filter({ hasText: en.profile_saved }).isVisible()).toBe(true);
+
+		await page.getByLabel(en.language_label, { exact: true }).selectOption('fr');
+		await page.getByRole('button', { name: en.language_apply_label }).click();
+		await page.waitForURL(`${app.url}/profile`);
+		expect(await page.evaluate(() => document.documentElement.lang)).toBe('fr');
+		expect(await page.getByLabel('À propos de moi').inputValue()).toBe('Sketching at night, mostly owls.');
+		await context.close();
 	});
 
 	it('pages hydrate under the strict Content Security Policy without a single violation', async () => {
