@@ -221,7 +221,14 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		await menteeRow.getByRole('button', { name: en.admin_save_role }).click();
 		await page.getByRole('status').filter({ hasText: `Changes for ${mentee.displayName} saved.` }).waitFor();
 
+		const mentorRow = rows.filter({ hasText: mentor.email });
+		await mentorRow.getByRole('button', { name: en.admin_suspend }).click();
+		await mentorRow.getByText(en.admin_status_suspended, { exact: true }).waitFor();
+		await mentorRow.getByRole('button', { name: en.admin_reactivate }).click();
+		await mentorRow.getByText(en.admin_status_active, { exact: true }).waitFor();
+
 		const selfRow = rows.filter({ hasText: admin.email });
+		expect(await selfRow.getByRole('button', { name: en.admin_suspend }).count()).toBe(0);
 		await selfRow.getByLabel(`Role for ${admin.displayName}`).selectOption('mentee');
 		await selfRow.getByRole('button', { name: en.admin_save_role }).click();
 		await page.getByRole('alert').filter({ hasText: en.error_last_admin }).waitFor();
