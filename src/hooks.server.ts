@@ -64,6 +64,14 @@ const csrf: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** SvelteKit answers an unsupported method with plain text; API clients get the usual JSON error instead. */
+const apiMethodNotAllowed: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (response.status !== 405 || !event.url.pathname.startsWith('/api/')) return response;
+	if (response.headers.get('content-type')?.includes('application/json')) return response;
+	return json({ error: errorBody('method_not_allowed', event.locals.locale) }, { status: 405, headers: { allow: response.headers.get('allow') ?? '' } });
+};
+
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const h = response.headers;
@@ -76,7 +84,7 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(services, i18n, csrf, securityHeaders);
+export const handle = sequence(services, i18n, csrf, securityHeaders, apiMethodNotAllowed);
 
 export const handleError: HandleServerError = ({ error, event, status }) => {
 	const locale = event.locals.locale ?? 'en';

@@ -31,9 +31,9 @@ export type UpgradeAuth =
 	| { ok: false; status: 401 | 403; reason: 'bad_origin' | 'unauthorized' };
 
 /**
- * The check every WebSocket connection passes before it is upgraded: a browser (it sends Origin) must come
- * from an allowed origin; a client without Origin must present a bearer token, since a cookie alone could be
- * replayed by any non-browser. Then the session must be live.
+ * The check every WebSocket upgrade and Socket.IO handshake passes: a browser's Origin must be allowed; a client
+ * without Origin must present a bearer token (unless Sec-Fetch-Site says the browser sent it same-origin).
+ * Then the session must be live.
  */
 export async function authenticateUpgrade(
 	app: Tessera,
@@ -50,7 +50,12 @@ export async function authenticateUpgrade(
 		});
 		if (!allowed) return { ok: false, status: 403, reason: 'bad_origin' };
 	}
-	const token = explicitToken ?? bearerToken(req.headers.authorization) ?? (origin !== undefined ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined);
+	// The cookie counts only when a browser vouches for where the request came from: an allowed Origin, or —
+	// for same-origin GETs such as Socket.IO's long-polling, which carry no Origin — Sec-Fetch-Site, a header
+	// page scripts cannot set. Anything else must present a bearer token.
+	const browserSameOrigin = origin !== undefined || req.headers['sec-fetch-site'] === 'same-origin';
+	const token =
+		explicitToken ?? bearerToken(req.headers.authorization) ?? (browserSameOrigin ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined);
 	const session = await app.accounts.authenticate(token);
 	if (!session) return { ok: false, status: 401, reason: 'unauthorized' };
 	return { ok: true, session };

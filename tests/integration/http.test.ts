@@ -53,6 +53,14 @@ describe.each(drivers)('HTTP edge (%s)', (driver) => {
 		}
 	});
 
+	it('a method an API path does not support answers a JSON 405 with Allow', async () => {
+		const res = await api(url, '/api/v1/spaces', { method: 'PUT', raw: '{}', headers: { 'content-type': 'application/json' } });
+		expect(res.status).toBe(405);
+		expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+		expect(res.body).toEqual({ error: { code: 'method_not_allowed', message: expect.any(String) } });
+		expect(res.headers.get('allow')).toMatch(/GET/);
+	});
+
 	it('a POST whose body is not JSON gets 415 unsupported_media_type', async () => {
 		const xml = await api(url, '/api/v1/sessions', { raw: '<x/>', headers: { 'content-type': 'application/xml' } });
 		expect(xml.status).toBe(415);

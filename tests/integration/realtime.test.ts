@@ -86,6 +86,17 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 				expect(err.message, transports[0]).toBe('unauthorized');
 			}
 		});
+
+		it('a browser long-polling from the same origin (Sec-Fetch-Site, no Origin) connects with its cookie', async () => {
+			const u = await newUser(url);
+			const sameOrigin = { cookie: u.cookie, transports: ['polling' as const], headers: { 'sec-fetch-site': 'same-origin' } };
+			const socket = await sockets.connect(url, sameOrigin);
+			const spaceId = await createSpace(url, u);
+			expect(await join(socket, { spaceId })).toMatchObject({ ok: true });
+			// A cross-site request says so, and the cookie does not count.
+			const err = await sockets.refused(url, { ...sameOrigin, headers: { 'sec-fetch-site': 'cross-site' } });
+			expect(err.message).toBe('unauthorized');
+		});
 	});
 
 	describe('space:join and presence', () => {

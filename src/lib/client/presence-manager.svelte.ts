@@ -29,9 +29,8 @@ export class PresenceManager {
 	join(spaceId: string, { onSessionEnded }: { onSessionEnded?: () => void } = {}): void {
 		this.reset();
 		this.#spaceId = spaceId;
-		// WebSocket only: browsers send Origin on a WebSocket handshake but not on a same-origin polling GET,
-		// and the server accepts the session cookie only together with an allowed Origin.
-		const socket: TesseraSocket = io({ path: '/socket.io', transports: ['websocket'] });
+		// Long-polling first, then WebSocket: slow or filtered networks still get presence.
+		const socket: TesseraSocket = io({ path: '/socket.io' });
 		this.#socket = socket;
 		socket.on('connect', () => {
 			this.#connected = true;
