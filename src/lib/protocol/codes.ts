@@ -23,8 +23,6 @@ export const ERROR_CODES = [
 	'invite_expired',
 	'invite_used_up',
 	'space_full',
-	'already_member',
-	'owner_cannot_leave',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',
@@ -45,7 +43,9 @@ export const ERROR_CODES = [
 	'title_invalid',
 	'kind_invalid',
 	'required',
-	'invalid_value'
+	'invalid_value',
+	'mentor_too_young',
+	'invalid_characters'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
