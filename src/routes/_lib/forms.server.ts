@@ -63,16 +63,35 @@ export function failFromError(
 	return fail(e.status, state);
 }
 
-/** A same-origin relative path to go to after signing in, or null for anything that could leave the site. */
+const REDIRECT_BASE = 'http://tessera.invalid';
+
+/**
+ * A same-origin relative path to go to after signing in, or null for anything that could leave the site.
+ * Checked both before and after URL normalisation, since `/.//evil.example` or `/%2e//evil.example`
+ * normalise to the protocol-relative `//evil.example`.
+ */
 export function safeRedirectPath(target: string | null | undefined): string | null {
-	if (!target || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/\\')) return null;
+	if (!target || !isPlainPath(target)) return null;
+	let result: string;
 	try {
-		const base = 'http://tessera.invalid';
-		const url = new URL(target, base);
-		return url.origin === base ? `${url.pathname}${url.search}${url.hash}` : null;
+		const url = new URL(target, REDIRECT_BASE);
+		if (url.origin !== REDIRECT_BASE) return null;
+		result = `${url.pathname}${url.search}${url.hash}`;
 	} catch {
 		return null;
 	}
+	if (!isPlainPath(result)) return null;
+	try {
+		return new URL(result, REDIRECT_BASE).origin === REDIRECT_BASE ? result : null;
+	} catch {
+		return null;
+	}
+}
+
+/** `/` alone, or one `/` then something other than `/` or `\`; never a backslash or control character anywhere. */
+function isPlainPath(path: string): boolean {
+	if (/[\\\u0000-\u001f\u007f]/.test(path)) return false;
+	return path === '/' || /^\/[^/\\]/.test(path);
 }
 
 /** `/signin?next=<where they were>` for pages that need a signed-in person. */
