@@ -73,3 +73,11 @@ export function formatDateTime(iso: string, { locale, timeZone }: { locale: stri
 export function formatDate(iso: string, { locale, timeZone }: { locale: string; timeZone: string }): string {
 	return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(new Date(iso));
 }
+
+/** A calendar date (YYYY-MM-DD, no time of day) in the reader's language, e.g. "14 May 2010"; as given if malformed. */
+export function formatCalendarDate(date: string, locale: string): string {
+	const [y, mo, d] = date.split('-').map(Number);
+	if (!y || !mo || !d) return date;
+	// Noon UTC, formatted in UTC, so no time zone can move it to another day.
+	return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(y, mo - 1, d, 12)));
+}

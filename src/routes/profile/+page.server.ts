@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { changePasswordInput, profileUpdate } from '$server/accounts/validation';
 import { clearSessionCookie, LOCALE_COOKIE, setLocaleCookie } from '$lib/server/session-cookie';
 import { failFromError, formValues, invalid, signInUrl, type FormState } from '../_lib/forms.server';
-import { countryOptions, languageOptions, timezoneOptions } from '../_lib/options.server';
+import { countryOptions, formatCalendarDate, languageOptions, timezoneOptions } from '../_lib/options.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const MAX_LANGUAGE_ROWS = 5;
@@ -22,6 +22,8 @@ export const load: PageServerLoad = (event) => {
 	return {
 		// Their own profile, for their own eyes only.
 		profile,
+		// Read-only: age decides safeguarding rules, so only program staff may correct it.
+		birthDateText: formatCalendarDate(profile.birthDate, locale),
 		languageRows: rows,
 		maxLanguages: MAX_LANGUAGE_ROWS,
 		saved: event.url.searchParams.has('saved'),
@@ -56,7 +58,6 @@ export const actions: Actions = {
 			// Commas in any script: Latin, Arabic, CJK.
 			passions: (values.passions ?? '').split(/[,،、，]/).map((p) => p.trim()).filter(Boolean),
 			bio: values.bio ?? '',
-			birthDate: values.birthDate,
 			gender: values.gender?.trim() ? values.gender : null
 		});
 		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'profile' });
