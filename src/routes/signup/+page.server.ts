@@ -37,13 +37,11 @@ export const actions: Actions = {
 		const ip = clientAddress(event);
 		let session;
 		try {
-			await accounts.signUp(parsed.data, { ip });
-			session = await accounts.signIn({
-				email: parsed.data.email,
-				password: parsed.data.password,
-				ip,
-				userAgent: event.request.headers.get('user-agent') ?? undefined
-			});
+			const user = await accounts.signUp(parsed.data, { ip });
+			// The account was just made with this password: open its session directly. Signing in again would
+			// hash the password a second time and could be refused by the sign-in rate limit, leaving an
+			// account that exists but a page that says it failed.
+			session = await accounts.startSession(user.id, event.request.headers.get('user-agent') ?? undefined);
 		} catch (e) {
 			return failFromError(e, { locale, values });
 		}
