@@ -37,7 +37,10 @@ export const load: PageServerLoad = async (event) => {
 			countryName: countryName(mb.country, locale),
 			isMe: mb.userId === user.id
 		})),
-		canInvite: canInvite(space.myRole)
+		canInvite: canInvite(space.myRole),
+		// Members invite members; observers are invited only by the people who run or supervise the space.
+		canInviteObservers: space.myRole === 'owner' || space.myRole === 'supervisor',
+		inviteDefaultHours: event.locals.app.config.inviteDefaultHours
 	};
 };
 
@@ -48,7 +51,7 @@ export const actions: Actions = {
 		const parsed = createInviteInput.safeParse({
 			role: values.role,
 			maxUses: values.uses === 'multi' ? null : 1,
-			expiresInHours: Number(values.expiresInHours || 72)
+			expiresInHours: values.expiresInHours ? Number(values.expiresInHours) : event.locals.app.config.inviteDefaultHours
 		});
 		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'invite' });
 		try {
