@@ -17,7 +17,7 @@ export async function createTessera(config: Config) {
 
 	const purge = setInterval(() => {
 		accounts.purgeExpiredSessions().catch((err) => logger.error({ err }, 'session purge failed'));
-	}, 10 * 60_000);
+	}, 60_000);
 	purge.unref();
 
 	return {

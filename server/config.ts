@@ -27,6 +27,7 @@ export interface Config {
 	loginMaxPerIp: number;
 	loginMaxPerAccount: number;
 	loginWindowSeconds: number;
+	signUpsPerIpPerHour: number;
 	/** Where the built SvelteKit app lives (build/handler.js). */
 	buildDir: string;
 	migrationsDir: string;
@@ -62,7 +63,8 @@ const envSchema = z.object({
 	INVITE_DEFAULT_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
 	LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
 	LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
-	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60)
+	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+	SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60)
 });
 
 export class ConfigError extends Error {
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		loginMaxPerIp: e.LOGIN_MAX_PER_IP,
 		loginMaxPerAccount: e.LOGIN_MAX_PER_ACCOUNT,
 		loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
+		signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
 		buildDir: resolve(projectRoot, 'build'),
 		migrationsDir: resolve(projectRoot, 'server/db/migrations'),
 		version: readVersion()

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, asc, count, eq, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { isUniqueViolation } from '../db';
 import { auditLog, profiles, sessions, users } from '../db/schema';
@@ -12,6 +12,10 @@ import { hashToken, isWellFormedToken, newToken, sessionState, shouldTouch, type
 import type { ProfileUpdate, SignUpInput } from './validation';
 
 export type Role = 'mentee' | 'mentor' | 'moderator' | 'admin';
+
+// pg_advisory_xact_lock keys: sign-ups (first admin) and admin changes (last admin).
+const SIGN_UP_LOCK = 7318001;
+const ADMIN_CHANGES_LOCK = 7318002;
 
 export interface Profile {
 	displayName: string;
@@ -56,8 +60,8 @@ export interface CurrentSession {
 export interface AccountEvents {
 	/** All of a user's sessions ended (suspension, sign out everywhere, password change): close their sockets. */
 	'user:sessions-ended': [{ userId: string; reason: 'suspended' | 'signed_out' | 'password_changed'; exceptSessionId?: string }];
-	/** One session ended (sign out). */
-	'session:ended': [{ sessionId: string }];
+	/** One session ended (sign out, or idle/absolute expiry). */
+	'session:ended': [{ sessionId: string; reason: 'signed_out' | 'expired' }];
 }
 
 export interface AccountsOptions {
@@ -68,6 +72,7 @@ export interface AccountsOptions {
 	loginMaxPerIp: number;
 	loginMaxPerAccount: number;
 	loginWindowSeconds: number;
+	signUpsPerIpPerHour: number;
 }
 
 export function createAccountsService(options: AccountsOptions) {
@@ -81,7 +86,8 @@ export function createAccountsService(options: AccountsOptions) {
 	const limiter = createLoginLimiter({
 		maxPerIp: options.loginMaxPerIp,
 		maxPerAccount: options.loginMaxPerAccount,
-		windowSeconds: options.loginWindowSeconds
+		windowSeconds: options.loginWindowSeconds,
+		signUpsPerIpPerHour: options.signUpsPerIpPerHour
 	});
 
 	async function loadMe(userId: string): Promise<Me | null> {
@@ -117,7 +123,25 @@ export function createAccountsService(options: AccountsOptions) {
 		events.emit('user:sessions-ended', { userId, reason, exceptSessionId });
 	}
 
-	return {
+	async function listUsers(where?: SQL): Promise<UserSummary[]> {
+		const rows = await db
+			.select({
+				id: users.id,
+				email: users.email,
+				role: users.role,
+				status: users.status,
+				createdAt: users.createdAt,
+				displayName: profiles.displayName,
+				country: profiles.country
+			})
+			.from(users)
+			.innerJoin(profiles, eq(profiles.userId, users.id))
+			.where(where)
+			.orderBy(asc(users.createdAt));
+		return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
+	}
+
+	const service = {
 		events,
 		sessionPolicy: policy,
 
@@ -129,7 +153,7 @@ export function createAccountsService(options: AccountsOptions) {
 			try {
 				userId = await db.transaction(async (tx) => {
 					// Serialise sign-ups just long enough that two first sign-ups cannot both become admin.
-					await tx.execute(sql`select pg_advisory_xact_lock(7318001)`);
+					await tx.execute(sql`select pg_advisory_xact_lock(${SIGN_UP_LOCK})`);
 					const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
 					const [user] = await tx
 						.insert(users)
@@ -160,20 +184,18 @@ export function createAccountsService(options: AccountsOptions) {
 
 		/** Checks the password (Argon2id) and opens a session; the same answer for unknown email and wrong password. */
 		async signIn({ email, password, ip, userAgent }: { email: string; password: string; ip: string; userAgent?: string }) {
-			await limiter.beforeAttempt({ ip, email });
+			await limiter.beforeAttempt({ ip, account: email });
 			const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
 			if (!user) {
 				await verifyAgainstDummy(password);
-				await limiter.onFailure({ email });
 				throw new AppError(401, 'bad_credentials');
 			}
 			if (!(await verifyPassword(user.passwordHash, password))) {
-				await limiter.onFailure({ email });
 				log.info({ userId: user.id }, 'sign-in failed');
 				throw new AppError(401, 'bad_credentials');
 			}
+			await limiter.onSuccess({ ip, account: email });
 			if (user.status === 'suspended') throw new AppError(403, 'account_suspended');
-			await limiter.onSuccess({ email });
 			const { token, expiresAt } = await startSession(user.id, userAgent);
 			log.info({ userId: user.id }, 'signed in');
 			return { token, expiresAt, user: (await loadMe(user.id))! };
@@ -188,6 +210,7 @@ export function createAccountsService(options: AccountsOptions) {
 			const now = new Date();
 			if (sessionState(row, policy, now) !== 'valid') {
 				await db.delete(sessions).where(eq(sessions.id, id));
+				events.emit('session:ended', { sessionId: id, reason: 'expired' });
 				return null;
 			}
 			const me = await loadMe(row.userId);
@@ -196,16 +219,19 @@ export function createAccountsService(options: AccountsOptions) {
 			return { id, user: me, expiresAt: row.expiresAt };
 		},
 
-		/** Marks a session as in use (live sockets count as activity), at most about once a minute. */
+		/** Marks a live session as in use (socket events count as activity); never revives an expired one. */
 		async touchSession(sessionId: string): Promise<void> {
-			const [row] = await db.select().from(sessions).where(eq(sessions.id, sessionId)).limit(1);
 			const now = new Date();
-			if (row && shouldTouch(row, now, policy)) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, sessionId));
+			const idleBefore = new Date(now.getTime() - policy.idleMs);
+			await db
+				.update(sessions)
+				.set({ lastSeenAt: now })
+				.where(and(eq(sessions.id, sessionId), gt(sessions.lastSeenAt, idleBefore), gt(sessions.expiresAt, now)));
 		},
 
 		async signOut(sessionId: string): Promise<void> {
 			await db.delete(sessions).where(eq(sessions.id, sessionId));
-			events.emit('session:ended', { sessionId });
+			events.emit('session:ended', { sessionId, reason: 'signed_out' });
 		},
 
 		async signOutEverywhere(userId: string): Promise<void> {
@@ -217,9 +243,11 @@ export function createAccountsService(options: AccountsOptions) {
 		async changePassword({ userId, sessionId, currentPassword, newPassword }: { userId: string; sessionId: string; currentPassword: string; newPassword: string }) {
 			const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
 			if (!user) throw notFound();
+			await limiter.beforePasswordCheck({ account: user.email });
 			if (!(await verifyPassword(user.passwordHash, currentPassword))) {
 				throw new AppError(400, 'wrong_password', { fields: { currentPassword: 'wrong_password' } });
 			}
+			await limiter.afterPasswordCheckSucceeded({ account: user.email });
 			await db.update(users).set({ passwordHash: await hashPassword(newPassword), updatedAt: new Date() }).where(eq(users.id, userId));
 			await endAllSessions(userId, 'password_changed', sessionId);
 			log.info({ userId }, 'password changed');
@@ -235,63 +263,62 @@ export function createAccountsService(options: AccountsOptions) {
 			return (await loadMe(userId))!;
 		},
 
-		async listUsers(): Promise<UserSummary[]> {
-			const rows = await db
-				.select({
-					id: users.id,
-					email: users.email,
-					role: users.role,
-					status: users.status,
-					createdAt: users.createdAt,
-					displayName: profiles.displayName,
-					country: profiles.country
-				})
-				.from(users)
-				.innerJoin(profiles, eq(profiles.userId, users.id))
-				.orderBy(asc(users.createdAt));
-			return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
-		},
+		listUsers: () => listUsers(),
 
-		async setRole({ actorId, userId, role }: { actorId: string; userId: string; role: Role }): Promise<void> {
-			await db.transaction(async (tx) => {
-				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
-				if (!target) throw notFound();
-				if (target.role === 'admin' && role !== 'admin') await assertAnotherAdmin(tx, userId);
-				await tx.update(users).set({ role, updatedAt: new Date() }).where(eq(users.id, userId));
-				await tx.insert(auditLog).values({ actorId, action: 'user.role', targetType: 'user', targetId: userId, detail: `${target.role}→${role}` });
-			});
-			log.info({ actorId, userId, role }, 'role changed');
-		},
-
-		/** Suspension ends every session and, through `events`, every open socket of that account at once. */
-		async setSuspended({ actorId, userId, suspended }: { actorId: string; userId: string; suspended: boolean }): Promise<void> {
+		/**
+		 * An admin changes someone's role and/or suspension in one transaction: both apply or neither does.
+		 * Suspension ends every session and, through `events`, every open socket of that account at once.
+		 * Admin changes are serialised (one advisory lock) so two admins cannot demote each other to zero.
+		 */
+		async updateUser({ actorId, userId, role, suspended }: { actorId: string; userId: string; role?: Role; suspended?: boolean }): Promise<UserSummary> {
 			if (suspended && actorId === userId) throw new AppError(400, 'invalid_value');
-			await db.transaction(async (tx) => {
+			const before = await db.transaction(async (tx) => {
+				await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_CHANGES_LOCK})`);
 				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
 				if (!target) throw notFound();
-				if (suspended && target.role === 'admin') await assertAnotherAdmin(tx, userId);
-				await tx
-					.update(users)
-					.set({ status: suspended ? 'suspended' : 'active', suspendedAt: suspended ? new Date() : null, updatedAt: new Date() })
-					.where(eq(users.id, userId));
-				await tx.insert(auditLog).values({ actorId, action: suspended ? 'user.suspend' : 'user.unsuspend', targetType: 'user', targetId: userId });
+				const losesAdmin = target.role === 'admin' && ((role !== undefined && role !== 'admin') || suspended === true);
+				if (losesAdmin) await assertAnotherAdmin(tx, userId);
+				const now = new Date();
+				if (role !== undefined && role !== target.role) {
+					await tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId));
+					await tx.insert(auditLog).values({ actorId, action: 'user.role', targetType: 'user', targetId: userId, detail: `${target.role}→${role}` });
+				}
+				if (suspended !== undefined && suspended !== (target.status === 'suspended')) {
+					await tx
+						.update(users)
+						.set({ status: suspended ? 'suspended' : 'active', suspendedAt: suspended ? now : null, updatedAt: now })
+						.where(eq(users.id, userId));
+					await tx.insert(auditLog).values({ actorId, action: suspended ? 'user.suspend' : 'user.unsuspend', targetType: 'user', targetId: userId });
+				}
+				return target;
 			});
-			if (suspended) await endAllSessions(userId, 'suspended');
-			log.info({ actorId, userId, suspended }, 'suspension changed');
+			if (suspended && before.status !== 'suspended') await endAllSessions(userId, 'suspended');
+			log.info({ actorId, userId, role, suspended }, 'account changed by admin');
+			return (await listUsers(eq(users.id, userId)))[0]!;
 		},
 
-		/** Removes expired sessions; run periodically. */
+		setRole({ actorId, userId, role }: { actorId: string; userId: string; role: Role }): Promise<UserSummary> {
+			return service.updateUser({ actorId, userId, role });
+		},
+
+		setSuspended({ actorId, userId, suspended }: { actorId: string; userId: string; suspended: boolean }): Promise<UserSummary> {
+			return service.updateUser({ actorId, userId, suspended });
+		},
+
+		/** Removes expired sessions and closes their live connections; run every minute. */
 		async purgeExpiredSessions(now = new Date()): Promise<number> {
 			const idleBefore = new Date(now.getTime() - policy.idleMs);
 			const removed = await db
 				.delete(sessions)
-				.where(sql`${sessions.expiresAt} <= ${now} or ${sessions.lastSeenAt} <= ${idleBefore}`)
+				.where(or(lte(sessions.expiresAt, now), lte(sessions.lastSeenAt, idleBefore)))
 				.returning({ id: sessions.id });
+			for (const { id } of removed) events.emit('session:ended', { sessionId: id, reason: 'expired' });
 			return removed.length;
 		},
 
 		startSession
 	};
+	return service;
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;

@@ -5,29 +5,41 @@ export interface LoginLimitOptions {
 	maxPerIp: number;
 	maxPerAccount: number;
 	windowSeconds: number;
+	signUpsPerIpPerHour: number;
 }
 
 /**
- * Login throttling per IP (every attempt counts) and per account (failures count, success resets).
- * The in-memory store serves one process; the scale-out issue swaps in rate-limiter-flexible's Redis store.
+ * Password guessing limits. An attempt reserves its point *before* the (slow) password check, so parallel
+ * guesses cannot slip past the limit; a correct password gives the points back, so only failures count and a
+ * class signing in from one school network does not lock itself out. The in-memory store serves one
+ * process; the scale-out issue swaps in rate-limiter-flexible's Redis store.
  */
-export function createLoginLimiter({ maxPerIp, maxPerAccount, windowSeconds }: LoginLimitOptions) {
+export function createLoginLimiter({ maxPerIp, maxPerAccount, windowSeconds, signUpsPerIpPerHour }: LoginLimitOptions) {
 	const perIp = new RateLimiterMemory({ keyPrefix: 'login_ip', points: maxPerIp, duration: windowSeconds });
 	const perAccount = new RateLimiterMemory({ keyPrefix: 'login_acct', points: maxPerAccount, duration: windowSeconds });
-	const signUps = new RateLimiterMemory({ keyPrefix: 'signup_ip', points: maxPerIp, duration: windowSeconds });
+	const signUps = new RateLimiterMemory({ keyPrefix: 'signup_ip', points: signUpsPerIpPerHour, duration: 3600 });
 
 	return {
-		/** Throws rate_limited when this IP or this account may not try again yet. */
-		async beforeAttempt({ ip, email }: { ip: string; email: string }): Promise<void> {
-			const account = await perAccount.get(email);
-			if (account && account.consumedPoints >= maxPerAccount) throw limited(account);
-			await consume(perIp, ip);
+		/** Throws rate_limited when this account or this IP may not try a password now. */
+		async beforeAttempt({ ip, account }: { ip: string; account: string }): Promise<void> {
+			await consume(perAccount, account);
+			try {
+				await consume(perIp, ip);
+			} catch (e) {
+				await perAccount.reward(account, 1);
+				throw e;
+			}
 		},
-		async onFailure({ email }: { email: string }): Promise<void> {
-			await perAccount.penalty(email, 1);
+		async onSuccess({ ip, account }: { ip: string; account: string }): Promise<void> {
+			await perAccount.delete(account);
+			await perIp.reward(ip, 1);
 		},
-		async onSuccess({ email }: { email: string }): Promise<void> {
-			await perAccount.delete(email);
+		/** Re-entering the current password (to change it) counts against the same account limit as sign-in. */
+		async beforePasswordCheck({ account }: { account: string }): Promise<void> {
+			await consume(perAccount, account);
+		},
+		async afterPasswordCheckSucceeded({ account }: { account: string }): Promise<void> {
+			await perAccount.delete(account);
 		},
 		async beforeSignUp({ ip }: { ip: string }): Promise<void> {
 			await consume(signUps, ip);

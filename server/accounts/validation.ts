@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanText } from '../text';
 import { COUNTRY_CODES } from './countries';
 import { UI_LOCALES } from '../../src/lib/i18n/locales';
 
@@ -63,13 +64,9 @@ const COMMON_PASSWORDS = new Set([
 	'1q2w3e4r5t6y'
 ]);
 
-const text = (max: number, code: string) =>
-	z
-		.string({ error: 'required' })
-		.transform((s) => s.normalize('NFC').trim())
-		.pipe(z.string().max(max, { error: code }));
-
-const noControlChars = (s: string) => !/[\u0000-\u001f\u007f]/.test(s);
+/** Optional free text where an empty answer means "not given". */
+const optionalText = (max: number, code: string) =>
+	cleanText({ max, code }).transform((s) => (s === '' ? null : s));
 
 export const email = z
 	.string({ error: 'required' })
@@ -83,9 +80,7 @@ export const password = z
 	.max(PASSWORD_MAX, { error: 'password_too_long' })
 	.refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()) && new Set(p).size > 3, { error: 'password_too_common' });
 
-export const displayName = text(60, 'display_name_invalid').pipe(
-	z.string().min(1, { error: 'display_name_invalid' }).refine(noControlChars, { error: 'display_name_invalid' })
-);
+export const displayName = cleanText({ min: 1, max: 60, code: 'display_name_invalid' });
 
 export const country = z
 	.string({ error: 'required' })
@@ -119,13 +114,7 @@ export const languages = z
 	});
 
 export const passions = z
-	.array(
-		z
-			.string()
-			.transform((s) => s.normalize('NFC').trim().toLowerCase())
-			.pipe(z.string().min(1, { error: 'passions_invalid' }).max(40, { error: 'passions_invalid' })),
-		{ error: 'passions_invalid' }
-	)
+	.array(cleanText({ min: 1, max: 40, code: 'passions_invalid' }).transform((s) => s.toLowerCase()), { error: 'passions_invalid' })
 	.max(20, { error: 'passions_invalid' })
 	.transform((list) => [...new Set(list)]);
 
@@ -144,7 +133,11 @@ export const birthDate = z
 
 export const uiLanguage = z.enum(UI_LOCALES, { error: 'language_invalid' });
 
-export const signUpInput = z.object({
+/** Adults only may mentor; the age comes from the birth date given at sign-up. */
+export const MENTOR_MIN_AGE = 18;
+
+export const signUpInput = z
+	.object({
 	email,
 	password,
 	displayName,
@@ -156,9 +149,14 @@ export const signUpInput = z.object({
 	uiLanguage: uiLanguage.nullish(),
 	languages: languages.optional(),
 	passions: passions.optional(),
-	bio: text(500, 'bio_too_long').optional(),
-	gender: text(40, 'gender_too_long').optional()
-});
+	bio: cleanText({ max: 500, code: 'bio_too_long', multiline: true }).optional(),
+	gender: optionalText(40, 'gender_too_long').optional()
+	})
+	.superRefine((input, ctx) => {
+		if (input.role === 'mentor' && ageOn(input.birthDate, new Date()) < MENTOR_MIN_AGE) {
+			ctx.addIssue({ code: 'custom', path: ['role'], message: 'mentor_too_young' });
+		}
+	});
 export type SignUpInput = z.output<typeof signUpInput>;
 
 export const signInInput = z.object({
@@ -181,9 +179,10 @@ export const profileUpdate = z
 		uiLanguage: uiLanguage.nullable(),
 		languages,
 		passions,
-		bio: text(500, 'bio_too_long'),
-		birthDate,
-		gender: text(40, 'gender_too_long').nullable()
+		bio: cleanText({ max: 500, code: 'bio_too_long', multiline: true }),
+		gender: optionalText(40, 'gender_too_long').nullable(),
+		// Age decides safeguarding rules, so its owner cannot change it after sign-up: say so rather than ignore it.
+		birthDate: z.never({ error: 'birth_date_locked' })
 	})
 	.partial();
 export type ProfileUpdate = z.output<typeof profileUpdate>;

@@ -68,6 +68,8 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 
 	io.on('connection', (socket) => {
 		socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+		// A recovered connection gets its rooms back without a new space:join: check it still belongs there.
+		if (socket.recovered) void revalidateRooms(socket).catch((err) => log.error({ err }, 'room revalidation failed'));
 		// A live connection never outlives its session's absolute lifetime...
 		const lifetime = setTimeout(() => {
 			socket.emit('session:ended', { reason: 'expired' });
@@ -105,9 +107,14 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			if (typeof ack !== 'function') return;
 			const parsed = spaceIdPayload.safeParse(payload);
 			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
-			await socket.leave(spaceRoom(parsed.data.spaceId));
-			await broadcastPresence(parsed.data.spaceId);
-			ack({ ok: true });
+			try {
+				await socket.leave(spaceRoom(parsed.data.spaceId));
+				await broadcastPresence(parsed.data.spaceId);
+				ack({ ok: true });
+			} catch (e) {
+				log.error({ err: e }, 'space:leave failed');
+				ack(fail(socket, 'internal'));
+			}
 		});
 
 		socket.on('disconnecting', () => {
@@ -116,6 +123,14 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			setImmediate(() => spaces.forEach((id) => void broadcastPresence(id).catch(() => {})));
 		});
 	});
+
+	async function revalidateRooms(socket: TesseraSocket) {
+		for (const room of socket.rooms) {
+			if (!room.startsWith('space:')) continue;
+			const spaceId = room.slice('space:'.length);
+			if (!(await app.spaces.roleOf(spaceId, socket.data.userId))) socket.leave(room);
+		}
+	}
 
 	async function presence(spaceId: string): Promise<PresenceMember[]> {
 		const sockets = await io.in(spaceRoom(spaceId)).fetchSockets();
@@ -144,8 +159,8 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			log.info({ userId, reason, sockets: sockets.length }, 'closed sockets of ended sessions');
 		})().catch((err) => log.error({ err, userId }, 'closing sockets failed'));
 	});
-	app.accounts.events.on('session:ended', ({ sessionId }) => {
-		io.to(sessionRoom(sessionId)).emit('session:ended', { reason: 'signed_out' });
+	app.accounts.events.on('session:ended', ({ sessionId, reason }) => {
+		io.to(sessionRoom(sessionId)).emit('session:ended', { reason });
 		io.in(sessionRoom(sessionId)).disconnectSockets(true);
 	});
 	app.spaces.events.on('member:left', ({ spaceId, userId }) => {

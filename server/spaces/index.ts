@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { profiles, spaceInvites, spaceMembers, spaces } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
+import { hashToken } from '../accounts/session-policy';
 import { canInvite, hasRoomFor, inviteState, type SpaceKind, type SpaceRole } from './permissions';
 
 export type { SpaceKind, SpaceRole };
@@ -150,30 +151,31 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 		}): Promise<Invite> {
 			const myRole = await roleOf(spaceId, userId);
 			if (!myRole) throw notFound();
-			if (!canInvite(myRole)) throw forbidden();
+			if (!canInvite(myRole, role)) throw forbidden();
 			const code = randomBytes(24).toString('base64url');
 			const expiresAt = new Date(Date.now() + (expiresInHours ?? inviteDefaultHours) * 3_600_000);
-			await db.insert(spaceInvites).values({ spaceId, codeHash: hashCode(code), role, maxUses, expiresAt, createdBy: userId });
+			await db.insert(spaceInvites).values({ spaceId, codeHash: hashToken(code), role, maxUses, expiresAt, createdBy: userId });
 			log.info({ spaceId, userId, role, maxUses }, 'invite created');
 			return { code, url: new URL(`/invite/${code}`, baseUrl).href, expiresAt: expiresAt.toISOString(), role, maxUses };
 		},
 
-		/** What the invite page shows before someone accepts. */
-		async previewInvite(code: string): Promise<{ spaceTitle: string; kind: SpaceKind; state: ReturnType<typeof inviteState> }> {
+		/** What the invite page shows before someone accepts; the title only while the link still works. */
+		async previewInvite(code: string): Promise<{ spaceTitle: string | null; kind: SpaceKind; state: ReturnType<typeof inviteState> }> {
 			const [row] = await db
-				.select({ invite: spaceInvites, title: spaces.title, kind: spaces.kind })
+				.select({ invite: spaceInvites, title: spaces.title, kind: spaces.kind, archivedAt: spaces.archivedAt })
 				.from(spaceInvites)
 				.innerJoin(spaces, eq(spaces.id, spaceInvites.spaceId))
-				.where(eq(spaceInvites.codeHash, hashCode(code)))
+				.where(eq(spaceInvites.codeHash, hashToken(code)))
 				.limit(1);
 			if (!row) throw notFound();
-			return { spaceTitle: row.title, kind: row.kind, state: inviteState(row.invite, new Date()) };
+			const state = row.archivedAt ? 'revoked' : inviteState(row.invite, new Date());
+			return { spaceTitle: state === 'valid' ? row.title : null, kind: row.kind, state };
 		},
 
 		/** Joins the space; idempotent for someone already in it. Counting a use and joining happen together. */
 		async acceptInvite({ code, userId }: { code: string; userId: string }): Promise<Space> {
 			const spaceId = await db.transaction(async (tx) => {
-				const [invite] = await tx.select().from(spaceInvites).where(eq(spaceInvites.codeHash, hashCode(code))).for('update');
+				const [invite] = await tx.select().from(spaceInvites).where(eq(spaceInvites.codeHash, hashToken(code))).for('update');
 				if (!invite) throw notFound();
 				const [existing] = await tx
 					.select({ role: spaceMembers.role })
@@ -204,6 +206,9 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 		 */
 		async leave({ spaceId, userId }: { spaceId: string; userId: string }): Promise<void> {
 			await db.transaction(async (tx) => {
+				// Lock the space first, as acceptInvite does, so concurrent leaves and joins see each other.
+				const [space] = await tx.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for('update');
+				if (!space) throw notFound();
 				const [me] = await tx
 					.select()
 					.from(spaceMembers)
@@ -233,7 +238,3 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 }
 
 export type SpacesService = ReturnType<typeof createSpacesService>;
-
-function hashCode(code: string): string {
-	return createHash('sha256').update(code).digest('hex');
-}

@@ -1,8 +1,12 @@
 export type SpaceRole = 'owner' | 'member' | 'observer' | 'supervisor';
 export type SpaceKind = 'pair' | 'collective';
 
-/** Who may create invite links: the people who run the space, not those who only watch it. */
-export function canInvite(role: SpaceRole | null): boolean {
+/**
+ * Who may create invite links, and for which role: participants invite participants; only the owner or a
+ * supervisor may let an observer in, since an observer watches someone else's (often a minor's) work.
+ */
+export function canInvite(role: SpaceRole | null, inviteRole: 'member' | 'observer' = 'member'): boolean {
+	if (inviteRole === 'observer') return role === 'owner' || role === 'supervisor';
 	return role === 'owner' || role === 'member' || role === 'supervisor';
 }
 
@@ -20,11 +24,6 @@ export function hasRoomFor({ kind, participants, joiningRole }: { kind: SpaceKin
 	if (kind === 'collective') return true;
 	if (joiningRole === 'observer' || joiningRole === 'supervisor') return true;
 	return participants < 2;
-}
-
-/** Invites may grant at most member (or observer); ownership and supervision are not handed out by link. */
-export function isInvitableRole(role: SpaceRole): boolean {
-	return role === 'member' || role === 'observer';
 }
 
 export type InviteState = 'valid' | 'expired' | 'used_up' | 'revoked';

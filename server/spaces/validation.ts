@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { cleanText } from '../text';
 
 export const createSpaceInput = z.object({
-	title: z
-		.string({ error: 'required' })
-		.transform((s) => s.normalize('NFC').trim())
-		.pipe(z.string().min(1, { error: 'title_invalid' }).max(80, { error: 'title_invalid' })),
+	title: cleanText({ min: 1, max: 80, code: 'title_invalid' }),
 	kind: z.enum(['pair', 'collective'], { error: 'kind_invalid' })
 });
 

@@ -20,7 +20,7 @@ export interface TestServer extends RunningServer {
 export const postgresAdminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** Login limits high enough that no test trips them by accident; rate-limits.test.ts sets its own. */
-const generousLimits = { loginMaxPerIp: 100_000, loginMaxPerAccount: 100_000 } satisfies Partial<Config>;
+const generousLimits = { loginMaxPerIp: 100_000, loginMaxPerAccount: 100_000, signUpsPerIpPerHour: 100_000 } satisfies Partial<Config>;
 
 /** `TESSERA_BUILD_DIR` (absolute, or relative to the project root) lets tests run against a frozen copy of the build. */
 function buildDir(): string {

@@ -31,6 +31,7 @@ export const ERROR_CODES = [
 	'display_name_invalid',
 	'role_invalid',
 	'birth_date_invalid',
+	'birth_date_locked',
 	'too_young',
 	'country_invalid',
 	'timezone_invalid',

@@ -1,4 +1,4 @@
-import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import { json, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import type { Me } from '$server/accounts';
 import { AppError, unauthorized } from '$server/errors';
@@ -20,8 +20,6 @@ export function endpoint<E extends RequestEvent>(fn: (event: E) => Promise<unkno
 		}
 	};
 }
-
-export type Endpoint = RequestHandler;
 
 export function requireUser(event: RequestEvent): Me {
 	if (!event.locals.user) throw unauthorized();

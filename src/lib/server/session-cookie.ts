@@ -3,14 +3,17 @@ import { SESSION_COOKIE } from '$server/realtime/auth';
 
 export { SESSION_COOKIE };
 
-/** HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS; lives no longer than the session. */
-export function setSessionCookie(event: RequestEvent, token: string, expiresAt: Date): void {
+/**
+ * HttpOnly, SameSite=Lax, Secure whenever the request came over HTTPS. A browser-session cookie (no Expires):
+ * closing the browser on a shared school computer signs the person out; the server's idle and absolute
+ * limits apply either way.
+ */
+export function setSessionCookie(event: RequestEvent, token: string, _expiresAt?: Date): void {
 	event.cookies.set(SESSION_COOKIE, token, {
 		path: '/',
 		httpOnly: true,
 		sameSite: 'lax',
-		secure: event.url.protocol === 'https:',
-		expires: expiresAt
+		secure: event.url.protocol === 'https:'
 	});
 }
 

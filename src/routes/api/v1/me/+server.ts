@@ -1,6 +1,6 @@
 import { profileUpdate } from '$server/accounts/validation';
 import { endpoint, readJson, requireUser } from '$lib/server/api';
-import { setLocaleCookie } from '$lib/server/session-cookie';
+import { LOCALE_COOKIE, setLocaleCookie } from '$lib/server/session-cookie';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = endpoint(async (event) => ({ user: requireUser(event) }));
@@ -11,5 +11,6 @@ export const PATCH: RequestHandler = endpoint(async (event) => {
 	const patch = await readJson(event, profileUpdate);
 	const user = await event.locals.app.accounts.updateProfile(me.id, patch);
 	if (patch.uiLanguage) setLocaleCookie(event, patch.uiLanguage);
+	else if (patch.uiLanguage === null) event.cookies.delete(LOCALE_COOKIE, { path: '/' });
 	return { user };
 });
