@@ -39,7 +39,7 @@ export const load: PageServerLoad = async (event) => {
 		})),
 		canInvite: canInvite(space.myRole),
 		// Members invite members; observers are invited only by the people who run or supervise the space.
-		canInviteObservers: space.myRole === 'owner' || space.myRole === 'supervisor',
+		canInviteObservers: canInvite(space.myRole, 'observer'),
 		inviteDefaultHours: event.locals.app.config.inviteDefaultHours
 	};
 };
