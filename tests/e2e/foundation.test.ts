@@ -18,7 +18,8 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 	let inviteUrl = '';
 
 	beforeAll(async () => {
-		[app, browser] = await Promise.all([startTessera(), launchBrowser()]);
+		// A default link lifetime that is not one of the usual choices, to see INVITE_DEFAULT_HOURS reach the page.
+		[app, browser] = await Promise.all([startTessera({ inviteDefaultHours: 48 }), launchBrowser()]);
 		// The very first account becomes admin; make that a throwaway so the people under test are ordinary users.
 		await signUpViaApi(app.url, admin);
 		menteeContext = await newContext(browser);
@@ -69,13 +70,28 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		await expectNoAxeViolations(a, 'signup with errors');
 	});
 
-	it('a new mentee signs up through the form and lands on an empty My spaces', async () => {
+	it('someone under 18 cannot sign up as a mentor, and is told so next to the role choice', async () => {
 		await a.getByLabel(en.field_password, { exact: true }).fill(mentee.password);
-		await a.getByRole('radio', { name: en.role_mentee }).check();
+		await a.getByRole('radio', { name: en.role_mentor }).check();
 		await a.getByLabel(en.field_birth_date).fill('2010-05-14');
 		await a.getByLabel(en.field_country).selectOption('MA');
 		await a.getByLabel(en.field_timezone).selectOption('Africa/Casablanca');
 		await a.getByLabel(en.field_reading_language).selectOption('ar');
+		await a.getByRole('button', { name: en.signup_submit }).click();
+
+		await a.getByRole('alert').filter({ hasText: en.error_mentor_too_young }).waitFor();
+		expect(new URL(a.url()).pathname).toBe('/signup');
+		expect(await a.locator('#signup-role-error').textContent()).toBe(en.error_mentor_too_young);
+		expect(await a.getByRole('radio', { name: en.role_mentor }).getAttribute('aria-describedby')).toContain('signup-role-error');
+		// The summary's link goes to the role choice.
+		expect(await a.getByRole('alert').getByRole('link', { name: `${en.field_role}: ${en.error_mentor_too_young}` }).getAttribute('href')).toBe('#signup-role');
+		expect(await a.getByLabel(en.field_birth_date).inputValue()).toBe('2010-05-14');
+		await expectNoAxeViolations(a, 'signup with an under-age mentor');
+	});
+
+	it('a new mentee signs up through the form and lands on an empty My spaces', async () => {
+		await a.getByLabel(en.field_password, { exact: true }).fill(mentee.password);
+		await a.getByRole('radio', { name: en.role_mentee }).check();
 		await a.getByRole('button', { name: en.signup_submit }).click();
 
 		await a.waitForURL(`${app.url}/spaces`);
@@ -89,6 +105,11 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		await a.getByRole('navigation', { name: en.nav_label }).getByRole('link', { name: en.nav_profile }).click();
 		await a.waitForURL(`${app.url}/profile`);
 		await expectNoAxeViolations(a, 'profile');
+		// The date of birth is shown, not editable: only the program team can correct it.
+		expect(await a.locator('input[name="birthDate"]').count()).toBe(0);
+		expect(await a.getByLabel(en.field_birth_date).count()).toBe(0);
+		expect(await a.locator('#profile-birthDate').textContent()).toMatch(/14.*2010|2010.*14/);
+		expect(await a.getByText(en.profile_birth_date_note).isVisible()).toBe(true);
 		await a.getByLabel(en.field_passions).fill('drawing, football, Poetry');
 		await a.getByLabel(en.field_bio).fill('I draw comics about my street.');
 		await a.getByRole('button', { name: en.profile_save }).click();
@@ -119,6 +140,11 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 	});
 
 	it('an invite link is created and shown ready to copy, with its expiry', async () => {
+		// The owner may invite observers as well as members; the server's default expiry is preselected.
+		expect(await a.getByRole('radio', { name: en.space_role_observer }).isVisible()).toBe(true);
+		const expiry = a.getByLabel(en.invite_field_expiry);
+		expect(await expiry.inputValue()).toBe('48');
+		expect(await expiry.locator('option:checked').textContent()).toBe('2 days');
 		await a.getByRole('radio', { name: en.invite_uses_single }).check();
 		await a.getByLabel(en.invite_field_expiry).selectOption('168');
 		await a.getByRole('button', { name: en.invite_submit }).click();
@@ -190,6 +216,12 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		expect(await members.getByText(mentor.displayName).isVisible()).toBe(true);
 		expect(await members.getByText('Morocco').isVisible()).toBe(true);
 		expect(await members.getByText('Spain').isVisible()).toBe(true);
+		// Names are isolated, so one written right to left cannot reorder the text around it.
+		expect(await members.locator('bdi', { hasText: mentor.displayName }).count()).toBe(1);
+		// A member may invite members, but only owners and supervisors may let observers in.
+		expect(await b.getByRole('heading', { name: en.invite_heading }).isVisible()).toBe(true);
+		expect(await b.getByRole('radio', { name: en.space_role_observer }).count()).toBe(0);
+		expect(await b.getByText(en.invite_role_member_hint).isVisible()).toBe(true);
 
 		// The first person reloads and sees the newcomer, shown as online while their page is open.
 		await a.reload();
@@ -237,6 +269,10 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		await page.goto(inviteUrl);
 		expect(await page.getByText(en.invite_page_used_up).isVisible()).toBe(true);
 		expect(await page.getByRole('button', { name: en.invite_page_accept }).count()).toBe(0);
+		// A link that no longer works does not say which space it was for.
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(en.invite_page_unavailable_heading);
+		expect(await page.content()).not.toContain('Comics club');
+		expect(await page.title()).toBe(en.invite_page_title_unavailable);
 		await expectNoAxeViolations(page, 'invite (used up)');
 
 		// Not a member of the mentee's space: it does not exist for the admin either.

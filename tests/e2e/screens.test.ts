@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIRequestContext, Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
+import { spaceInvites } from '../../server/db/schema';
 import { describeBrowser, expectNoAxeViolations, launchBrowser, newContext, signUpViaApi, startTessera, uniqueEmail, type E2eServer } from './browser';
 
 /** Where the screenshots go, for people to look at; nothing here compares pixels. */
@@ -10,13 +13,15 @@ const SHOTS = process.env.TESSERA_SHOTS_DIR ?? '/tmp/tessera-shots';
 
 const admin = { email: uniqueEmail('lead'), password: 'the program lead keeps the keys', displayName: 'Program Lead' };
 const mentor = { email: uniqueEmail('yuki'), password: 'paper cranes fly over kyoto', displayName: 'Yuki Tanaka', country: 'JP', timezone: 'Asia/Tokyo' };
-const mentee = { email: uniqueEmail('nadia'), password: 'my cat sleeps on the piano', displayName: 'Nadia', role: 'mentee' as const, birthDate: '2010-03-09', country: 'EG', timezone: 'Africa/Cairo', readingLanguage: 'ar' };
+const mentee = { email: uniqueEmail('nadia'), password: 'my cat sleeps on the piano', displayName: 'نادية', role: 'mentee' as const, birthDate: '2010-03-09', country: 'EG', timezone: 'Africa/Cairo', readingLanguage: 'ar' };
 
 describeBrowser('screens: every page in English and Arabic, light, dark and phone-sized', () => {
 	let app: E2eServer;
 	let browser: Browser;
 	let spaceUrl = '';
 	let inviteUrl = '';
+	let expiredInviteUrl = '';
+	const secretTitle = 'Secret garden club';
 
 	async function signIn(request: APIRequestContext, person: { email: string; password: string }) {
 		const res = await request.post(`${app.url}/api/v1/sessions`, { data: { email: person.email, password: person.password } });
@@ -40,6 +45,11 @@ describeBrowser('screens: every page in English and Arabic, light, dark and phon
 		const other = await browser.newContext();
 		await signIn(other.request, mentee);
 		expect((await other.request.post(`${app.url}/api/v1/invites/${invite.code}/accept`, { headers })).status()).toBe(200);
+		// A link to another space that has since expired: its page must not say which space it was for.
+		const secret = await (await setup.request.post(`${app.url}/api/v1/spaces`, { headers, data: { title: secretTitle, kind: 'pair' } })).json();
+		const expired = await (await setup.request.post(`${app.url}/api/v1/spaces/${secret.id}/invites`, { headers, data: {} })).json();
+		expiredInviteUrl = expired.url;
+		await app.server.app.database.db.update(spaceInvites).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(spaceInvites.spaceId, secret.id));
 		await Promise.all([setup.close(), other.close()]);
 	});
 
@@ -70,6 +80,10 @@ describeBrowser('screens: every page in English and Arabic, light, dark and phon
 		await shoot(page, `${prefix}-signin`);
 		await page.goto(inviteUrl);
 		await shoot(page, `${prefix}-invite`);
+		await page.goto(expiredInviteUrl);
+		expect(await page.content()).not.toContain(secretTitle);
+		await shoot(page, `${prefix}-invite-expired`);
+		await expectNoAxeViolations(page, `${prefix} expired invite`);
 		await page.goto(`${app.url}/nowhere`);
 		await shoot(page, `${prefix}-404`);
 		await visitor.close();
@@ -119,6 +133,19 @@ describeBrowser('screens: every page in English and Arabic, light, dark and phon
 		const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 		await tour('en-phone', { locale: 'en-GB', ...phone });
 		await tour('ar-phone', { locale: 'ar-EG', ...phone, colorScheme: 'dark' });
+	});
+
+	it('an expired link says so in the reader\'s language, without the space\'s title', async () => {
+		for (const [locale, messages] of [['en-GB', en], ['ar-EG', ar]] as const) {
+			const context = await newContext(browser, { locale });
+			const page = await context.newPage();
+			await page.goto(expiredInviteUrl);
+			expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(messages.invite_page_unavailable_heading);
+			expect(await page.getByText(messages.invite_page_expired).isVisible()).toBe(true);
+			expect(await page.title()).toBe(messages.invite_page_title_unavailable);
+			expect(await page.content()).not.toContain(secretTitle);
+			await context.close();
+		}
 	});
 
 	it('the Arabic pages really are Arabic', async () => {
