@@ -60,7 +60,7 @@ const envSchema = z.object({
 	SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(30),
 	SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
 	BODY_SIZE_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
-	INVITE_DEFAULT_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72),
+	INVITE_DEFAULT_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
 	LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
 	LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
 	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),

@@ -8,7 +8,7 @@ export { SESSION_COOKIE };
  * closing the browser on a shared school computer signs the person out; the server's idle and absolute
  * limits apply either way.
  */
-export function setSessionCookie(event: RequestEvent, token: string, _expiresAt?: Date): void {
+export function setSessionCookie(event: RequestEvent, token: string): void {
 	event.cookies.set(SESSION_COOKIE, token, {
 		path: '/',
 		httpOnly: true,

@@ -18,12 +18,12 @@ export const actions: Actions = {
 		const parsed = signInInput.safeParse({ email: values.email, password: values.password });
 		if (!parsed.success) return invalid(parsed.error, { locale, values });
 		try {
-			const { token, expiresAt } = await event.locals.app.accounts.signIn({
+			const { token } = await event.locals.app.accounts.signIn({
 				...parsed.data,
 				ip: clientAddress(event),
 				userAgent: event.request.headers.get('user-agent') ?? undefined
 			});
-			setSessionCookie(event, token, expiresAt);
+			setSessionCookie(event, token);
 		} catch (e) {
 			return failFromError(e, { locale, values });
 		}

@@ -45,7 +45,7 @@ export const actions: Actions = {
 		} catch (e) {
 			return failFromError(e, { locale, values });
 		}
-		setSessionCookie(event, session.token, session.expiresAt);
+		setSessionCookie(event, session.token);
 		redirect(303, safeRedirectPath(values.next ?? event.url.searchParams.get('next')) ?? '/spaces');
 	}
 };

@@ -13,7 +13,7 @@ export const POST: RequestHandler = endpoint(async (event) => {
 		ip: clientAddress(event),
 		userAgent: event.request.headers.get('user-agent') ?? undefined
 	});
-	setSessionCookie(event, token, expiresAt);
+	setSessionCookie(event, token);
 	return json({ token, expiresAt: expiresAt.toISOString(), user }, { status: 201 });
 });
 
