@@ -1,6 +1,7 @@
 import { createAccountsService } from './accounts';
 import type { Config } from './config';
 import { openDatabase } from './db';
+import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createSpacesService } from './spaces';
 
@@ -13,6 +14,7 @@ export async function createTessera(config: Config) {
 	const database = await openDatabase(config);
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
+	const docs = createDocsService({ db: database.db, logger, accounts, spaces, config });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
 	const purge = setInterval(() => {
@@ -26,8 +28,11 @@ export async function createTessera(config: Config) {
 		database,
 		accounts,
 		spaces,
+		docs,
 		async close(): Promise<void> {
 			clearInterval(purge);
+			// Every received document update is stored before the database closes.
+			await docs.close();
 			await database.close();
 		}
 	};

@@ -28,6 +28,18 @@ export interface Config {
 	loginMaxPerAccount: number;
 	loginWindowSeconds: number;
 	signUpsPerIpPerHour: number;
+	/** Largest WebSocket frame the document relay accepts, in bytes (larger: close 1009). */
+	docsMaxFrameBytes: number;
+	/** Largest stored size of one document, in bytes (an update beyond it: close 4413, not applied). */
+	docsMaxDocumentBytes: number;
+	/** Document connections one account may hold open at once (one more: close 4429). */
+	docsMaxOpenPerUser: number;
+	/** Time an upgrade may take to authenticate before it is refused, in ms. */
+	docsAuthTimeoutMs: number;
+	/** Interval between liveness pings; a connection that missed one pong is closed. */
+	docsPingIntervalMs: number;
+	/** Stored updates after which a document's log is folded into its snapshot. */
+	docsCompactAfterUpdates: number;
 	/** Where the built SvelteKit app lives (build/handler.js). */
 	buildDir: string;
 	migrationsDir: string;
@@ -64,7 +76,12 @@ const envSchema = z.object({
 	LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(30),
 	LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
 	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
-	SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60)
+	SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60),
+	DOCS_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+	DOCS_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+	DOCS_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).default(32),
+	DOCS_PING_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
+	DOCS_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(1000)
 });
 
 export class ConfigError extends Error {
@@ -96,6 +113,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		loginMaxPerAccount: e.LOGIN_MAX_PER_ACCOUNT,
 		loginWindowSeconds: e.LOGIN_WINDOW_SECONDS,
 		signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
+		docsMaxFrameBytes: e.DOCS_MAX_FRAME_BYTES,
+		docsMaxDocumentBytes: e.DOCS_MAX_DOCUMENT_BYTES,
+		docsMaxOpenPerUser: e.DOCS_MAX_OPEN_PER_USER,
+		docsAuthTimeoutMs: 10_000,
+		docsPingIntervalMs: e.DOCS_PING_INTERVAL_SECONDS * 1000,
+		docsCompactAfterUpdates: e.DOCS_COMPACT_AFTER_UPDATES,
 		buildDir: resolve(projectRoot, 'build'),
 		migrationsDir: resolve(projectRoot, 'server/db/migrations'),
 		version: readVersion()

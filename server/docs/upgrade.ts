@@ -1,20 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CloseCode } from '../../src/lib/protocol/codes';
 import type { Tessera } from '../app';
 import { authenticateUpgrade } from '../realtime/auth';
+import { canWrite } from '../spaces/permissions';
+import { documentId as documentIdSchema } from './validation';
 
-const DOC_PATH = /^\/yjs\/([A-Za-z0-9:_-]{1,128})$/;
+const DOC_PATH = /^\/yjs\/([^/]{1,128})$/;
 
 /**
- * The route reserved for the Yjs relay. Until the relay lands it authenticates exactly as the relay will
- * (origin, then cookie or ?token=) and then refuses with CloseCode.NotImplemented, so clients get a clear
- * answer rather than a hanging socket.
+ * `/yjs/<documentId>`: origin check, session (cookie or `?token=`), then space membership — all before
+ * `handleUpgrade`, so a refused client gets a plain HTTP status and never a byte of the document.
  */
 export function createYjsUpgrade({ app }: { app: Tessera }) {
 	const log = app.logger.child({ ns: 'docs' });
-	const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+	const wss = new WebSocketServer({ noServer: true, maxPayload: app.config.docsMaxFrameBytes, perMessageDeflate: false });
 
 	return {
 		handles(req: IncomingMessage): boolean {
@@ -25,22 +25,37 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 			socket.on('error', () => socket.destroy());
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			const match = DOC_PATH.exec(url.pathname);
-			if (!match) return refuse(socket, 404, 'Not Found');
+			const id = documentIdSchema.safeParse(match?.[1]);
+			if (!id.success) return refuse(socket, 404, 'Not Found');
+			// An upgrade that cannot be authenticated in time is refused rather than left hanging.
+			const timer = setTimeout(() => refuse(socket, 503, 'Service Unavailable'), app.config.docsAuthTimeoutMs);
 			try {
 				const auth = await authenticateUpgrade(app, req, url.searchParams.get('token') ?? undefined);
 				if (!auth.ok) return refuse(socket, auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
+				const { user, id: sessionId } = auth.session;
+				const access = await app.docs.access({ documentId: id.data, userId: user.id });
+				if (!access) return refuse(socket, 404, 'Not Found');
+				if (!socket.writable) return;
+				clearTimeout(timer);
 				wss.handleUpgrade(req, socket, head, (ws) => {
-					log.debug({ userId: auth.session.user.id, docId: match[1] }, 'document relay not available yet');
-					ws.close(CloseCode.NotImplemented, 'Shared documents are not available on this server yet');
+					app.docs.relay.connect(ws, {
+						document: access.ref,
+						userId: user.id,
+						sessionId,
+						canWrite: canWrite(access.role),
+						acks: url.searchParams.get('acks') === '1',
+						onActivity: () => app.accounts.touchSession(sessionId).catch((err) => log.warn({ err }, 'session touch failed'))
+					});
 				});
 			} catch (err) {
 				log.error({ err }, 'yjs upgrade failed');
 				refuse(socket, 500, 'Internal Server Error');
+			} finally {
+				clearTimeout(timer);
 			}
 		},
 
 		close(): void {
-			for (const client of wss.clients) client.terminate();
 			wss.close();
 		}
 	};

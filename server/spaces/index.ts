@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { profiles, spaceInvites, spaceMembers, spaces } from '../db/schema';
+import { auditLog, profiles, spaceInvites, spaceMembers, spaces } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { hashToken } from '../accounts/session-policy';
@@ -99,6 +99,39 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 			myRole,
 			members: await members(spaceId)
 		};
+	}
+
+	/** Takes someone out of a space. An owner who leaves hands the space to a member; a space with no participant left is archived, so nothing anyone wrote is dropped. */
+	async function removeMember({ spaceId, userId, audit }: { spaceId: string; userId: string; audit?: { actorId: string } }): Promise<void> {
+		await db.transaction(async (tx) => {
+			// Lock the space first, as acceptInvite does, so concurrent leaves and joins see each other.
+			const [space] = await tx.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for('update');
+			if (!space) throw notFound();
+			const [me] = await tx
+				.select()
+				.from(spaceMembers)
+				.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
+				.for('update');
+			if (!me) throw notFound();
+			await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
+			const rest = await tx
+				.select()
+				.from(spaceMembers)
+				.where(and(eq(spaceMembers.spaceId, spaceId), ne(spaceMembers.userId, userId)))
+				.orderBy(asc(spaceMembers.joinedAt));
+			if (me.role === 'owner') {
+				const heir = rest.find((m) => m.role === 'member');
+				if (heir) {
+					await tx.update(spaceMembers).set({ role: 'owner' }).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, heir.userId)));
+				}
+			}
+			if (!rest.some((m) => m.role === 'owner' || m.role === 'member')) {
+				await tx.update(spaces).set({ archivedAt: new Date() }).where(eq(spaces.id, spaceId));
+			}
+			if (audit) {
+				await tx.insert(auditLog).values({ actorId: audit.actorId, action: 'space.remove_member', targetType: 'user', targetId: userId, detail: spaceId });
+			}
+		});
 	}
 
 	return {
@@ -205,34 +238,26 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 		 * leave archives the space, so nothing anyone wrote is dropped.
 		 */
 		async leave({ spaceId, userId }: { spaceId: string; userId: string }): Promise<void> {
-			await db.transaction(async (tx) => {
-				// Lock the space first, as acceptInvite does, so concurrent leaves and joins see each other.
-				const [space] = await tx.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for('update');
-				if (!space) throw notFound();
-				const [me] = await tx
-					.select()
-					.from(spaceMembers)
-					.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
-					.for('update');
-				if (!me) throw notFound();
-				await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
-				const rest = await tx
-					.select()
-					.from(spaceMembers)
-					.where(and(eq(spaceMembers.spaceId, spaceId), ne(spaceMembers.userId, userId)))
-					.orderBy(asc(spaceMembers.joinedAt));
-				if (me.role === 'owner') {
-					const heir = rest.find((m) => m.role === 'member');
-					if (heir) {
-						await tx.update(spaceMembers).set({ role: 'owner' }).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, heir.userId)));
-					}
-				}
-				if (!rest.some((m) => m.role === 'owner' || m.role === 'member')) {
-					await tx.update(spaces).set({ archivedAt: new Date() }).where(eq(spaces.id, spaceId));
-				}
-			});
+			await removeMember({ spaceId, userId });
 			events.emit('member:left', { spaceId, userId });
 			log.info({ spaceId, userId }, 'left space');
+		},
+
+		/**
+		 * The owner or a supervisor removes someone (not the owner) from the space. Their live connections to the
+		 * space close at once; what they wrote stays. Recorded in the audit log.
+		 */
+		async removeMember({ spaceId, userId, by }: { spaceId: string; userId: string; by: string }): Promise<void> {
+			const byRole = await roleOf(spaceId, by);
+			if (!byRole) throw notFound();
+			if (byRole !== 'owner' && byRole !== 'supervisor') throw forbidden();
+			if (userId === by) throw new AppError(400, 'invalid_input');
+			const target = await roleOf(spaceId, userId);
+			if (!target) throw notFound();
+			if (target === 'owner') throw forbidden();
+			await removeMember({ spaceId, userId, audit: { actorId: by } });
+			events.emit('member:left', { spaceId, userId });
+			log.info({ spaceId, userId, by }, 'member removed');
 		}
 	};
 }

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { CloseCode } from '../../src/lib/protocol/codes';
-import { newUser } from '../helpers/api';
+import { api, createSpace, newUser } from '../helpers/api';
 import { Sockets } from '../helpers/sockets';
 import { waitFor } from '../helpers/wait';
 
@@ -79,13 +78,17 @@ describe('npm run dev', () => {
 		await expect(sockets.connect(url, {})).rejects.toThrow();
 	});
 
-	it('has the Yjs route: authenticated, then closed with the not-implemented code', async () => {
+	it('has the Yjs relay: a member of the space connects and receives sync step 1', async () => {
 		const user = await newUser(url);
-		const ws = new WebSocket(`${url.replace('http', 'ws')}/yjs/space-doc?token=${user.token}`);
-		const code = await new Promise<number>((resolve, reject) => {
-			ws.once('close', (c) => resolve(c));
+		const spaceId = await createSpace(url, user);
+		const created = await api(url, `/api/v1/spaces/${spaceId}/documents`, { method: 'POST', token: user.token, body: { kind: 'canvas', title: 'Board' } });
+		const ws = new WebSocket(`${url.replace('http', 'ws')}/yjs/${created.body.id}?token=${user.token}`);
+		const first = await new Promise<Buffer>((resolve, reject) => {
+			ws.once('message', (data: Buffer) => resolve(data));
+			ws.once('close', (c) => reject(new Error(`closed with ${c}`)));
 			ws.once('error', reject);
 		});
-		expect(code).toBe(CloseCode.NotImplemented);
+		ws.close();
+		expect([...first.subarray(0, 2)]).toEqual([0, 0]);
 	});
 });

@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloseCode } from '../../src/lib/protocol/codes';
-import { newUser, type TestUser } from '../helpers/api';
+import { api, createSpace, newUser, type TestUser } from '../helpers/api';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 
 const drivers = await availableDrivers();
@@ -12,13 +11,19 @@ type Outcome =
 	| { kind: 'closed'; code: number; reason: string; messages: number }
 	| { kind: 'error'; message: string };
 
-describe.each(drivers)('reserved Yjs route /yjs/<docId> (%s)', (driver) => {
+describe.each(drivers)('Yjs route /yjs/<documentId>: who gets in (%s)', (driver) => {
 	let server: TestServer;
 	let user: TestUser;
+	let stranger: TestUser;
+	let docId: string;
 
 	beforeAll(async () => {
 		server = await startTestServer({ db: driver });
 		user = await newUser(server.url);
+		stranger = await newUser(server.url);
+		const spaceId = await createSpace(server.url, user);
+		const created = await api(server.url, `/api/v1/spaces/${spaceId}/documents`, { method: 'POST', token: user.token, body: { kind: 'text', title: 'Notes' } });
+		docId = created.body.id;
 	});
 	afterAll(() => server?.close());
 
@@ -41,19 +46,33 @@ describe.each(drivers)('reserved Yjs route /yjs/<docId> (%s)', (driver) => {
 		});
 	}
 
+	/** Opens a connection that should be accepted and returns the first frame the server sends. */
+	function firstMessage(path: string, headers: Record<string, string>): Promise<Uint8Array> {
+		const ws = new WebSocket(`${server.url.replace('http', 'ws')}${path}`, { headers });
+		return new Promise<Uint8Array>((resolve, reject) => {
+			ws.once('message', (data: Buffer) => {
+				resolve(new Uint8Array(data));
+				ws.close();
+			});
+			ws.once('unexpected-response', (_req, res: IncomingMessage) => reject(new Error(`refused with ${res.statusCode}`)));
+			ws.once('error', reject);
+			ws.once('close', (code) => reject(new Error(`closed with ${code} before any message`)));
+		});
+	}
+
 	const refused = (status: number) => expect.objectContaining({ kind: 'refused', status });
 
 	it('without a token the upgrade is refused with HTTP 401, before any WebSocket exists', async () => {
-		expect(await connect('/yjs/doc-1')).toEqual(refused(401));
-		expect(await connect('/yjs/doc-1?token=not-a-real-token')).toEqual(refused(401));
+		expect(await connect('/yjs/00000000-0000-4000-8000-000000000001')).toEqual(refused(401));
+		expect(await connect('/yjs/00000000-0000-4000-8000-000000000001?token=not-a-real-token')).toEqual(refused(401));
 	});
 
 	it('a session cookie without an Origin is refused with 401: non-browser clients must use a token', async () => {
-		expect(await connect('/yjs/doc-1', { cookie: user.cookie })).toEqual(refused(401));
+		expect(await connect('/yjs/00000000-0000-4000-8000-000000000001', { cookie: user.cookie })).toEqual(refused(401));
 	});
 
 	it('a disallowed Origin is refused with 403, even with a valid token', async () => {
-		expect(await connect(`/yjs/doc-1?token=${user.token}`, { origin: 'http://evil.example' })).toEqual(refused(403));
+		expect(await connect(`/yjs/00000000-0000-4000-8000-000000000001?token=${user.token}`, { origin: 'http://evil.example' })).toEqual(refused(403));
 	});
 
 	it('a malformed document id gets 404', async () => {
@@ -62,16 +81,20 @@ describe.each(drivers)('reserved Yjs route /yjs/<docId> (%s)', (driver) => {
 		}
 	});
 
-	it(`a valid ?token= opens the connection, which is closed with ${CloseCode.NotImplemented} and a reason, without a document byte`, async () => {
-		const outcome = await connect(`/yjs/space:doc_1-a?token=${user.token}`);
-		expect(outcome).toEqual({ kind: 'closed', code: CloseCode.NotImplemented, reason: expect.stringMatching(/\S/), messages: 0 });
+	it('a document that does not exist, and one in a space the user is not in, both get 404 before any WebSocket exists', async () => {
+		expect(await connect(`/yjs/00000000-0000-4000-8000-000000000000?token=${user.token}`)).toEqual(refused(404));
+		expect(await connect(`/yjs/${docId}?token=${stranger.token}`)).toEqual(refused(404));
 	});
 
-	it('a bearer header, or the cookie from an allowed Origin, is answered the same way', async () => {
-		const viaHeader = await connect('/yjs/doc-2', { authorization: `Bearer ${user.token}` });
-		expect(viaHeader).toMatchObject({ kind: 'closed', code: CloseCode.NotImplemented, messages: 0 });
-		const viaCookie = await connect('/yjs/doc-2', { cookie: user.cookie, origin: server.url });
-		expect(viaCookie).toMatchObject({ kind: 'closed', code: CloseCode.NotImplemented, messages: 0 });
+	it('a member with ?token=, a bearer header, or the cookie from an allowed Origin is let in and receives sync step 1', async () => {
+		for (const [path, headers] of [
+			[`/yjs/${docId}?token=${user.token}`, {}],
+			[`/yjs/${docId}`, { authorization: `Bearer ${user.token}` }],
+			[`/yjs/${docId}`, { cookie: user.cookie, origin: server.url }]
+		] as const) {
+			const first = await firstMessage(path, headers);
+			expect(first.subarray(0, 2), path).toEqual(new Uint8Array([0, 0]));
+		}
 	});
 
 	it('an upgrade to any other path is dropped, and the server keeps serving', async () => {

@@ -23,6 +23,8 @@ export const ERROR_CODES = [
 	'invite_expired',
 	'invite_used_up',
 	'space_full',
+	'document_too_large',
+	'read_only',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',
@@ -69,8 +71,11 @@ export const CloseCode = {
 	/** Authenticated, but no access to this document. */
 	Forbidden: 4403,
 	NotFound: 4404,
+	/** A message that is not valid y-websocket protocol (or not a valid Yjs update). */
+	InvalidMessage: 4400,
 	/** Frame or document larger than allowed. */
 	TooLarge: 4413,
+	/** Too many open connections (per account), or too many requests. */
 	RateLimited: 4429,
 	/** Session ended (signed out, suspended, removed from the space). */
 	SessionEnded: 4440,

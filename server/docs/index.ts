@@ -1,0 +1,207 @@
+import { and, desc, eq } from 'drizzle-orm';
+import * as Y from 'yjs';
+import type { AccountsService } from '../accounts';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import { docContributions, docVersions, documents, profiles, spaces } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import type { SpacesService } from '../spaces';
+import { canWrite } from '../spaces/permissions';
+import type { DocumentDetail, DocumentKind, DocumentSummary, DocumentVersion, DocumentVersionContent } from '../../src/lib/protocol/docs';
+import { createRelay, type DocumentRef } from './relay';
+import { createDocStore } from './store';
+
+export interface DocsOptions {
+	db: Db;
+	logger: Logger;
+	accounts: AccountsService;
+	spaces: SpacesService;
+	config: Pick<Config, 'docsMaxDocumentBytes' | 'docsMaxOpenPerUser' | 'docsPingIntervalMs' | 'docsCompactAfterUpdates'>;
+}
+
+/** Shared documents and canvases: their records, versions and attribution, and the live relay. */
+export function createDocsService({ db, logger, accounts, spaces: spacesService, config }: DocsOptions) {
+	const log = logger.child({ ns: 'docs' });
+	const store = createDocStore(db);
+	const relay = createRelay({
+		store,
+		logger,
+		limits: {
+			maxDocumentBytes: config.docsMaxDocumentBytes,
+			maxOpenPerUser: config.docsMaxOpenPerUser,
+			pingIntervalMs: config.docsPingIntervalMs,
+			compactAfterUpdates: config.docsCompactAfterUpdates
+		}
+	});
+
+	// Access ends on every open document connection the moment it ends anywhere else.
+	const onSessionsEnded = ({ userId, exceptSessionId }: { userId: string; exceptSessionId?: string }) => void relay.closeUser(userId, exceptSessionId);
+	const onSessionEnded = ({ sessionId }: { sessionId: string }) => void relay.closeSession(sessionId);
+	const onMemberLeft = ({ spaceId, userId }: { spaceId: string; userId: string }) => void relay.closeMembership(userId, spaceId);
+	accounts.events.on('user:sessions-ended', onSessionsEnded);
+	accounts.events.on('session:ended', onSessionEnded);
+	spacesService.events.on('member:left', onMemberLeft);
+
+	const summaryColumns = {
+		id: documents.id,
+		spaceId: documents.spaceId,
+		kind: documents.kind,
+		title: documents.title,
+		createdAt: documents.createdAt,
+		updatedAt: documents.updatedAt,
+		createdById: documents.createdBy,
+		createdByName: profiles.displayName
+	};
+	type SummaryRow = { id: string; spaceId: string; kind: DocumentKind; title: string; createdAt: Date; updatedAt: Date; createdById: string | null; createdByName: string | null };
+	const toSummary = (r: SummaryRow): DocumentSummary => ({
+		id: r.id,
+		spaceId: r.spaceId,
+		kind: r.kind,
+		title: r.title,
+		createdAt: r.createdAt.toISOString(),
+		updatedAt: r.updatedAt.toISOString(),
+		createdBy: r.createdById && r.createdByName !== null ? { id: r.createdById, displayName: r.createdByName } : null
+	});
+
+	/** The document and the caller's role in its space; non-members get "not found", as for a missing document. */
+	async function access({ documentId, userId }: { documentId: string; userId: string }) {
+		const [row] = await db
+			.select({ ...summaryColumns, spaceTitle: spaces.title })
+			.from(documents)
+			.innerJoin(spaces, eq(spaces.id, documents.spaceId))
+			.leftJoin(profiles, eq(profiles.userId, documents.createdBy))
+			.where(eq(documents.id, documentId))
+			.limit(1);
+		const role = row ? await spacesService.roleOf(row.spaceId, userId) : null;
+		if (!row || !role) return null;
+		return { row, role, ref: { id: row.id, spaceId: row.spaceId, kind: row.kind } satisfies DocumentRef };
+	}
+
+	async function requireAccess(args: { documentId: string; userId: string }) {
+		const found = await access(args);
+		if (!found) throw notFound();
+		return found;
+	}
+
+	/** The whole current state: from memory when the document is open here (it may hold updates still being stored), else from the database. */
+	async function currentState(documentId: string): Promise<Uint8Array> {
+		const live = relay.liveState(documentId);
+		if (live) return live;
+		const stored = await store.load(documentId);
+		return stored.updates.length > 0 ? Y.mergeUpdates(stored.updates) : Y.encodeStateAsUpdate(new Y.Doc());
+	}
+
+	const versionColumns = {
+		id: docVersions.id,
+		documentId: docVersions.documentId,
+		name: docVersions.name,
+		auto: docVersions.auto,
+		createdAt: docVersions.createdAt,
+		createdById: docVersions.createdBy,
+		createdByName: profiles.displayName
+	};
+	type VersionRow = { id: string; documentId: string; name: string; auto: boolean; createdAt: Date; createdById: string | null; createdByName: string | null };
+	const toVersion = (r: VersionRow): DocumentVersion => ({
+		id: r.id,
+		documentId: r.documentId,
+		name: r.name,
+		auto: r.auto,
+		createdAt: r.createdAt.toISOString(),
+		createdBy: r.createdById && r.createdByName !== null ? { id: r.createdById, displayName: r.createdByName } : null
+	});
+
+	return {
+		relay,
+		access,
+
+		async create({ spaceId, userId, kind, title }: { spaceId: string; userId: string; kind: DocumentKind; title: string }): Promise<DocumentSummary> {
+			const role = await spacesService.roleOf(spaceId, userId);
+			if (!role) throw notFound();
+			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			const [created] = await db.insert(documents).values({ spaceId, kind, title, createdBy: userId }).returning({ id: documents.id });
+			log.info({ documentId: created!.id, spaceId, userId, kind }, 'document created');
+			return toSummary((await requireAccess({ documentId: created!.id, userId })).row);
+		},
+
+		async list({ spaceId, userId }: { spaceId: string; userId: string }): Promise<DocumentSummary[]> {
+			if (!(await spacesService.roleOf(spaceId, userId))) throw notFound();
+			const rows = await db
+				.select(summaryColumns)
+				.from(documents)
+				.leftJoin(profiles, eq(profiles.userId, documents.createdBy))
+				.where(eq(documents.spaceId, spaceId))
+				.orderBy(desc(documents.updatedAt));
+			return rows.map(toSummary);
+		},
+
+		async get({ documentId, userId }: { documentId: string; userId: string }): Promise<DocumentDetail> {
+			const { row, role } = await requireAccess({ documentId, userId });
+			const contributors = await db
+				.select({
+					userId: docContributions.userId,
+					displayName: profiles.displayName,
+					updates: docContributions.updates,
+					chars: docContributions.chars,
+					shapes: docContributions.shapes,
+					lastEditAt: docContributions.lastEditAt
+				})
+				.from(docContributions)
+				.innerJoin(profiles, eq(profiles.userId, docContributions.userId))
+				.where(eq(docContributions.documentId, documentId))
+				.orderBy(desc(docContributions.updates));
+			return {
+				...toSummary(row),
+				spaceTitle: row.spaceTitle,
+				myRole: role,
+				canWrite: canWrite(role),
+				contributors: contributors.map((c) => ({ ...c, lastEditAt: c.lastEditAt.toISOString() }))
+			};
+		},
+
+		async listVersions({ documentId, userId }: { documentId: string; userId: string }): Promise<DocumentVersion[]> {
+			await requireAccess({ documentId, userId });
+			const rows = await db
+				.select(versionColumns)
+				.from(docVersions)
+				.leftJoin(profiles, eq(profiles.userId, docVersions.createdBy))
+				.where(eq(docVersions.documentId, documentId))
+				.orderBy(desc(docVersions.createdAt));
+			return rows.map(toVersion);
+		},
+
+		/** Saves the document as it is now under a name. Observers may not (a version is an edit to history). */
+		async saveVersion({ documentId, userId, name, auto = false }: { documentId: string; userId: string; name: string; auto?: boolean }): Promise<DocumentVersion> {
+			const { role } = await requireAccess({ documentId, userId });
+			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			const saved = await store.saveVersion({ documentId, name, auto, state: await currentState(documentId), createdBy: userId });
+			log.info({ documentId, userId, versionId: saved.id, auto }, 'version saved');
+			const [row] = await db
+				.select(versionColumns)
+				.from(docVersions)
+				.leftJoin(profiles, eq(profiles.userId, docVersions.createdBy))
+				.where(eq(docVersions.id, saved.id));
+			return toVersion(row!);
+		},
+
+		async getVersion({ documentId, versionId, userId }: { documentId: string; versionId: string; userId: string }): Promise<DocumentVersionContent> {
+			const { row: doc } = await requireAccess({ documentId, userId });
+			const [row] = await db
+				.select({ ...versionColumns, state: docVersions.state })
+				.from(docVersions)
+				.leftJoin(profiles, eq(profiles.userId, docVersions.createdBy))
+				.where(and(eq(docVersions.id, versionId), eq(docVersions.documentId, documentId)));
+			if (!row) throw notFound();
+			return { ...toVersion(row), kind: doc.kind, update: Buffer.from(row.state).toString('base64') };
+		},
+
+		async close(): Promise<void> {
+			accounts.events.off('user:sessions-ended', onSessionsEnded);
+			accounts.events.off('session:ended', onSessionEnded);
+			spacesService.events.off('member:left', onMemberLeft);
+			await relay.close();
+		}
+	};
+}
+
+export type DocsService = ReturnType<typeof createDocsService>;

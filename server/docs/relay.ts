@@ -1,0 +1,475 @@
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { CloseCode } from '../../src/lib/protocol/codes';
+import type { DocumentKind } from '../../src/lib/protocol/docs';
+import type { Logger } from '../logger';
+import {
+	encodeAwareness,
+	encodePermissionDenied,
+	encodeStored,
+	encodeSyncStep1,
+	encodeSyncStep2,
+	encodeUpdate,
+	parseClientMessage,
+	ProtocolError,
+	type ClientMessage
+} from './protocol';
+import type { DocStore } from './store';
+import { createWriter, type WrittenBatch } from './writer';
+
+export interface RelayLimits {
+	maxDocumentBytes: number;
+	maxOpenPerUser: number;
+	pingIntervalMs: number;
+	compactAfterUpdates: number;
+}
+
+export interface DocumentRef {
+	id: string;
+	spaceId: string;
+	kind: DocumentKind;
+}
+
+export interface ConnectOptions {
+	document: DocumentRef;
+	userId: string;
+	sessionId: string;
+	canWrite: boolean;
+	acks: boolean;
+	/** Called at most once a minute while the connection edits: editing counts as activity for the session. */
+	onActivity?: () => void;
+}
+
+interface LiveDoc {
+	ref: DocumentRef;
+	ydoc: Y.Doc;
+	awareness: awarenessProtocol.Awareness;
+	conns: Set<Conn>;
+	ready: Promise<void>;
+	loaded: boolean;
+	/** Stored bytes (snapshot + log) plus what is queued: the basis of the size limit. */
+	bytes: number;
+	tailCount: number;
+	lastStoredId: number;
+	lastAutoVersionAt: Date | null;
+	compacting: boolean;
+}
+
+interface Conn {
+	ws: WebSocket;
+	doc: LiveDoc;
+	userId: string;
+	sessionId: string;
+	canWrite: boolean;
+	acks: boolean;
+	/** Update-bearing messages received, and how many of them are handled (stored or refused). */
+	received: number;
+	handled: number;
+	alive: boolean;
+	deniedSent: boolean;
+	closed: boolean;
+	awarenessIds: Set<number>;
+	backlog: Uint8Array[] | null;
+	lastActivity: number;
+	onActivity?: () => void;
+}
+
+const BACKLOG_MAX_FRAMES = 256;
+const SEND_BUFFER_MAX = 32 * 1024 * 1024;
+const AUTO_VERSION_MS = 24 * 60 * 60 * 1000;
+
+export interface RelayOptions {
+	store: DocStore;
+	logger: Logger;
+	limits: RelayLimits;
+}
+
+/**
+ * The y-websocket relay: one Y.Doc per open document, loaded before any client is answered, fanned out in
+ * memory, and written through the group-commit writer. A client's update is broadcast at once and
+ * acknowledged (`Stored`) only after the batch holding it has committed.
+ */
+export function createRelay({ store, logger, limits }: RelayOptions) {
+	const log = logger.child({ ns: 'docs' });
+	const docs = new Map<string, LiveDoc>();
+	const byUser = new Map<string, Set<Conn>>();
+	const counters = { droppedObserverUpdates: 0, malformedFrames: 0, refusedTooLarge: 0, compactions: 0 };
+	let closing = false;
+
+	const writer = createWriter<Conn>({ store, logger, onWritten });
+
+	const ping = setInterval(() => {
+		for (const conns of byUser.values()) {
+			for (const conn of conns) {
+				if (!conn.alive) {
+					log.debug({ docId: conn.doc.ref.id, userId: conn.userId }, 'no pong: closing dead connection');
+					conn.ws.terminate();
+					continue;
+				}
+				conn.alive = false;
+				try {
+					conn.ws.ping();
+				} catch {
+					conn.ws.terminate();
+				}
+			}
+		}
+	}, limits.pingIntervalMs);
+	ping.unref();
+
+	function liveDoc(ref: DocumentRef): LiveDoc {
+		const existing = docs.get(ref.id);
+		if (existing) return existing;
+		const ydoc = new Y.Doc({ gc: true });
+		const awareness = new awarenessProtocol.Awareness(ydoc);
+		awareness.setLocalState(null);
+		const doc: LiveDoc = {
+			ref,
+			ydoc,
+			awareness,
+			conns: new Set(),
+			ready: Promise.resolve(),
+			loaded: false,
+			bytes: 0,
+			tailCount: 0,
+			lastStoredId: 0,
+			lastAutoVersionAt: null,
+			compacting: false
+		};
+		ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+			const frame = encodeUpdate(update);
+			for (const c of doc.conns) if (c !== origin) send(c, frame);
+		});
+		awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+			const changed = [...added, ...updated, ...removed];
+			if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
+				const ids = (origin as Conn).awarenessIds;
+				for (const id of added) ids.add(id);
+				for (const id of removed) ids.delete(id);
+			}
+			const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+			for (const c of doc.conns) send(c, frame);
+		});
+		doc.ready = load(doc);
+		docs.set(ref.id, doc);
+		return doc;
+	}
+
+	async function load(doc: LiveDoc): Promise<void> {
+		const stored = await store.load(doc.ref.id);
+		if (stored.updates.length > 0) Y.applyUpdate(doc.ydoc, Y.mergeUpdates(stored.updates), 'load');
+		doc.bytes = stored.bytes;
+		doc.tailCount = stored.tailCount;
+		doc.lastStoredId = stored.lastId;
+		doc.lastAutoVersionAt = stored.lastAutoVersionAt;
+		doc.loaded = true;
+		if (stored.tailCount >= limits.compactAfterUpdates) void compact(doc);
+	}
+
+	function connect(ws: WebSocket, options: ConnectOptions): void {
+		const doc = liveDoc(options.document);
+		const conn: Conn = {
+			ws,
+			doc,
+			userId: options.userId,
+			sessionId: options.sessionId,
+			canWrite: options.canWrite,
+			acks: options.acks,
+			received: 0,
+			handled: 0,
+			alive: true,
+			deniedSent: false,
+			closed: false,
+			awarenessIds: new Set(),
+			backlog: [],
+			lastActivity: 0,
+			onActivity: options.onActivity
+		};
+		doc.conns.add(conn);
+		const mine = byUser.get(conn.userId) ?? new Set();
+		byUser.set(conn.userId, mine);
+		mine.add(conn);
+
+		ws.on('pong', () => (conn.alive = true));
+		ws.on('close', () => disconnect(conn));
+		ws.on('error', (err) => log.debug({ err, docId: doc.ref.id }, 'document socket error'));
+		// Frames that arrive while the document loads wait, in order; nothing is answered before it is loaded.
+		ws.on('message', (data, isBinary) => {
+			const frame = toBytes(data, isBinary);
+			if (!frame) return void close(conn, CloseCode.InvalidMessage, 'binary frames only');
+			if (conn.backlog) {
+				if (conn.backlog.length >= BACKLOG_MAX_FRAMES) return void close(conn, CloseCode.RateLimited, 'too many messages while loading');
+				conn.backlog.push(frame);
+			} else {
+				receive(conn, frame);
+			}
+		});
+
+		if (mine.size > limits.maxOpenPerUser) return void close(conn, CloseCode.RateLimited, 'too many open documents');
+
+		doc.ready.then(
+			() => {
+				if (conn.closed) return;
+				send(conn, encodeSyncStep1(doc.ydoc));
+				const states = [...doc.awareness.getStates().keys()];
+				if (states.length > 0) send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, states)));
+				const backlog = conn.backlog ?? [];
+				conn.backlog = null;
+				for (const frame of backlog) if (!conn.closed) receive(conn, frame);
+			},
+			(err) => {
+				log.error({ err, docId: doc.ref.id }, 'loading a document failed');
+				// Forget the failed load so the next connection tries again.
+				if (docs.get(doc.ref.id) === doc) docs.delete(doc.ref.id);
+				close(conn, 1011, 'could not load the document');
+			}
+		);
+	}
+
+	function receive(conn: Conn, frame: Uint8Array): void {
+		let message: ClientMessage;
+		try {
+			message = parseClientMessage(frame);
+		} catch (err) {
+			counters.malformedFrames += 1;
+			log.warn({ docId: conn.doc.ref.id, userId: conn.userId, bytes: frame.byteLength, reason: (err as Error).message }, 'malformed frame: connection closed');
+			return void close(conn, CloseCode.InvalidMessage, 'malformed message');
+		}
+		const doc = conn.doc;
+		switch (message.type) {
+			case 'sync-step-1':
+				return send(conn, encodeSyncStep2(doc.ydoc, message.stateVector));
+			case 'query-awareness': {
+				const states = [...doc.awareness.getStates().keys()];
+				if (states.length > 0) send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, states)));
+				return;
+			}
+			case 'awareness':
+				try {
+					awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, conn);
+				} catch (err) {
+					counters.malformedFrames += 1;
+					log.warn({ docId: doc.ref.id, reason: (err as Error).message }, 'malformed awareness update: connection closed');
+					close(conn, CloseCode.InvalidMessage, 'malformed awareness update');
+				}
+				return;
+			case 'auth':
+				return;
+			case 'update':
+				return applyClientUpdate(conn, message.update, message.stats);
+		}
+	}
+
+	function applyClientUpdate(conn: Conn, update: Uint8Array, stats: { chars: number; shapes: number }): void {
+		const doc = conn.doc;
+		const seq = ++conn.received;
+		if (!conn.canWrite) {
+			counters.droppedObserverUpdates += 1;
+			if (!conn.deniedSent) {
+				conn.deniedSent = true;
+				send(conn, encodePermissionDenied('read-only'));
+			}
+			return markHandled(conn, seq);
+		}
+		if (doc.bytes + update.byteLength > limits.maxDocumentBytes) {
+			counters.refusedTooLarge += 1;
+			log.warn({ docId: doc.ref.id, userId: conn.userId, bytes: doc.bytes }, 'document size limit reached: update refused');
+			return void close(conn, CloseCode.TooLarge, 'document too large');
+		}
+		autoVersionBeforeEdit(doc);
+		let changed = false;
+		const onUpdate = () => (changed = true);
+		doc.ydoc.on('update', onUpdate);
+		try {
+			Y.applyUpdate(doc.ydoc, update, conn);
+		} catch (err) {
+			// Validation came first, so this should not happen; if it does, the in-memory document may be half
+			// changed. Drop it without storing anything: every client reconnects and resyncs from the database.
+			log.error({ err, docId: doc.ref.id, userId: conn.userId }, 'applying a validated update failed: reloading the document');
+			doc.ydoc.off('update', onUpdate);
+			return void resetDocument(doc);
+		}
+		doc.ydoc.off('update', onUpdate);
+		const pending = doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null;
+		if (changed || pending) {
+			doc.bytes += update.byteLength;
+			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data: update, stats, ack: { conn, seq } });
+			const now = Date.now();
+			if (now - conn.lastActivity > 60_000) {
+				conn.lastActivity = now;
+				conn.onActivity?.();
+			}
+		} else {
+			markHandled(conn, seq);
+		}
+	}
+
+	/** An update that needs no storage is handled once everything before it on the connection is stored. */
+	function markHandled(conn: Conn, seq: number): void {
+		writer.enqueue({ marker: true, documentId: conn.doc.ref.id, ack: { conn, seq } });
+	}
+
+	async function onWritten({ entries, lastIds }: WrittenBatch<Conn>): Promise<void> {
+		const acked = new Map<Conn, number>();
+		for (const e of entries) {
+			if (!e.marker) {
+				const doc = docs.get(e.documentId);
+				if (doc) doc.tailCount += 1;
+			}
+			if (e.ack) acked.set(e.ack.conn, Math.max(acked.get(e.ack.conn) ?? 0, e.ack.seq));
+		}
+		for (const [conn, seq] of acked) {
+			conn.handled = Math.max(conn.handled, seq);
+			if (conn.acks && !conn.closed) send(conn, encodeStored(conn.handled));
+		}
+		for (const [documentId, lastId] of lastIds) {
+			const doc = docs.get(documentId);
+			if (!doc) continue;
+			doc.lastStoredId = Math.max(doc.lastStoredId, lastId);
+			if (doc.tailCount >= limits.compactAfterUpdates) await compact(doc);
+		}
+	}
+
+	/** Folds the stored log into a snapshot. Runs between batches, so the log cannot grow under it. */
+	async function compact(doc: LiveDoc): Promise<void> {
+		if (doc.compacting || doc.lastStoredId === 0) return;
+		doc.compacting = true;
+		try {
+			const state = Y.encodeStateAsUpdate(doc.ydoc);
+			const upTo = doc.lastStoredId;
+			const before = doc.tailCount;
+			await store.compact(doc.ref.id, state, upTo);
+			doc.tailCount = Math.max(0, doc.tailCount - before);
+			doc.bytes = state.byteLength;
+			counters.compactions += 1;
+		} catch (err) {
+			log.error({ err, docId: doc.ref.id }, 'compaction failed; the log is kept as it is');
+		} finally {
+			doc.compacting = false;
+		}
+	}
+
+	/**
+	 * The automatic daily version keeps the document as it was before the first edit of a new day, so each
+	 * day's work can be compared with, or rolled back to, how the day started.
+	 */
+	function autoVersionBeforeEdit(doc: LiveDoc): void {
+		const now = new Date();
+		if (doc.bytes === 0 || (doc.lastAutoVersionAt && now.getTime() - doc.lastAutoVersionAt.getTime() < AUTO_VERSION_MS)) return;
+		doc.lastAutoVersionAt = now;
+		const state = Y.encodeStateAsUpdate(doc.ydoc);
+		store
+			.saveVersion({ documentId: doc.ref.id, name: now.toISOString().slice(0, 10), auto: true, state, createdBy: null })
+			.catch((err) => log.error({ err, docId: doc.ref.id }, 'automatic version failed'));
+	}
+
+	function resetDocument(doc: LiveDoc): void {
+		if (docs.get(doc.ref.id) === doc) docs.delete(doc.ref.id);
+		for (const c of [...doc.conns]) close(c, 1011, 'document reloading');
+		doc.awareness.destroy();
+		doc.ydoc.destroy();
+	}
+
+	function disconnect(conn: Conn): void {
+		if (conn.closed && !conn.doc.conns.has(conn)) return;
+		conn.closed = true;
+		const doc = conn.doc;
+		doc.conns.delete(conn);
+		const mine = byUser.get(conn.userId);
+		mine?.delete(conn);
+		if (mine?.size === 0) byUser.delete(conn.userId);
+		if (conn.awarenessIds.size > 0) awarenessProtocol.removeAwarenessStates(doc.awareness, [...conn.awarenessIds], null);
+		if (doc.conns.size === 0) void unload(doc);
+	}
+
+	/** Unloads once the last batch is stored, unless someone connected meanwhile. */
+	async function unload(doc: LiveDoc): Promise<void> {
+		await doc.ready.catch(() => {});
+		await new Promise<void>((resolve) => writer.enqueue({ marker: true, documentId: doc.ref.id, after: resolve }));
+		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
+		if (doc.tailCount > 0 && !closing) await compact(doc);
+		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
+		docs.delete(doc.ref.id);
+		doc.awareness.destroy();
+		doc.ydoc.destroy();
+	}
+
+	function send(conn: Conn, frame: Uint8Array): void {
+		if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
+		if (conn.ws.bufferedAmount > SEND_BUFFER_MAX) {
+			log.warn({ docId: conn.doc.ref.id, userId: conn.userId }, 'client too slow to keep up: closing');
+			return void close(conn, 1013, 'too slow');
+		}
+		conn.ws.send(frame, { binary: true });
+	}
+
+	function close(conn: Conn, code: number, reason: string): void {
+		if (conn.ws.readyState === conn.ws.OPEN || conn.ws.readyState === conn.ws.CONNECTING) conn.ws.close(code, reason);
+		disconnect(conn);
+	}
+
+	function closeWhere(match: (c: Conn) => boolean, code: number, reason: string): number {
+		let n = 0;
+		for (const conns of byUser.values()) {
+			for (const c of [...conns]) {
+				if (match(c)) {
+					close(c, code, reason);
+					n++;
+				}
+			}
+		}
+		return n;
+	}
+
+	return {
+		connect,
+		/** Closes every document connection of a user, except one session's. */
+		closeUser(userId: string, exceptSessionId?: string): number {
+			return closeWhere((c) => c.userId === userId && c.sessionId !== exceptSessionId, CloseCode.SessionEnded, 'session ended');
+		},
+		closeSession(sessionId: string): number {
+			return closeWhere((c) => c.sessionId === sessionId, CloseCode.SessionEnded, 'session ended');
+		},
+		closeMembership(userId: string, spaceId: string): number {
+			return closeWhere((c) => c.userId === userId && c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'no longer a member');
+		},
+		/** The live state of a document when it is open here (for versions), else null. */
+		liveState(documentId: string): Uint8Array | null {
+			const doc = docs.get(documentId);
+			return doc?.loaded ? Y.encodeStateAsUpdate(doc.ydoc) : null;
+		},
+		/** Waits until every update received so far is stored. */
+		flush: () => writer.drain(),
+		stats() {
+			let connections = 0;
+			for (const conns of byUser.values()) connections += conns.size;
+			return { documents: docs.size, connections, pendingWrites: writer.pending, ...writer.stats, ...counters };
+		},
+		async close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<void> {
+			closing = true;
+			clearInterval(ping);
+			closeWhere(() => true, 1001, 'server shutting down');
+			const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
+			writer.stop();
+			if (!drained) log.error({ pending: writer.pending }, 'shutting down with document updates not yet stored');
+			for (const doc of docs.values()) {
+				doc.awareness.destroy();
+				doc.ydoc.destroy();
+			}
+			docs.clear();
+		}
+	};
+}
+
+export type Relay = ReturnType<typeof createRelay>;
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+function toBytes(data: unknown, isBinary: boolean): Uint8Array | null {
+	if (!isBinary) return null;
+	if (data instanceof Uint8Array) return data;
+	if (data instanceof ArrayBuffer) return new Uint8Array(data);
+	if (Array.isArray(data)) return Buffer.concat(data as Buffer[]);
+	return null;
+}

@@ -1,0 +1,107 @@
+import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
+import type { UpdateStats } from './attribution';
+
+export interface StoredState {
+	/** Snapshot first, then the tail of the log in order. */
+	updates: Uint8Array[];
+	/** Highest doc_updates id folded into the state (0 when nothing is stored). */
+	lastId: number;
+	bytes: number;
+	/** Log rows not yet folded into the snapshot. */
+	tailCount: number;
+	lastAutoVersionAt: Date | null;
+}
+
+export interface UpdateRow {
+	documentId: string;
+	authorId: string;
+	data: Uint8Array;
+	stats: UpdateStats;
+}
+
+/** The SQL behind the relay: the update log, snapshots, versions and attribution. */
+export function createDocStore(db: Db) {
+	return {
+		async load(documentId: string): Promise<StoredState> {
+			const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).limit(1);
+			const since = snapshot?.upToId ?? 0;
+			const tail = await db
+				.select({ id: docUpdates.id, data: docUpdates.data })
+				.from(docUpdates)
+				.where(and(eq(docUpdates.documentId, documentId), gt(docUpdates.id, since)))
+				.orderBy(asc(docUpdates.id));
+			const [auto] = await db
+				.select({ createdAt: docVersions.createdAt })
+				.from(docVersions)
+				.where(and(eq(docVersions.documentId, documentId), eq(docVersions.auto, true)))
+				.orderBy(desc(docVersions.createdAt))
+				.limit(1);
+			const updates = snapshot ? [snapshot.state, ...tail.map((r) => r.data)] : tail.map((r) => r.data);
+			return {
+				updates,
+				lastId: tail.at(-1)?.id ?? since,
+				bytes: updates.reduce((n, u) => n + u.byteLength, 0),
+				tailCount: tail.length,
+				lastAutoVersionAt: auto?.createdAt ?? null
+			};
+		},
+
+		/** One transaction for a whole batch: the log rows, attribution counters, and documents' updated_at. */
+		async append(rows: UpdateRow[]): Promise<Map<string, number>> {
+			const lastIds = new Map<string, number>();
+			if (rows.length === 0) return lastIds;
+			const now = new Date();
+			await db.transaction(async (tx) => {
+				const inserted = await tx
+					.insert(docUpdates)
+					.values(rows.map((r) => ({ documentId: r.documentId, authorId: r.authorId, data: r.data, createdAt: now })))
+					.returning({ id: docUpdates.id, documentId: docUpdates.documentId });
+				for (const { id, documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
+
+				const perAuthor = new Map<string, { documentId: string; userId: string; updates: number; chars: number; shapes: number }>();
+				for (const r of rows) {
+					const key = `${r.documentId}/${r.authorId}`;
+					const c = perAuthor.get(key) ?? { documentId: r.documentId, userId: r.authorId, updates: 0, chars: 0, shapes: 0 };
+					c.updates += 1;
+					c.chars += r.stats.chars;
+					c.shapes += r.stats.shapes;
+					perAuthor.set(key, c);
+				}
+				await tx
+					.insert(docContributions)
+					.values([...perAuthor.values()].map((c) => ({ ...c, lastEditAt: now })))
+					.onConflictDoUpdate({
+						target: [docContributions.documentId, docContributions.userId],
+						set: {
+							updates: sql`${docContributions.updates} + excluded.updates`,
+							chars: sql`${docContributions.chars} + excluded.chars`,
+							shapes: sql`${docContributions.shapes} + excluded.shapes`,
+							lastEditAt: sql`excluded.last_edit_at`
+						}
+					});
+				await tx.update(documents).set({ updatedAt: now }).where(inArray(documents.id, [...lastIds.keys()]));
+			});
+			return lastIds;
+		},
+
+		/** Folds every log row up to `upToId` into the snapshot `state` (which already contains them). */
+		async compact(documentId: string, state: Uint8Array, upToId: number): Promise<void> {
+			await db.transaction(async (tx) => {
+				await tx
+					.insert(docSnapshots)
+					.values({ documentId, state, upToId })
+					.onConflictDoUpdate({ target: docSnapshots.documentId, set: { state, upToId, createdAt: new Date() } });
+				await tx.delete(docUpdates).where(and(eq(docUpdates.documentId, documentId), lte(docUpdates.id, upToId)));
+			});
+		},
+
+		async saveVersion(v: { documentId: string; name: string; auto: boolean; state: Uint8Array; createdBy: string | null }) {
+			const [row] = await db.insert(docVersions).values(v).returning();
+			return row!;
+		}
+	};
+}
+
+export type DocStore = ReturnType<typeof createDocStore>;

@@ -1,0 +1,120 @@
+import type { Logger } from '../logger';
+import type { DocStore, UpdateRow } from './store';
+
+/** Whose message an entry answers, so the relay can acknowledge it once stored. */
+export interface AckRef<C = unknown> {
+	conn: C;
+	seq: number;
+}
+
+/** A queued write: an update to store, or a marker that completes once everything queued before it is stored. */
+export type WriteEntry<C = unknown> =
+	| (UpdateRow & { marker?: false; ack?: AckRef<C> })
+	| { marker: true; documentId: string; ack?: AckRef<C>; after?: () => void };
+
+export interface WrittenBatch<C = unknown> {
+	entries: WriteEntry<C>[];
+	/** Highest stored log id per document in this batch. */
+	lastIds: Map<string, number>;
+}
+
+export interface WriterOptions<C> {
+	store: DocStore;
+	logger: Logger;
+	/** Called after each committed batch, in order, before the next one starts. */
+	onWritten: (batch: WrittenBatch<C>) => Promise<void> | void;
+	maxRows?: number;
+	maxBytes?: number;
+}
+
+/**
+ * Group commit: the first update is written at once, and whatever arrives while a write is in flight goes
+ * into the next one, so a busy document costs one INSERT per round trip, not one per keystroke. Entries are
+ * written strictly in the order queued. When the database fails, the batch stays in memory and is retried
+ * with backoff; nothing is acknowledged until it is stored.
+ */
+export function createWriter<C>({ store, logger, onWritten, maxRows = 500, maxBytes = 8 * 1024 * 1024 }: WriterOptions<C>) {
+	const log = logger.child({ ns: 'docs.writer' });
+	let queue: WriteEntry<C>[] = [];
+	let running: Promise<void> | null = null;
+	let failures = 0;
+	let stopped = false;
+	const stats = { batches: 0, rows: 0 };
+
+	function takeBatch(): WriteEntry<C>[] {
+		let rows = 0;
+		let bytes = 0;
+		let n = 0;
+		for (; n < queue.length; n++) {
+			const e = queue[n]!;
+			if (e.marker) continue;
+			if (n > 0 && (rows + 1 > maxRows || bytes + e.data.byteLength > maxBytes)) break;
+			rows += 1;
+			bytes += e.data.byteLength;
+		}
+		const batch = queue.slice(0, n);
+		queue = queue.slice(n);
+		return batch;
+	}
+
+	async function run(): Promise<void> {
+		while (queue.length > 0) {
+			const batch = takeBatch();
+			const rows = batch.filter((e) => !e.marker);
+			let lastIds: Map<string, number>;
+			try {
+				lastIds = await store.append(rows);
+				failures = 0;
+			} catch (err) {
+				failures += 1;
+				queue = [...batch, ...queue];
+				const delay = Math.min(5000, 50 * 2 ** Math.min(failures, 7));
+				log.error({ err, rows: rows.length, queued: queue.length, retryInMs: delay }, 'storing document updates failed; kept in memory, retrying');
+				if (stopped && failures > 3) return;
+				await new Promise((r) => setTimeout(r, delay));
+				continue;
+			}
+			stats.batches += 1;
+			stats.rows += rows.length;
+			try {
+				await onWritten({ entries: batch, lastIds });
+			} catch (err) {
+				log.error({ err }, 'after-write step failed');
+			}
+			for (const e of batch) if (e.marker) e.after?.();
+		}
+	}
+
+	function kick(): void {
+		if (running) return;
+		running = new Promise<void>((resolve) => setImmediate(resolve))
+			.then(run)
+			.finally(() => {
+				running = null;
+				if (queue.length > 0 && !stopped) kick();
+			});
+	}
+
+	return {
+		enqueue(entry: WriteEntry<C>): void {
+			queue.push(entry);
+			kick();
+		},
+		get pending(): number {
+			return queue.filter((e) => !e.marker).length;
+		},
+		stats,
+		/** Resolves when everything queued so far has been written (or the writer gave up after stop()). */
+		async drain(): Promise<void> {
+			while (running || (queue.length > 0 && !stopped)) {
+				kick();
+				await running;
+			}
+		},
+		stop(): void {
+			stopped = true;
+		}
+	};
+}
+
+export type Writer<C> = ReturnType<typeof createWriter<C>>;
