@@ -7,7 +7,7 @@ import { statsOf, type UpdateStats } from './attribution';
 /** One client frame, fully parsed. Anything else is a protocol error and closes that connection only. */
 export type ClientMessage =
 	| { type: 'sync-step-1'; stateVector: Uint8Array }
-	| { type: 'update'; update: Uint8Array; step2: boolean; stats: UpdateStats }
+	| { type: 'update'; update: Uint8Array; step2: boolean; stats: UpdateStats; decoded: ReturnType<typeof Y.decodeUpdate> }
 	| { type: 'awareness'; update: Uint8Array }
 	| { type: 'query-awareness' }
 	| { type: 'auth' };
@@ -35,7 +35,8 @@ export function parseClientMessage(frame: Uint8Array): ClientMessage {
 					validateStateVector(payload);
 					message = { type: 'sync-step-1', stateVector: payload };
 				} else if (step === SyncStep.Step2 || step === SyncStep.Update) {
-					message = { type: 'update', update: payload, step2: step === SyncStep.Step2, stats: validateUpdate(payload) };
+					const decoded = validateUpdate(payload);
+					message = { type: 'update', update: payload, step2: step === SyncStep.Step2, stats: statsOf(decoded.structs), decoded };
 				} else {
 					throw new ProtocolError(`unknown sync step ${step}`);
 				}
@@ -78,7 +79,7 @@ function validateStateVector(sv: Uint8Array): void {
 	if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the state vector');
 }
 
-function validateUpdate(update: Uint8Array): UpdateStats {
+function validateUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
 	// decodeUpdate reads every struct and the whole delete set; it throws on anything truncated or unknown.
 	const { structs, ds } = Y.decodeUpdate(update);
 	for (const struct of structs) {
@@ -93,7 +94,7 @@ function validateUpdate(update: Uint8Array): UpdateStats {
 			}
 		}
 	}
-	return statsOf(structs);
+	return { structs, ds };
 }
 
 function validateAwareness(update: Uint8Array): void {

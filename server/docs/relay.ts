@@ -15,6 +15,8 @@ import {
 	ProtocolError,
 	type ClientMessage
 } from './protocol';
+import type { UpdateStats } from './attribution';
+import { hasMissingDependencies, type DecodedUpdate } from './dependencies';
 import type { DocStore } from './store';
 import { createWriter, type WrittenBatch } from './writer';
 
@@ -54,6 +56,19 @@ interface LiveDoc {
 	lastStoredId: number;
 	lastAutoVersionAt: Date | null;
 	compacting: boolean;
+	/** Counts transactions that changed the document, to tell whether an applied update did anything. */
+	changes: number;
+	/** Updates waiting for content they build on (see receiveUpdate). */
+	held: HeldUpdate[];
+}
+
+interface HeldUpdate {
+	conn: Conn;
+	seq: number;
+	update: Uint8Array;
+	stats: UpdateStats;
+	decoded: DecodedUpdate;
+	at: number;
 }
 
 interface Conn {
@@ -69,6 +84,8 @@ interface Conn {
 	alive: boolean;
 	deniedSent: boolean;
 	closed: boolean;
+	/** How many of this connection's updates are held. */
+	held: number;
 	awarenessIds: Set<number>;
 	backlog: Uint8Array[] | null;
 	lastActivity: number;
@@ -78,6 +95,8 @@ interface Conn {
 const BACKLOG_MAX_FRAMES = 256;
 const SEND_BUFFER_MAX = 32 * 1024 * 1024;
 const AUTO_VERSION_MS = 24 * 60 * 60 * 1000;
+const HELD_MAX = 1024;
+const HELD_MS = 10_000;
 
 export interface RelayOptions {
 	store: DocStore;
@@ -100,6 +119,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	const writer = createWriter<Conn>({ store, logger, onWritten });
 
 	const ping = setInterval(() => {
+		expireHeld(Date.now());
 		for (const conns of byUser.values()) {
 			for (const conn of conns) {
 				if (!conn.alive) {
@@ -135,9 +155,12 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			tailCount: 0,
 			lastStoredId: 0,
 			lastAutoVersionAt: null,
-			compacting: false
+			compacting: false,
+			changes: 0,
+			held: []
 		};
 		ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+			doc.changes += 1;
 			const frame = encodeUpdate(update);
 			for (const c of doc.conns) if (c !== origin) send(c, frame);
 		});
@@ -181,6 +204,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			alive: true,
 			deniedSent: false,
 			closed: false,
+			held: 0,
 			awarenessIds: new Set(),
 			backlog: [],
 			lastActivity: 0,
@@ -257,13 +281,65 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			case 'auth':
 				return;
 			case 'update':
-				return applyClientUpdate(conn, message.update, message.stats);
+				return receiveUpdate(conn, message);
 		}
 	}
 
-	function applyClientUpdate(conn: Conn, update: Uint8Array, stats: { chars: number; shapes: number }): void {
+	function receiveUpdate(conn: Conn, message: Extract<ClientMessage, { type: 'update' }>): void {
 		const doc = conn.doc;
-		const seq = ++conn.received;
+		const held: HeldUpdate = { conn, seq: ++conn.received, update: message.update, stats: message.stats, decoded: message.decoded, at: Date.now() };
+		if (!conn.canWrite) return applyClientUpdate(held);
+		// An update that builds on content the server has not seen waits outside the document — never inside
+		// it, where Yjs would keep it (and store it) for ever — until that content arrives. Updates from the
+		// same connection queue behind it, so acknowledgements stay in order.
+		if (conn.held > 0 || hasMissingDependencies(message.decoded, doc.ydoc)) {
+			if (doc.held.length >= HELD_MAX) return void close(conn, CloseCode.InvalidMessage, 'too many updates waiting for missing content');
+			doc.held.push(held);
+			conn.held += 1;
+			return;
+		}
+		applyClientUpdate(held);
+		if (doc.held.length > 0) releaseHeld(doc);
+	}
+
+	/** Applies every held update whose dependencies have arrived, in each connection's order. */
+	function releaseHeld(doc: LiveDoc): void {
+		let progress = true;
+		while (progress && doc.held.length > 0) {
+			progress = false;
+			const blocked = new Set<Conn>();
+			for (const h of [...doc.held]) {
+				if (h.conn.closed) {
+					doc.held.splice(doc.held.indexOf(h), 1);
+					continue;
+				}
+				if (blocked.has(h.conn)) continue;
+				if (hasMissingDependencies(h.decoded, doc.ydoc)) {
+					blocked.add(h.conn);
+					continue;
+				}
+				doc.held.splice(doc.held.indexOf(h), 1);
+				h.conn.held -= 1;
+				applyClientUpdate(h);
+				progress = true;
+			}
+		}
+	}
+
+	/** Held updates whose content never came are refused; their senders are closed (they resync on reconnect). */
+	function expireHeld(now: number): void {
+		for (const doc of docs.values()) {
+			for (const h of [...doc.held]) {
+				if (now - h.at < HELD_MS || h.conn.closed) continue;
+				log.warn({ docId: doc.ref.id, userId: h.conn.userId }, 'update depends on content never received: connection closed');
+				counters.malformedFrames += 1;
+				close(h.conn, CloseCode.InvalidMessage, 'update depends on unknown content');
+			}
+		}
+	}
+
+	function applyClientUpdate({ conn, seq, update, stats }: HeldUpdate): void {
+		const doc = conn.doc;
 		if (!conn.canWrite) {
 			counters.droppedObserverUpdates += 1;
 			if (!conn.deniedSent) {
@@ -278,21 +354,16 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			return void close(conn, CloseCode.TooLarge, 'document too large');
 		}
 		autoVersionBeforeEdit(doc);
-		let changed = false;
-		const onUpdate = () => (changed = true);
-		doc.ydoc.on('update', onUpdate);
+		const before = doc.changes;
 		try {
 			Y.applyUpdate(doc.ydoc, update, conn);
 		} catch (err) {
 			// Validation came first, so this should not happen; if it does, the in-memory document may be half
 			// changed. Drop it without storing anything: every client reconnects and resyncs from the database.
 			log.error({ err, docId: doc.ref.id, userId: conn.userId }, 'applying a validated update failed: reloading the document');
-			doc.ydoc.off('update', onUpdate);
 			return void resetDocument(doc);
 		}
-		doc.ydoc.off('update', onUpdate);
-		const pending = doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null;
-		if (changed || pending) {
+		if (doc.changes !== before) {
 			doc.bytes += update.byteLength;
 			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data: update, stats, ack: { conn, seq } });
 			const now = Date.now();
@@ -376,6 +447,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		conn.closed = true;
 		const doc = conn.doc;
 		doc.conns.delete(conn);
+		if (conn.held > 0) doc.held = doc.held.filter((h) => h.conn !== conn);
 		const mine = byUser.get(conn.userId);
 		mine?.delete(conn);
 		if (mine?.size === 0) byUser.delete(conn.userId);
