@@ -9,7 +9,8 @@ import type { Logger } from '../logger';
 import type { SpacesService } from '../spaces';
 import { canWrite } from '../spaces/permissions';
 import type { DocumentDetail, DocumentKind, DocumentSummary, DocumentVersion, DocumentVersionContent } from '../../src/lib/protocol/docs';
-import { createRelay, type DocumentRef } from './relay';
+import type { DocumentRef } from './live';
+import { createRelay } from './relay';
 import { createDocStore } from './store';
 
 export interface DocsOptions {

@@ -2,7 +2,6 @@ import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../src/lib/protocol/codes';
-import type { DocumentKind } from '../../src/lib/protocol/docs';
 import type { Logger } from '../logger';
 import {
 	encodeAwareness,
@@ -15,8 +14,8 @@ import {
 	ProtocolError,
 	type ClientMessage
 } from './protocol';
-import type { UpdateStats } from './attribution';
-import { hasMissingDependencies, type DecodedUpdate } from './dependencies';
+import { createLiveDoc, LOAD, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { dropHeld, hold, mustHold, overdue, takeReady } from './held';
 import type { DocStore } from './store';
 import { createWriter, type WrittenBatch } from './writer';
 
@@ -27,12 +26,6 @@ export interface RelayLimits {
 	compactAfterUpdates: number;
 }
 
-export interface DocumentRef {
-	id: string;
-	spaceId: string;
-	kind: DocumentKind;
-}
-
 export interface ConnectOptions {
 	document: DocumentRef;
 	userId: string;
@@ -40,55 +33,6 @@ export interface ConnectOptions {
 	canWrite: boolean;
 	acks: boolean;
 	/** Called at most once a minute while the connection edits: editing counts as activity for the session. */
-	onActivity?: () => void;
-}
-
-interface LiveDoc {
-	ref: DocumentRef;
-	ydoc: Y.Doc;
-	awareness: awarenessProtocol.Awareness;
-	conns: Set<Conn>;
-	ready: Promise<void>;
-	loaded: boolean;
-	/** Stored bytes (snapshot + log) plus what is queued: the basis of the size limit. */
-	bytes: number;
-	tailCount: number;
-	lastStoredId: number;
-	lastAutoVersionAt: Date | null;
-	compacting: boolean;
-	/** Counts transactions that changed the document, to tell whether an applied update did anything. */
-	changes: number;
-	/** Updates waiting for content they build on (see receiveUpdate). */
-	held: HeldUpdate[];
-}
-
-interface HeldUpdate {
-	conn: Conn;
-	seq: number;
-	update: Uint8Array;
-	stats: UpdateStats;
-	decoded: DecodedUpdate;
-	at: number;
-}
-
-interface Conn {
-	ws: WebSocket;
-	doc: LiveDoc;
-	userId: string;
-	sessionId: string;
-	canWrite: boolean;
-	acks: boolean;
-	/** Update-bearing messages received, and how many of them are handled (stored or refused). */
-	received: number;
-	handled: number;
-	alive: boolean;
-	deniedSent: boolean;
-	closed: boolean;
-	/** How many of this connection's updates are held. */
-	held: number;
-	awarenessIds: Set<number>;
-	backlog: Uint8Array[] | null;
-	lastActivity: number;
 	onActivity?: () => void;
 }
 
@@ -141,39 +85,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	function liveDoc(ref: DocumentRef): LiveDoc {
 		const existing = docs.get(ref.id);
 		if (existing) return existing;
-		const ydoc = new Y.Doc({ gc: true });
-		const awareness = new awarenessProtocol.Awareness(ydoc);
-		awareness.setLocalState(null);
-		const doc: LiveDoc = {
-			ref,
-			ydoc,
-			awareness,
-			conns: new Set(),
-			ready: Promise.resolve(),
-			loaded: false,
-			bytes: 0,
-			tailCount: 0,
-			lastStoredId: 0,
-			lastAutoVersionAt: null,
-			compacting: false,
-			changes: 0,
-			held: []
-		};
-		ydoc.on('update', (update: Uint8Array, origin: unknown) => {
-			doc.changes += 1;
-			const frame = encodeUpdate(update);
-			for (const c of doc.conns) if (c !== origin) send(c, frame);
-		});
-		awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
-			const changed = [...added, ...updated, ...removed];
-			if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
-				const ids = (origin as Conn).awarenessIds;
-				for (const id of added) ids.add(id);
-				for (const id of removed) ids.delete(id);
-			}
-			const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
-			for (const c of doc.conns) send(c, frame);
-		});
+		const doc = createLiveDoc(ref, send);
 		doc.ready = load(doc);
 		docs.set(ref.id, doc);
 		return doc;
@@ -181,7 +93,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 
 	async function load(doc: LiveDoc): Promise<void> {
 		const stored = await store.load(doc.ref.id);
-		if (stored.updates.length > 0) Y.applyUpdate(doc.ydoc, Y.mergeUpdates(stored.updates), 'load');
+		if (stored.updates.length > 0) Y.applyUpdate(doc.ydoc, Y.mergeUpdates(stored.updates), LOAD);
 		doc.bytes = stored.bytes;
 		doc.tailCount = stored.tailCount;
 		doc.lastStoredId = stored.lastId;
@@ -287,60 +199,32 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 
 	function receiveUpdate(conn: Conn, message: Extract<ClientMessage, { type: 'update' }>): void {
 		const doc = conn.doc;
-		const held: HeldUpdate = { conn, seq: ++conn.received, update: message.update, stats: message.stats, decoded: message.decoded, at: Date.now() };
-		if (!conn.canWrite) return applyClientUpdate(held);
-		// An update that builds on content the server has not seen waits outside the document — never inside
-		// it, where Yjs would keep it (and store it) for ever — until that content arrives. Updates from the
-		// same connection queue behind it, so acknowledgements stay in order.
-		if (conn.held > 0 || hasMissingDependencies(message.decoded, doc.ydoc)) {
+		const update: HeldUpdate = { conn, seq: ++conn.received, update: message.update, stats: message.stats, decoded: message.decoded, at: Date.now() };
+		if (conn.canWrite && mustHold(doc, update)) {
 			if (doc.held.length >= HELD_MAX) return void close(conn, CloseCode.InvalidMessage, 'too many updates waiting for missing content');
-			doc.held.push(held);
-			conn.held += 1;
-			return;
+			return hold(doc, update);
 		}
-		applyClientUpdate(held);
-		if (doc.held.length > 0) releaseHeld(doc);
-	}
-
-	/** Applies every held update whose dependencies have arrived, in each connection's order. */
-	function releaseHeld(doc: LiveDoc): void {
-		let progress = true;
-		while (progress && doc.held.length > 0) {
-			progress = false;
-			const blocked = new Set<Conn>();
-			for (const h of [...doc.held]) {
-				if (h.conn.closed) {
-					doc.held.splice(doc.held.indexOf(h), 1);
-					continue;
-				}
-				if (blocked.has(h.conn)) continue;
-				if (hasMissingDependencies(h.decoded, doc.ydoc)) {
-					blocked.add(h.conn);
-					continue;
-				}
-				doc.held.splice(doc.held.indexOf(h), 1);
-				h.conn.held -= 1;
-				applyClientUpdate(h);
-				progress = true;
-			}
-		}
+		applyClientUpdate(update);
+		for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
 	}
 
 	/** Held updates whose content never came are refused; their senders are closed (they resync on reconnect). */
 	function expireHeld(now: number): void {
 		for (const doc of docs.values()) {
-			for (const h of [...doc.held]) {
-				if (now - h.at < HELD_MS || h.conn.closed) continue;
-				log.warn({ docId: doc.ref.id, userId: h.conn.userId }, 'update depends on content never received: connection closed');
+			for (const conn of overdue(doc, now, HELD_MS)) {
+				log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update depends on content never received: connection closed');
 				counters.malformedFrames += 1;
-				close(h.conn, CloseCode.InvalidMessage, 'update depends on unknown content');
+				close(conn, CloseCode.InvalidMessage, 'update depends on unknown content');
 			}
 		}
 	}
 
-	function applyClientUpdate({ conn, seq, update, stats }: HeldUpdate): void {
+	function applyClientUpdate({ conn, seq, update, stats, decoded }: HeldUpdate): void {
 		const doc = conn.doc;
 		if (!conn.canWrite) {
+			// An observer's client still answers sync step 1 with an (empty) step 2; only real edits count.
+			const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
+			if (empty) return markHandled(conn, seq);
 			counters.droppedObserverUpdates += 1;
 			if (!conn.deniedSent) {
 				conn.deniedSent = true;
@@ -447,7 +331,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		conn.closed = true;
 		const doc = conn.doc;
 		doc.conns.delete(conn);
-		if (conn.held > 0) doc.held = doc.held.filter((h) => h.conn !== conn);
+		dropHeld(doc, conn);
 		const mine = byUser.get(conn.userId);
 		mine?.delete(conn);
 		if (mine?.size === 0) byUser.delete(conn.userId);
@@ -535,8 +419,6 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 }
 
 export type Relay = ReturnType<typeof createRelay>;
-
-type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
 
 function toBytes(data: unknown, isBinary: boolean): Uint8Array | null {
 	if (!isBinary) return null;

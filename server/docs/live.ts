@@ -1,0 +1,111 @@
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { DocumentKind } from '../../src/lib/protocol/docs';
+import type { UpdateStats } from './attribution';
+import type { DecodedUpdate } from './dependencies';
+import { encodeAwareness, encodeUpdate } from './protocol';
+
+export interface DocumentRef {
+	id: string;
+	spaceId: string;
+	kind: DocumentKind;
+}
+
+
+export interface LiveDoc {
+	ref: DocumentRef;
+	ydoc: Y.Doc;
+	awareness: awarenessProtocol.Awareness;
+	conns: Set<Conn>;
+	ready: Promise<void>;
+	loaded: boolean;
+	/** Stored bytes (snapshot + log) plus what is queued: the basis of the size limit. */
+	bytes: number;
+	tailCount: number;
+	lastStoredId: number;
+	lastAutoVersionAt: Date | null;
+	compacting: boolean;
+	/** Counts transactions that changed the document, to tell whether an applied update did anything. */
+	changes: number;
+	/** Updates waiting for content they build on (see receiveUpdate). */
+	held: HeldUpdate[];
+}
+
+export interface HeldUpdate {
+	conn: Conn;
+	seq: number;
+	update: Uint8Array;
+	stats: UpdateStats;
+	decoded: DecodedUpdate;
+	at: number;
+}
+
+export interface Conn {
+	ws: WebSocket;
+	doc: LiveDoc;
+	userId: string;
+	sessionId: string;
+	canWrite: boolean;
+	acks: boolean;
+	/** Update-bearing messages received, and how many of them are handled (stored or refused). */
+	received: number;
+	handled: number;
+	alive: boolean;
+	deniedSent: boolean;
+	closed: boolean;
+	/** How many of this connection's updates are held. */
+	held: number;
+	awarenessIds: Set<number>;
+	backlog: Uint8Array[] | null;
+	lastActivity: number;
+	onActivity?: () => void;
+}
+
+/** Marks the transaction that loads stored state, which clients receive in their sync step 2 instead. */
+export const LOAD = Symbol('load');
+
+/**
+ * A document held in memory with its awareness, fanning out every change to its other connections: each
+ * update encoded once and sent to everyone but its origin; awareness changes to everyone.
+ */
+export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8Array) => void): LiveDoc {
+	const ydoc = new Y.Doc({ gc: true });
+	const awareness = new awarenessProtocol.Awareness(ydoc);
+	awareness.setLocalState(null);
+	const doc: LiveDoc = {
+		ref,
+		ydoc,
+		awareness,
+		conns: new Set(),
+		ready: Promise.resolve(),
+		loaded: false,
+		bytes: 0,
+		tailCount: 0,
+		lastStoredId: 0,
+		lastAutoVersionAt: null,
+		compacting: false,
+		changes: 0,
+		held: []
+	};
+	ydoc.on('update', (update: Uint8Array, origin: unknown) => {
+		doc.changes += 1;
+		// The stored state reaches clients in their sync step 2, not as an update.
+		if (origin === LOAD) return;
+		const frame = encodeUpdate(update);
+		for (const c of doc.conns) if (c !== origin) send(c, frame);
+	});
+	awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
+		const changed = [...added, ...updated, ...removed];
+		if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
+			const ids = (origin as Conn).awarenessIds;
+			for (const id of added) ids.add(id);
+			for (const id of removed) ids.delete(id);
+		}
+		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+		for (const c of doc.conns) send(c, frame);
+	});
+	return doc;
+}
+
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
