@@ -1,0 +1,132 @@
+/**
+ * The Yjs relay against the two servers people would otherwise deploy: the classic reference y-websocket server
+ * (1.5.4, bin/utils.js) and Hocuspocus 3.4.4, all three in this process on port 0, each with persistence.
+ * Measures update fan-out latency with 10, 50 and 200 editors on one document (one typist, and everyone
+ * typing), Tessera's send → Stored ack time, cold load of the automerge-paper document from the database,
+ * and heap per idle connection and per loaded document; writes the docs section of bench/RESULTS.md.
+ * How each measurement is taken is written out with the results (bench/docs/report.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import postgres from 'postgres';
+import { it } from 'vitest';
+import { availableDrivers, postgresAdminUrl } from '../tests/helpers/server';
+import { startFleet } from './docs/fleet';
+import { startHocuspocus, startReference } from './docs/peers';
+import { profileWhile, type ProfileSummary } from './docs/profile';
+import { recordDocsResults, type DocsResults } from './docs/report';
+import { coldLoad, idleConnectionHeap, loadedDocumentHeap, runFanout, type FanoutCase } from './docs/scenarios';
+import type { Subject } from './docs/subject';
+import { startTessera } from './docs/tessera';
+
+/** BENCH_DOCS_QUICK=1: a short run to try the harness; it prints but does not touch RESULTS.md. */
+const QUICK = process.env.BENCH_DOCS_QUICK === '1';
+const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 2000, durationMs: 10_000 };
+/** One typist every 20 ms; or everyone typing with the same 50 keystrokes/s in total. */
+const CASES: FanoutCase[] = [10, 50, 200].flatMap((editors) => [
+	{ editors, writers: 'one' as const, intervalMs: 20 },
+	{ editors, writers: 'all' as const, intervalMs: editors * 20 }
+]);
+const GOAL: FanoutCase = CASES[2]!;
+const IDLE_CONNECTIONS = QUICK ? 50 : 200;
+const LOADED_DOCUMENTS = QUICK ? 20 : 100;
+const SMALL_EDITS = 5000;
+const COLD_REPEAT = QUICK ? 2 : 5;
+const ROUNDS = QUICK ? 1 : 3;
+
+const drivers = await availableDrivers();
+
+async function databases(): Promise<string> {
+	const pglite = (JSON.parse(readFileSync(new URL('../node_modules/@electric-sql/pglite/package.json', import.meta.url), 'utf8')) as { version: string }).version;
+	let text = `PGlite ${pglite} (in-process WebAssembly PostgreSQL, a temp directory on local disk)`;
+	if (drivers.includes('postgres')) {
+		const sql = postgres(postgresAdminUrl, { max: 1, onnotice: () => {} });
+		try {
+			const [row] = await sql<{ v: string }[]>`select current_setting('server_version') as v`;
+			text += ` and PostgreSQL ${row!.v} on the same machine (${new URL(postgresAdminUrl).host}, TCP)`;
+		} finally {
+			await sql.end();
+		}
+	}
+	return `${text}; LevelDB through y-leveldb 0.1.2 (leveldown 5.6 prebuilt) for the reference server`;
+}
+
+/** The machine is shared: wait (up to 15 minutes) for the 1-minute load average to drop below 1.5 of 2 cores. */
+async function quietMachine(): Promise<void> {
+	const deadline = Date.now() + 15 * 60_000;
+	while (loadavg()[0]! > 1.5 && Date.now() < deadline) {
+		log(`load average ${loadavg()[0]!.toFixed(2)}: waiting for the machine to quieten`);
+		await new Promise((r) => setTimeout(r, 15_000));
+	}
+}
+
+const log = (...args: unknown[]) => console.log('[docs bench]', ...args);
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websocket 1.5.4 and Hocuspocus 3.4.4', { timeout: 3 * 3600_000 }, async () => {
+	if (!QUICK) await quietMachine();
+	const start = loadavg();
+	const fleet = startFleet();
+	const subjects: Subject[] = [];
+	try {
+		for (const driver of drivers) subjects.push(await startTessera(driver));
+		subjects.push(await startReference(), await startHocuspocus());
+		const small = await fleet.prepare({ name: 'small', edits: SMALL_EDITS });
+		const paper = await fleet.prepare({ name: 'paper' });
+		log(`documents ready: paper ${paper.bytes} B in ${paper.buildMs.toFixed(0)} ms, small ${small.bytes} B`);
+
+		// Rounds through every case and server in turn, so that whatever else runs on the shared machine
+		// disturbs every server alike; the report takes the median of the rounds.
+		const fanout: DocsResults['fanout'] = CASES.map((c) => ({ case: c, runs: new Map(subjects.map((s) => [s.name, []])) }));
+		for (let round = 1; round <= ROUNDS; round++) {
+			for (const { case: c, runs } of fanout) {
+				for (const s of subjects) {
+					const run = await runFanout(fleet, s, c, TIMING);
+					runs.get(s.name)!.push(run);
+					log(`round ${round}, ${c.editors} editors, ${c.writers}: ${s.name} p50 ${run.latency.p50.toFixed(2)} p99 ${run.latency.p99.toFixed(2)} ms (${run.received}/${run.expected}, server ${Math.round(run.serverLoop * 100)} % busy, loop delay p99 ${run.serverDelay.p99.toFixed(1)} ms, clients ${Math.round(run.clientLoop * 100)} %)`);
+				}
+			}
+		}
+
+		const cold: DocsResults['cold'] = new Map();
+		const perConnection = new Map<string, number>();
+		const perDocument: DocsResults['loaded']['perDocument'] = new Map();
+		for (const s of subjects) {
+			perConnection.set(s.name, await idleConnectionHeap(fleet, s, IDLE_CONNECTIONS));
+			perDocument.set(s.name, await loadedDocumentHeap(fleet, s, 'small', LOADED_DOCUMENTS));
+			cold.set(s.name, await coldLoad(fleet, s, 'paper', COLD_REPEAT));
+			log(`${s.name}: ${(perConnection.get(s.name)! / 1024).toFixed(1)} KiB/connection, ${(perDocument.get(s.name)!.perDocument / 1024).toFixed(1)} KiB/document, paper complete ${cold.get(s.name)!.runs.map((r) => r.completeMs.p50.toFixed(0)).join(' ')} ms`);
+		}
+
+		const profiles = new Map<string, ProfileSummary>();
+		for (const s of subjects) {
+			let summary: ProfileSummary | undefined;
+			await runFanout(fleet, s, GOAL, TIMING, async (body) => {
+				const { result, profile } = await profileWhile(`/tmp/tessera-bench-docs-${slug(s.name)}.cpuprofile`, body);
+				summary = profile;
+				return result;
+			});
+			profiles.set(s.name, summary!);
+		}
+
+		const section = recordDocsResults(QUICK, {
+			date: new Date().toISOString().slice(0, 10),
+			subjects: subjects.map((s) => ({ name: s.name, persistence: s.persistence })),
+			databases: await databases(),
+			load: { start, end: loadavg() },
+			timing: TIMING,
+			fanout,
+			rounds: ROUNDS,
+			cold,
+			idle: { count: IDLE_CONNECTIONS, perConnection },
+			loaded: { count: LOADED_DOCUMENTS, perDocument },
+			profiles,
+			content: { paper, small: { ...small, edits: SMALL_EDITS } },
+			goalCase: GOAL
+		});
+		console.log(`\n${section}`);
+	} finally {
+		for (const s of subjects) await s.close().catch((e) => log('close failed', s.name, e));
+		await fleet.close();
+	}
+});
