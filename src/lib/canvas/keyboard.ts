@@ -1,0 +1,67 @@
+/**
+ * Keyboard moves, shared by the drawing (when it has focus) and the shape outline: arrow keys move the selected
+ * shape one step, Shift a large step. Canvas directions are physical: Right is +x in every language, because
+ * the drawing itself is never mirrored for right-to-left pages.
+ */
+
+/** Canvas units per arrow press, and with Shift. */
+export const MOVE_STEP = 10;
+export const MOVE_STEP_LARGE = 50;
+/** Screen pixels per arrow press when the arrows pan the view (nothing selected). */
+export const PAN_STEP = 60;
+
+export interface KeyLike {
+	key: string;
+	shiftKey?: boolean;
+	altKey?: boolean;
+	ctrlKey?: boolean;
+	metaKey?: boolean;
+}
+
+const DIRECTIONS: Record<string, [number, number]> = {
+	ArrowLeft: [-1, 0],
+	ArrowRight: [1, 0],
+	ArrowUp: [0, -1],
+	ArrowDown: [0, 1]
+};
+
+/** The move for an arrow key, in canvas units, or null for any other key (or with Ctrl, Alt or Meta held). */
+export function arrowMove(event: KeyLike): { dx: number; dy: number } | null {
+	const dir = DIRECTIONS[event.key];
+	if (!dir || event.ctrlKey || event.altKey || event.metaKey) return null;
+	const step = event.shiftKey ? MOVE_STEP_LARGE : MOVE_STEP;
+	return { dx: dir[0] * step, dy: dir[1] * step };
+}
+
+export type CanvasCommand = 'undo' | 'redo' | 'delete' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'edit' | 'escape';
+
+/** The command a key press asks for, whatever has focus inside the canvas (text fields aside). */
+export function commandFor(event: KeyLike): CanvasCommand | null {
+	const mod = event.ctrlKey || event.metaKey;
+	const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+	if (mod && !event.altKey) {
+		if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
+		if (key === 'y') return 'redo';
+		return null;
+	}
+	if (event.altKey) return null;
+	switch (key) {
+		case 'Delete':
+		case 'Backspace':
+			return 'delete';
+		case '+':
+		case '=':
+			return 'zoom-in';
+		case '-':
+		case '_':
+			return 'zoom-out';
+		case '0':
+			return 'zoom-reset';
+		case 'Enter':
+			return 'edit';
+		case 'Escape':
+			return 'escape';
+		default:
+			return null;
+	}
+}
