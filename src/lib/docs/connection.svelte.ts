@@ -94,6 +94,8 @@ export class DocConnection {
 		this.doc.on('update', this.#onUpdate);
 		this.provider.awareness.on('change', this.#onAwareness);
 		this.#onAwareness();
+		addEventListener('offline', this.#onOffline);
+		addEventListener('online', this.#onOnline);
 		this.provider.connect();
 	}
 
@@ -153,6 +155,8 @@ export class DocConnection {
 		this.#destroyed = true;
 		this.doc.off('update', this.#onUpdate);
 		this.provider.awareness.off('change', this.#onAwareness);
+		removeEventListener('offline', this.#onOffline);
+		removeEventListener('online', this.#onOnline);
 		this.provider.destroy();
 		this.doc.destroy();
 		this.#settle();
@@ -234,6 +238,18 @@ export class DocConnection {
 		byId.set(this.user.id, { ...this.user, isMe: true });
 		const others = [...byId.values()].filter((p) => !p.isMe).sort((a, b) => a.name.localeCompare(b.name));
 		this.#people = [byId.get(this.user.id)!, ...others];
+	};
+
+	// The browser knows at once when the network goes; the provider would notice only after 30 s of silence.
+	#onOffline = () => {
+		if (this.#ended || this.#destroyed) return;
+		this.provider.disconnect();
+		this.#settle();
+	};
+
+	#onOnline = () => {
+		if (this.#ended || this.#destroyed) return;
+		this.provider.connect();
 	};
 
 	#onClosed = ({ code }: { code: number; reason: string }) => {

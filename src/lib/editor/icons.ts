@@ -1,5 +1,7 @@
 /** Toolbar icons (24×24, stroke), always inside a button with a text name, so hidden from assistive tech. */
 export const TOOL_ICONS = {
+	heading2: 'M4 6v12M12 6v12M4 12h8M15.5 11a2.25 2.25 0 0 1 4.5 0c0 1.8-4.5 3.4-4.5 7h4.5',
+	heading3: 'M4 6v12M12 6v12M4 12h8M15.5 9h4.5l-2.6 3.2a2.5 2.5 0 1 1-1.9 4.6',
 	bold: 'M7 5h6.5a3.5 3.5 0 0 1 0 7H7zm0 7h7.5a3.5 3.5 0 0 1 0 7H7z',
 	italic: 'M10 5h8M6 19h8M14.5 5l-5 14',
 	bulletList: 'M9.5 6H20M9.5 12H20M9.5 18H20M4.5 6h.5M4.5 12h.5M4.5 18h.5',

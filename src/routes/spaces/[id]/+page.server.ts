@@ -1,11 +1,12 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { isAppError } from '$server/errors';
 import { errorMessage } from '$server/i18n';
-import { canInvite } from '$server/spaces/permissions';
+import { createDocumentInput } from '$server/docs/validation';
+import { canInvite, canWrite } from '$server/spaces/permissions';
 import { createInviteInput, spaceId } from '$server/spaces/validation';
 import { m } from '$lib/paraglide/messages.js';
 import { failFromError, formValues, invalid, signInUrl, type FormState } from '../../_lib/forms.server';
-import { countryName, formatDateTime } from '../../_lib/options.server';
+import { countryName, formatDate, formatDateTime } from '../../_lib/options.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** The signed-in member and the space id; anyone else is sent to sign in, or sees "not found". */
@@ -27,6 +28,8 @@ export const load: PageServerLoad = async (event) => {
 		if (isAppError(e) && e.status === 404) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
 		throw e;
 	}
+	const documents = await event.locals.app.docs.list({ spaceId: id, userId: user.id });
+	const timeZone = user.profile.timezone;
 	return {
 		space: { id: space.id, title: space.title, kind: space.kind, myRole: space.myRole, archived: space.archived },
 		// Names, roles and countries only: members never see each other's birth dates or emails.
@@ -37,6 +40,9 @@ export const load: PageServerLoad = async (event) => {
 			countryName: countryName(mb.country, locale),
 			isMe: mb.userId === user.id
 		})),
+		documents: documents.map((d) => ({ id: d.id, kind: d.kind, title: d.title, updatedAt: d.updatedAt, updatedText: formatDate(d.updatedAt, { locale, timeZone }) })),
+		// Observers read documents; everyone else may start one.
+		canCreateDocuments: canWrite(space.myRole),
 		canInvite: canInvite(space.myRole),
 		// Members invite members; observers are invited only by the people who run or supervise the space.
 		canInviteObservers: canInvite(space.myRole, 'observer'),
@@ -69,6 +75,20 @@ export const actions: Actions = {
 		} catch (e) {
 			return failFromError(e, { locale, values, form: 'invite' });
 		}
+	},
+
+	createDocument: async (event) => {
+		const { user, locale, id } = context(event);
+		const values = formValues(await event.request.formData());
+		const parsed = createDocumentInput.safeParse({ title: values.title, kind: values.kind });
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'document' });
+		let created;
+		try {
+			created = await event.locals.app.docs.create({ ...parsed.data, spaceId: id, userId: user.id });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'document' });
+		}
+		redirect(303, `/spaces/${id}/documents/${created.id}`);
 	},
 
 	leave: async (event) => {
