@@ -2,6 +2,7 @@ import { getLocale } from '$lib/paraglide/runtime.js';
 import { m } from '$lib/paraglide/messages.js';
 import type { CanvasManager } from './canvas-manager.svelte';
 import { downloadBlob, svgToPng } from './download';
+import { imageDataUrl } from './image';
 import { exportArea, fileName, toSvg } from './export';
 import { translate, type Geometry } from './geometry';
 import { describeShape, shapeName } from './labels';
@@ -36,6 +37,7 @@ export class CanvasUi {
 	/** The polite live region's text. */
 	announcement = $state('');
 	exportError = $state('');
+	imageError = $state('');
 	readonly manager: CanvasManager;
 	readonly #readOnly: () => boolean;
 	readonly #title: () => string;
@@ -81,7 +83,7 @@ export class CanvasUi {
 	}
 
 	/** Adds a shape of `type` centred on `at` (canvas units) in the current colour; returns its id. */
-	add(type: ShapeType, at: Point, size?: { w: number; h: number }): string | null {
+	add(type: ShapeType, at: Point, size?: { w: number; h: number }, src?: string): string | null {
 		if (this.readOnly) return null;
 		const { w, h } = size ?? DEFAULT_SIZE[type];
 		const filled = type === 'sticky' || (this.filled && (type === 'rect' || type === 'ellipse'));
@@ -95,12 +97,31 @@ export class CanvasUi {
 			fill: filled ? this.colour.tint : 'none',
 			z: this.manager.nextZ(),
 			author: this.manager.user,
-			now: Date.now()
+			now: Date.now(),
+			src
 		});
 		const id = this.manager.add(fields);
 		this.selectedId = id;
 		this.announce(m.canvas_announce_added({ shape: shapeName(fields) }));
 		return id;
+	}
+
+	/** An image from a file, in the middle of the view, then its editor so it gets a description. */
+	async addImage(file: Blob): Promise<string | null> {
+		if (this.readOnly) return null;
+		this.imageError = '';
+		try {
+			const image = await imageDataUrl(file);
+			// At most 320 canvas units on its longer side.
+			const scale = Math.min(1, 320 / Math.max(image.width, image.height));
+			const id = this.add('image', viewCentre(this.view, this.size), { w: Math.round(image.width * scale), h: Math.round(image.height * scale) }, image.src);
+			if (id) this.startEdit(id);
+			return id;
+		} catch (error) {
+			console.error('[canvas] image could not be read', error);
+			this.imageError = m.canvas_image_failed();
+			return null;
+		}
 	}
 
 	/** Adds a shape with the box dragged out on the drawing. */
@@ -306,5 +327,6 @@ export class CanvasUi {
 		this.view = HOME;
 		this.announcement = '';
 		this.exportError = '';
+		this.imageError = '';
 	}
 }
