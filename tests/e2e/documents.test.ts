@@ -267,6 +267,43 @@ describeBrowser('documents: two people write together, an observer reads, versio
 		await waitForSaved(b);
 	});
 
+	it('a canvas document opens the shared canvas, and restoring a version brings its shapes back as an undoable edit', async () => {
+		const STAGE = 'svg[role="application"]';
+		const shapes = (page: Page) => page.locator(`${STAGE} [data-shape-id]`).count();
+		await a.goto(spaceUrl);
+		await a.getByLabel(en.docs_field_title).fill('Treasure map');
+		await a.getByRole('radio', { name: en.docs_kind_canvas }).check();
+		await a.getByRole('button', { name: en.docs_create_submit }).click();
+		await a.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
+		const canvasUrl = a.url();
+		await a.locator(STAGE).waitFor();
+		await a.getByRole('button', { name: en.canvas_add_ellipse }).click();
+		await a.getByRole('button', { name: en.canvas_add_ellipse }).click();
+		await expect.poll(() => shapes(a)).toBe(2);
+		await waitForSaved(a);
+		await a.getByLabel(en.docs_version_field).fill('Two ellipses');
+		await a.getByRole('button', { name: en.docs_version_save }).click();
+		await a.getByText(en.docs_version_saved.replace('{name}', 'Two ellipses')).waitFor();
+
+		await b.goto(canvasUrl);
+		await b.locator(STAGE).waitFor();
+		await b.getByRole('button', { name: en.canvas_add_ellipse }).click();
+		await expect.poll(() => shapes(a)).toBe(3);
+		await waitForSaved(b);
+
+		await a.getByRole('button', { name: en.docs_version_restore_label.replace('{name}', 'Two ellipses') }).click();
+		await a.getByText(en.docs_restored.replace('{name}', 'Two ellipses').replace('{before}', en.docs_restore_before_name.replace('{name}', 'Two ellipses'))).waitFor();
+		await expect.poll(() => shapes(a)).toBe(2);
+		await expect.poll(() => shapes(b)).toBe(2);
+		await expectNoAxeViolations(a, 'canvas document after a restore');
+		await shoot(a, 'documents-en-canvas');
+		// Undo on the canvas takes the restore back, for everyone.
+		await a.locator(STAGE).focus();
+		await a.keyboard.press('Control+z');
+		await expect.poll(() => shapes(b)).toBe(3);
+		await waitForSaved(a);
+	});
+
 	it('the space and document pages in Arabic are right to left, translated and pass axe; screenshots at desktop and phone sizes', async () => {
 		const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 		for (const [name, options, messages] of [
