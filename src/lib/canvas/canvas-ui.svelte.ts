@@ -245,11 +245,12 @@ export class CanvasUi {
 		this.editingId = id;
 	}
 
-	/** Saves the editor's text and description; a text shape grows or shrinks to fit its words. */
+	/** Saves the editor's text and description; a text shape grows or shrinks to fit its words, and goes if it has none. */
 	finishEdit(id: string, values: { text?: string; alt: string }): void {
 		const shape = this.manager.shape(id);
 		this.editingId = null;
 		if (!shape || this.readOnly) return;
+		if (shape.type === 'text' && values.text !== undefined && values.text.trim() === '') return this.deleteShape(id);
 		const patch: { text?: string; alt?: string; h?: number } = { alt: values.alt.trim() || undefined };
 		if (values.text !== undefined) patch.text = values.text;
 		if (shape.type === 'text' && values.text !== undefined) patch.h = textHeight(values.text, shape.w);
@@ -257,8 +258,11 @@ export class CanvasUi {
 		this.announce(m.canvas_announce_saved({ shape: shapeName({ ...shape, ...patch }) }));
 	}
 
+	/** Closes the editor; a text shape left without words (just placed, say) would be invisible, so it goes. */
 	cancelEdit(): void {
+		const shape = this.manager.shape(this.editingId);
 		this.editingId = null;
+		if (shape?.type === 'text' && !shape.text?.trim()) this.deleteShape(shape.id);
 	}
 
 	zoomBy(factor: number, at?: Point): void {

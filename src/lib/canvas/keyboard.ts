@@ -33,12 +33,14 @@ export function arrowMove(event: KeyLike): { dx: number; dy: number } | null {
 	return { dx: dir[0] * step, dy: dir[1] * step };
 }
 
-export type CanvasCommand = 'undo' | 'redo' | 'delete' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'edit' | 'escape';
+export type CanvasCommand = 'undo' | 'redo' | 'delete' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'edit' | 'escape' | 'forward' | 'backward';
 
 /** The command a key press asks for, whatever has focus inside the canvas (text fields aside). */
 export function commandFor(event: KeyLike): CanvasCommand | null {
 	const mod = event.ctrlKey || event.metaKey;
 	const key = event.key.length === 1 ? event.key.toLowerCase() : event.key;
+	// Brackets change the order; on some layouts they need AltGr, which browsers report as Ctrl + Alt.
+	if ((key === ']' || key === '[') && !event.metaKey) return key === ']' ? 'forward' : 'backward';
 	if (mod && !event.altKey) {
 		if (key === 'z') return event.shiftKey ? 'redo' : 'undo';
 		if (key === 'y') return 'redo';
