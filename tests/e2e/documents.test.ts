@@ -251,6 +251,17 @@ describeBrowser('documents: two people write together, an observer reads, versio
 		await a.keyboard.press('Control+b');
 		expect(await bold.getAttribute('aria-pressed')).toBe('true');
 		await a.keyboard.press('Control+b');
+		// Ctrl+K asks for a link address; a bare domain becomes an https link, and Enter puts it in the text.
+		await a.keyboard.press('Control+k');
+		const address = a.getByLabel(en.docs_link_field);
+		await expect.poll(() => address.evaluate((el) => el === document.activeElement)).toBe(true);
+		await a.keyboard.type('javascript:alert(1)');
+		await a.keyboard.press('Enter');
+		await a.getByText(en.docs_link_invalid).waitFor();
+		await address.fill('example.org/comics');
+		await a.keyboard.press('Enter');
+		await a.locator(`${EDITOR} a[href="https://example.org/comics"]`).waitFor();
+		await expect.poll(() => a.evaluate(() => document.activeElement?.id)).toBe('doc-editor-text');
 		await waitForSaved(a);
 	});
 
@@ -302,6 +313,32 @@ describeBrowser('documents: two people write together, an observer reads, versio
 		await a.keyboard.press('Control+z');
 		await expect.poll(() => shapes(b)).toBe(3);
 		await waitForSaved(a);
+	});
+
+	it('without JavaScript, a document is created from the space page and a version is saved; the page says the editor needs a script', async () => {
+		const context = await personContext(lucia, { javaScriptEnabled: false });
+		const page = await context.newPage();
+		await page.goto(spaceUrl);
+		await page.getByLabel(en.docs_field_title).fill('Plain notes');
+		await page.getByRole('button', { name: en.docs_create_submit }).click();
+		await page.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
+		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Plain notes');
+		// The note is in <noscript>; Chromium's script-disabled emulation still parses noscript as raw text, so read it there.
+		expect(await page.locator('main noscript').textContent()).toContain(en.docs_needs_js);
+		await page.getByLabel(en.docs_version_field).fill('Empty start');
+		await page.getByRole('button', { name: en.docs_version_save }).click();
+		await page.waitForLoadState('load');
+		expect(await page.getByText(en.docs_version_saved.replace('{name}', 'Empty start')).isVisible()).toBe(true);
+		expect(await page.getByRole('list', { name: en.docs_versions_list }).getByText('Empty start').isVisible()).toBe(true);
+		// An empty title is refused next to the field, with what was chosen kept.
+		await page.goto(spaceUrl);
+		await page.getByRole('radio', { name: en.docs_kind_canvas }).check();
+		await page.getByRole('button', { name: en.docs_create_submit }).click();
+		await page.waitForLoadState('load');
+		expect(await page.getByRole('alert').isVisible()).toBe(true);
+		expect(await page.getByLabel(en.docs_field_title).getAttribute('aria-invalid')).toBe('true');
+		expect(await page.getByRole('radio', { name: en.docs_kind_canvas }).isChecked()).toBe(true);
+		await context.close();
 	});
 
 	it('the space and document pages in Arabic are right to left, translated and pass axe; screenshots at desktop and phone sizes', async () => {
