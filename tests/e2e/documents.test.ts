@@ -179,6 +179,8 @@ describeBrowser('documents: two people write together, an observer reads, versio
 		await a.getByLabel(en.docs_version_field).fill('First draft');
 		await a.getByRole('button', { name: en.docs_version_save }).click();
 		await a.getByText(en.docs_version_saved.replace('{name}', 'First draft')).waitFor();
+		// The field is emptied for the next version.
+		await expect.poll(() => a.getByLabel(en.docs_version_field).inputValue()).toBe('');
 		const versions = a.getByRole('list', { name: en.docs_versions_list });
 		await versions.getByText('First draft').waitFor();
 
