@@ -343,6 +343,22 @@ describeBrowser('documents: two people write together, an observer reads, versio
 		await context.close();
 	});
 
+	it('signing out elsewhere ends the document connection: the page says so, offers to sign in again and stops editing', async () => {
+		const context = await personContext(lucia);
+		const page = await context.newPage();
+		await page.goto(docUrl);
+		await page.locator(EDITOR).waitFor();
+		await waitForSaved(page);
+		expect((await context.request.delete(`${app.url}/api/v1/sessions/current`, { headers: { origin: app.url } })).status()).toBe(204);
+		const alert = page.getByRole('alert').filter({ hasText: en.docs_closed_session });
+		await alert.waitFor();
+		expect(await alert.getByRole('link', { name: en.docs_sign_in_again }).getAttribute('href')).toContain('/signin?next=');
+		expect(await page.locator(EDITOR).getAttribute('contenteditable')).toBe('false');
+		expect(await page.getByRole('toolbar').count()).toBe(0);
+		await expectNoAxeViolations(page, 'document after the session ended');
+		await context.close();
+	});
+
 	it('the space and document pages in Arabic are right to left, translated and pass axe; screenshots at desktop and phone sizes', async () => {
 		const phone = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true };
 		for (const [name, options, messages] of [
