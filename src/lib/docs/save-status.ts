@@ -71,7 +71,7 @@ export function endReason(code: number): EndReason | null {
 			return 'too_large';
 		case CloseCode.RateLimited:
 			return 'too_many';
-		case 4400:
+		case CloseCode.InvalidMessage:
 			return 'malformed';
 		case CloseCode.NotImplemented:
 			return 'unavailable';
