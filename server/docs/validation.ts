@@ -8,7 +8,9 @@ export const createDocumentInput = z.object({
 });
 
 export const saveVersionInput = z.object({
-	name: cleanText({ min: 1, max: VERSION_NAME_MAX, code: 'title_invalid' })
+	name: cleanText({ min: 1, max: VERSION_NAME_MAX, code: 'title_invalid' }),
+	/** Marks a version a client saves on its own, e.g. before a restore; listed as automatic. */
+	auto: z.boolean({ error: 'invalid_value' }).default(false)
 });
 
 export const documentId = z.uuid({ error: 'not_found' });
