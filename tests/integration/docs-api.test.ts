@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DOCUMENT_TITLE_MAX, type DocumentDetail, type DocumentSummary, type DocumentVersion, type DocumentVersionContent } from '../../src/lib/protocol/docs';
+import { CANVAS_SHAPES, DOCUMENT_TITLE_MAX, type DocumentDetail, type DocumentSummary, type DocumentVersion, type DocumentVersionContent } from '../../src/lib/protocol/docs';
 import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
@@ -90,6 +90,29 @@ describe.each(drivers)('documents JSON API (%s)', (driver) => {
 		expect(byUser[member.id]).toMatchObject({ displayName: 'Mina Member', chars: 11, shapes: 0 });
 		expect(byUser[owner.id]!.updates).toBeGreaterThanOrEqual(1);
 		expect(byUser[member.id]!.updates).toBeGreaterThanOrEqual(1);
+	});
+
+	it('a canvas counts shapes added (and the text of notes) per person; moving a shape is not a new one', async () => {
+		const doc = await created(member, { kind: 'canvas', title: 'Board' });
+		const c = await open(doc.id, member);
+		const shapes = c.doc.getMap<Y.Map<unknown>>(CANVAS_SHAPES);
+		const shape = (fields: Record<string, unknown>) => {
+			const m = new Y.Map<unknown>();
+			for (const [k, v] of Object.entries(fields)) m.set(k, v);
+			return m;
+		};
+		c.doc.transact(() => {
+			shapes.set('a', shape({ type: 'rect', x: 1, y: 1 }));
+			shapes.set('b', shape({ type: 'ellipse', x: 5, y: 5 }));
+		});
+		shapes.set('c', shape({ type: 'sticky', x: 9, y: 9, text: 'hello' }));
+		shapes.get('a')!.set('x', 50);
+		await c.waitStored();
+		const detail: DocumentDetail = await waitFor(async () => {
+			const res = await api<DocumentDetail>(url, `/api/v1/documents/${doc.id}`, { token: owner.token });
+			return res.body.contributors.length > 0 ? res.body : null;
+		}, { what: 'contributors recorded' });
+		expect(detail.contributors).toEqual([expect.objectContaining({ userId: member.id, shapes: 3, chars: 5 })]);
 	});
 
 	it('named versions: save, list newest first, and read each one back as it was', async () => {

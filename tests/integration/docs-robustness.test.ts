@@ -15,6 +15,7 @@ import {
 	paragraphs,
 	prng,
 	RawClient,
+	relayStats,
 	sharedDocument,
 	syncStep1Frame,
 	syncStep2Frame,
@@ -277,5 +278,35 @@ describe.each(drivers)('relay robustness (%s)', (driver) => {
 		appendParagraph(second.doc, 'one more');
 		expect((await secondClosed).code).toBe(CloseCode.TooLarge);
 		expect(paragraphs(await databaseDoc(server.db, docId))).toEqual(kept);
+	});
+
+	describe('open documents per account', () => {
+		let limited: TestServer;
+		beforeAll(async () => {
+			limited = await startTestServer({ db: driver, config: { docsMaxOpenPerUser: 2 } });
+		});
+		afterAll(() => limited?.close());
+
+		it(`one connection more than allowed is closed with ${CloseCode.RateLimited}; the others keep working, and a freed place can be used again`, async () => {
+			const u = await newUser(limited.url);
+			const docs = await Promise.all([1, 2, 3, 4].map(async () => (await sharedDocument(limited.url, u)).docId));
+			const open = (docId: string) => {
+				const c = new YClient({ url: limited.url, docId, token: u.token });
+				clients.push(c);
+				return c;
+			};
+			const [a, b] = [open(docs[0]!), open(docs[1]!)];
+			await Promise.all([a.waitSynced(), b.waitSynced()]);
+			const extra = open(docs[2]!);
+			expect((await extra.nextClose()).code).toBe(CloseCode.RateLimited);
+			expect(extra.synced).toBe(false);
+			appendParagraph(a.doc, 'still fine');
+			await a.waitStored();
+			b.destroy();
+			await waitFor(() => relayStats(limited).connections === 1, { what: 'the server seeing the closed connection' });
+			const again = open(docs[3]!);
+			await again.waitSynced();
+			expect(again.closes).toEqual([]);
+		});
 	});
 });
