@@ -32,6 +32,11 @@ export function hasMissingDependencies({ structs, ds }: DecodedUpdate, doc: Y.Do
 	return false;
 }
 
+/** Whether an update inserts anything the document does not have yet (deletions alone do not count). */
+export function addsContent({ structs }: DecodedUpdate, doc: Y.Doc): boolean {
+	return structs.some((s) => !(s instanceof Y.Skip) && s.id.clock + s.length > clockOf(doc, s.id.client));
+}
+
 /** The next clock the document expects from a client (0 for a client it has never seen). */
 function clockOf(doc: Y.Doc, client: number): number {
 	const structs = doc.store.clients.get(client);

@@ -5,10 +5,11 @@ import { hasMissingDependencies } from './dependencies';
  * Updates that build on content the server has not seen wait here, outside the Y.Doc — never inside it,
  * where Yjs would park them (and they would be stored) for ever. An honest client sends one only in a
  * race: an edit made before its sync step 2 caught the server up, or one built on another tab's edit that
- * is still in flight. Each connection's updates stay in order, so acknowledgements do too.
+ * is still in flight. Later updates are not held behind it (the sync step 2 that brings the missing content
+ * usually comes later on the same connection); acknowledgements stay in order all the same (relay markDone).
  */
 export function mustHold(doc: LiveDoc, held: HeldUpdate): boolean {
-	return held.conn.held > 0 || hasMissingDependencies(held.decoded, doc.ydoc);
+	return hasMissingDependencies(held.decoded, doc.ydoc);
 }
 
 export function hold(doc: LiveDoc, held: HeldUpdate): void {
@@ -16,16 +17,11 @@ export function hold(doc: LiveDoc, held: HeldUpdate): void {
 	held.conn.held += 1;
 }
 
-/** Removes and returns the first held update that can now be applied (the oldest of its connection), if any. */
+/** Removes and returns the first held update that can now be applied, if any. */
 export function takeReady(doc: LiveDoc): HeldUpdate | null {
-	const blocked = new Set<Conn>();
 	for (let i = 0; i < doc.held.length; i++) {
 		const h = doc.held[i]!;
-		if (h.conn.closed || blocked.has(h.conn)) continue;
-		if (hasMissingDependencies(h.decoded, doc.ydoc)) {
-			blocked.add(h.conn);
-			continue;
-		}
+		if (h.conn.closed || hasMissingDependencies(h.decoded, doc.ydoc)) continue;
 		doc.held.splice(i, 1);
 		h.conn.held -= 1;
 		return h;

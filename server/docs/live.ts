@@ -51,6 +51,8 @@ export interface Conn {
 	/** Update-bearing messages received, and how many of them are handled (stored or refused). */
 	received: number;
 	handled: number;
+	/** Handled messages beyond the acknowledged prefix (a held update can finish after later ones). */
+	done: Set<number>;
 	alive: boolean;
 	deniedSent: boolean;
 	closed: boolean;

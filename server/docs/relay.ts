@@ -15,6 +15,7 @@ import {
 	type ClientMessage
 } from './protocol';
 import { createLiveDoc, LOAD, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { addsContent } from './dependencies';
 import { dropHeld, hold, mustHold, overdue, takeReady } from './held';
 import type { DocStore } from './store';
 import { createWriter, type WrittenBatch } from './writer';
@@ -59,6 +60,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	const byUser = new Map<string, Set<Conn>>();
 	const counters = { droppedObserverUpdates: 0, malformedFrames: 0, refusedTooLarge: 0, compactions: 0 };
 	let closing = false;
+	let closed: Promise<void> | null = null;
 
 	const writer = createWriter<Conn>({ store, logger, onWritten });
 
@@ -103,6 +105,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	}
 
 	function connect(ws: WebSocket, options: ConnectOptions): void {
+		if (closing) return void ws.close(1001, 'server shutting down');
 		const doc = liveDoc(options.document);
 		const conn: Conn = {
 			ws,
@@ -113,6 +116,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			acks: options.acks,
 			received: 0,
 			handled: 0,
+			done: new Set(),
 			alive: true,
 			deniedSent: false,
 			closed: false,
@@ -232,7 +236,9 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			}
 			return markHandled(conn, seq);
 		}
-		if (doc.bytes + update.byteLength > limits.maxDocumentBytes) {
+		// Only an update that adds content counts against the limit: a full document must still open, and a
+		// reconnecting client's sync step 2 repeats what the server has.
+		if (doc.bytes + update.byteLength > limits.maxDocumentBytes && addsContent(decoded, doc.ydoc)) {
 			counters.refusedTooLarge += 1;
 			log.warn({ docId: doc.ref.id, userId: conn.userId, bytes: doc.bytes }, 'document size limit reached: update refused');
 			return void close(conn, CloseCode.TooLarge, 'document too large');
@@ -260,24 +266,32 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		}
 	}
 
+	/**
+	 * Records that message `seq` is handled and advances the connection's acknowledged prefix: a held update
+	 * may be handled after later ones, but `Stored n` always means all of the first n.
+	 */
+	function markDone(conn: Conn, seq: number): boolean {
+		conn.done.add(seq);
+		const before = conn.handled;
+		while (conn.done.delete(conn.handled + 1)) conn.handled += 1;
+		return conn.handled !== before;
+	}
+
 	/** An update that needs no storage is handled once everything before it on the connection is stored. */
 	function markHandled(conn: Conn, seq: number): void {
 		writer.enqueue({ marker: true, documentId: conn.doc.ref.id, ack: { conn, seq } });
 	}
 
 	async function onWritten({ entries, lastIds }: WrittenBatch<Conn>): Promise<void> {
-		const acked = new Map<Conn, number>();
+		const advanced = new Set<Conn>();
 		for (const e of entries) {
 			if (!e.marker) {
 				const doc = docs.get(e.documentId);
 				if (doc) doc.tailCount += 1;
 			}
-			if (e.ack) acked.set(e.ack.conn, Math.max(acked.get(e.ack.conn) ?? 0, e.ack.seq));
+			if (e.ack && markDone(e.ack.conn, e.ack.seq)) advanced.add(e.ack.conn);
 		}
-		for (const [conn, seq] of acked) {
-			conn.handled = Math.max(conn.handled, seq);
-			if (conn.acks && !conn.closed) send(conn, encodeStored(conn.handled));
-		}
+		for (const conn of advanced) if (conn.acks && !conn.closed) send(conn, encodeStored(conn.handled));
 		for (const [documentId, lastId] of lastIds) {
 			const doc = docs.get(documentId);
 			if (!doc) continue;
@@ -402,20 +416,32 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			for (const conns of byUser.values()) connections += conns.size;
 			return { documents: docs.size, connections, pendingWrites: writer.pending, ...writer.stats, ...counters };
 		},
-		async close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<void> {
-			closing = true;
-			clearInterval(ping);
-			closeWhere(() => true, 1001, 'server shutting down');
-			const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
-			writer.stop();
-			if (!drained) log.error({ pending: writer.pending }, 'shutting down with document updates not yet stored');
-			for (const doc of docs.values()) {
-				doc.awareness.destroy();
-				doc.ydoc.destroy();
-			}
-			docs.clear();
+		/** Closes every connection (1001) and stores what was received; safe to call more than once. */
+		close({ timeoutMs = 10_000 }: { timeoutMs?: number } = {}): Promise<void> {
+			closed ??= shutDown(timeoutMs);
+			return closed;
 		}
 	};
+
+	async function shutDown(timeoutMs: number): Promise<void> {
+		closing = true;
+		clearInterval(ping);
+		// Ask every client to go, but keep reading until each answers: an update already on the wire is
+		// received, stored and not lost. Whoever has not answered within a few seconds is cut off.
+		const open = [...byUser.values()].flatMap((conns) => [...conns]);
+		const gone = Promise.all(open.map((c) => new Promise<void>((r) => (c.ws.readyState === c.ws.CLOSED ? r() : c.ws.once('close', () => r())))));
+		for (const c of open) c.ws.close(1001, 'server shutting down');
+		await Promise.race([gone, new Promise<void>((r) => setTimeout(r, Math.min(3000, timeoutMs)).unref())]);
+		closeWhere(() => true, 1001, 'server shutting down');
+		const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
+		writer.stop();
+		if (!drained) log.error({ pending: writer.pending }, 'shutting down with document updates not yet stored');
+		for (const doc of docs.values()) {
+			doc.awareness.destroy();
+			doc.ydoc.destroy();
+		}
+		docs.clear();
+	}
 }
 
 export type Relay = ReturnType<typeof createRelay>;

@@ -74,7 +74,10 @@ export async function startServer({ config: overrides = {} }: { config?: Partial
 		app,
 		httpServer,
 		async close() {
+			// Document sockets are upgraded connections the HTTP server would wait for: close them first, after
+			// storing every update they sent.
 			yjs.close();
+			await app.docs.relay.close();
 			// io.close() also closes the HTTP server; cutting keep-alive connections lets it finish now.
 			const closing = io.close();
 			httpServer.closeAllConnections();

@@ -139,11 +139,7 @@ describe.each(drivers)('durability (%s)', (driver) => {
 			});
 		});
 
-		// KNOWN SERVER BUG (reported to the lead): a client's updates that build on content the server lost are
-		// held until it arrives, but the sync step 2 that carries it is held behind them on the same connection,
-		// so nothing moves until the hold expires and the client is closed with 4400, which the stock provider
-		// takes as final. Drop `.fails` once fixed (docs-relay's offline test shows the same without a crash).
-		it.fails('and the typing clients converge by themselves after a restart', async () => {
+		it('and the typing clients converge by themselves after a restart', async () => {
 			expect(typists.length, 'the first step ran').toBe(3);
 			// Same port, same data: the stock providers find it again by themselves, typing all along.
 			child = await spawnServer(store, { PORT: new URL(typists[0]!.c.provider.url).port });

@@ -88,11 +88,7 @@ describe.each(drivers)('document lifecycle (%s)', (driver) => {
 		expect(paragraphs(fresh.doc)).toEqual(expected);
 	});
 
-	// KNOWN SERVER BUG (reported to the lead): server.close() waits for the HTTP server to close, which waits for
-	// every upgraded socket, while document sockets are closed only later in app.close() -> docs.close(); with a
-	// document connection open it never finishes (in production the 10 s force-exit ends it, without draining).
-	// Drop `.fails` once fixed.
-	it.fails('stopping the server closes open document connections with 1001, after storing every update it received', async () => {
+	it('stopping the server closes open document connections with 1001, after storing every update it received', async () => {
 		const owner = await newUser(url);
 		const { docId } = await sharedDocument(url, owner);
 		const c = await synced(docId, owner);

@@ -102,11 +102,7 @@ describe.each(drivers)('Yjs relay (%s)', (driver) => {
 		expect(a.overAcks + b.overAcks).toBe(0);
 	});
 
-	// KNOWN SERVER BUG (reported to the lead): the keystroke below builds on the offline edits, so the relay holds
-	// it; the client's sync step 2, which carries those edits, is then held behind it on the same connection, and
-	// nothing moves until the hold expires and the client is closed with 4400 (final for the stock provider).
-	// Drop `.fails` once fixed.
-	it.fails('a client that edits offline and types on as it reconnects converges, and all of it is stored', async () => {
+	it('a client that edits offline and types on as it reconnects converges, and all of it is stored', async () => {
 		const [owner, member] = [await newUser(url), await newUser(url)];
 		const { docId } = await sharedDocument(url, owner, { members: [member] });
 		const a = await synced(docId, owner);

@@ -259,10 +259,7 @@ describe.each(drivers)('relay robustness (%s)', (driver) => {
 		expect(reader.overAcks + writer.overAcks).toBe(0);
 	});
 
-	// KNOWN SERVER BUG (reported to the lead): the size check runs before asking whether an update adds
-	// anything, so once a document is within an update's size of the limit, every member's client is closed
-	// with 4413 on connect (its sync step 2 counts against the limit even when empty). Drop `.fails` once fixed.
-	it.fails('a full document still opens for its members: an update that adds nothing is not refused; one that adds is', async () => {
+	it('a full document still opens for its members: an update that adds nothing is not refused; one that adds is', async () => {
 		const { docId, reader, kept } = await fillToLimit();
 		// Re-sending content the server already has adds nothing (a reconnecting client's sync step 2 is such an update).
 		const resend = new RawClient(url, `/yjs/${docId}?token=${member.token}&acks=1`);
