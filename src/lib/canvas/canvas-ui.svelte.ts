@@ -4,7 +4,7 @@ import type { CanvasManager } from './canvas-manager.svelte';
 import { downloadBlob, svgToPng } from './download';
 import { imageDataUrl } from './image';
 import { exportArea, fileName, toSvg } from './export';
-import { translate, type Geometry } from './geometry';
+import { resizeBy, translate, type Geometry } from './geometry';
 import { describeShape, shapeName } from './labels';
 import { DEFAULT_COLOUR, paletteEntryOf, type PaletteColour } from './palette';
 import { textHeight } from './render';
@@ -183,6 +183,18 @@ export class CanvasUi {
 		this.manager.update(shape.id, { x: moved.x, y: moved.y }, { merge: true });
 		this.reveal(moved);
 		this.announce(m.canvas_announce_moved({ shape: shapeName(shape), x: Math.round(moved.x), y: Math.round(moved.y) }));
+	}
+
+	/** Keyboard or button resize of the selected shape by (dw, dh), from its top-left corner (quick repeats undo as one step). */
+	resizeSelected(dw: number, dh: number): void {
+		const shape = this.selected;
+		if (!shape) return;
+		if (this.readOnly) return this.announce(m.canvas_announce_read_only());
+		const next = resizeBy(shape, dw, dh);
+		if (next.w === shape.w && next.h === shape.h) return this.announce(m.canvas_announce_smallest({ shape: shapeName(shape) }));
+		this.manager.update(shape.id, { w: next.w, h: next.h }, { merge: true });
+		this.reveal(next);
+		this.announce(m.canvas_announce_resized({ shape: shapeName(shape), w: Math.round(Math.abs(next.w)), h: Math.round(Math.abs(next.h)) }));
 	}
 
 	deleteShape(id: string | null = this.selectedId): void {

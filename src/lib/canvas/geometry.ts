@@ -58,6 +58,22 @@ export function resize(shape: Geometry, handle: Handle, to: { x: number; y: numb
 	return { x: round(west ? fx - w : fx), y: round(north ? fy - h : fy), w: round(w), h: round(h) };
 }
 
+/**
+ * The geometry after growing a shape by `dw` and `dh` (negative shrinks), as the size buttons and Alt + Shift +
+ * arrow keys do. The top-left corner stays put (an arrow's start), so the right and bottom edges move the way the
+ * key or button points. Shrinking stops at MIN_SIZE, or leaves a side already smaller than that (a thin pen
+ * line, a level arrow) as it is; an arrow grows or shrinks along its own direction and never flips.
+ */
+export function resizeBy(shape: Geometry, dw: number, dh: number): Geometry {
+	const side = (length: number, delta: number) => {
+		const sign = length < 0 ? -1 : 1;
+		const size = Math.abs(length);
+		const next = delta < 0 ? Math.max(Math.min(size, MIN_SIZE), size + delta) : size + delta;
+		return round(sign * next);
+	};
+	return { x: shape.x, y: shape.y, w: side(shape.w, dw), h: side(shape.h, dh) };
+}
+
 /** The shape moved by (dx, dy). */
 export function translate<T extends Geometry>(shape: T, dx: number, dy: number): T {
 	return { ...shape, x: round(shape.x + dx), y: round(shape.y + dy) };

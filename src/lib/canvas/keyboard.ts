@@ -1,12 +1,17 @@
 /**
- * Keyboard moves, shared by the drawing (when it has focus) and the shape outline: arrow keys move the selected
- * shape one step, Shift a large step. Canvas directions are physical: Right is +x in every language, because
- * the drawing itself is never mirrored for right-to-left pages.
+ * Keyboard moves and resizes, shared by the drawing (when it has focus) and the shape outline: arrow keys move the
+ * selected shape one step, Shift a large step; Alt + Shift + arrow keys resize it (Right wider, Left narrower, Down
+ * taller, Up shorter). Alt + Shift rather than Alt alone, because Alt + Left and Alt + Right are Back and Forward in
+ * browsers, Ctrl + Alt + arrows are screen readers' table keys (and switch desktops on some systems), and Ctrl +
+ * arrows switch Spaces on macOS. Canvas directions are physical: Right is +x in every language, because the drawing
+ * itself is never mirrored for right-to-left pages.
  */
 
 /** Canvas units per arrow press, and with Shift. */
 export const MOVE_STEP = 10;
 export const MOVE_STEP_LARGE = 50;
+/** Canvas units a shape grows or shrinks per Alt + Shift + arrow press or size button. */
+export const RESIZE_STEP = 10;
 /** Screen pixels per arrow press when the arrows pan the view (nothing selected). */
 export const PAN_STEP = 60;
 
@@ -31,6 +36,13 @@ export function arrowMove(event: KeyLike): { dx: number; dy: number } | null {
 	if (!dir || event.ctrlKey || event.altKey || event.metaKey) return null;
 	const step = event.shiftKey ? MOVE_STEP_LARGE : MOVE_STEP;
 	return { dx: dir[0] * step, dy: dir[1] * step };
+}
+
+/** The size change for Alt + Shift + an arrow key, in canvas units, or null for anything else. */
+export function arrowResize(event: KeyLike): { dw: number; dh: number } | null {
+	const dir = DIRECTIONS[event.key];
+	if (!dir || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return null;
+	return { dw: dir[0] * RESIZE_STEP, dh: dir[1] * RESIZE_STEP };
 }
 
 export type CanvasCommand = 'undo' | 'redo' | 'delete' | 'zoom-in' | 'zoom-out' | 'zoom-reset' | 'edit' | 'escape' | 'forward' | 'backward';
