@@ -77,7 +77,7 @@ const envSchema = z.object({
 	LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
 	LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
 	SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(60),
-	DOCS_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(2 * 1024 * 1024),
+	DOCS_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
 	DOCS_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
 	DOCS_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).default(32),
 	DOCS_PING_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),

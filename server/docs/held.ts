@@ -15,6 +15,7 @@ export function mustHold(doc: LiveDoc, held: HeldUpdate): boolean {
 export function hold(doc: LiveDoc, held: HeldUpdate): void {
 	doc.held.push(held);
 	held.conn.held += 1;
+	held.conn.heldBytes += held.update.byteLength;
 }
 
 /** Removes and returns the first held update that can now be applied, if any. */
@@ -24,6 +25,7 @@ export function takeReady(doc: LiveDoc): HeldUpdate | null {
 		if (h.conn.closed || hasMissingDependencies(h.decoded, doc.ydoc)) continue;
 		doc.held.splice(i, 1);
 		h.conn.held -= 1;
+		h.conn.heldBytes -= h.update.byteLength;
 		return h;
 	}
 	return null;
@@ -38,4 +40,5 @@ export function dropHeld(doc: LiveDoc, conn: Conn): void {
 	if (conn.held === 0) return;
 	doc.held = doc.held.filter((h) => h.conn !== conn);
 	conn.held = 0;
+	conn.heldBytes = 0;
 }

@@ -12,7 +12,6 @@ export interface DocumentRef {
 	kind: DocumentKind;
 }
 
-
 export interface LiveDoc {
 	ref: DocumentRef;
 	ydoc: Y.Doc;
@@ -25,7 +24,10 @@ export interface LiveDoc {
 	tailCount: number;
 	lastStoredId: number;
 	lastAutoVersionAt: Date | null;
-	compacting: boolean;
+	/** The compaction in flight, if any; unloading and the next load of this document wait for it. */
+	compaction: Promise<void> | null;
+	/** Which connection speaks for each awareness client id. */
+	awarenessOwners: Map<number, Conn>;
 	/** Counts transactions that changed the document, to tell whether an applied update did anything. */
 	changes: number;
 	/** Updates waiting for content they build on (see receiveUpdate). */
@@ -56,10 +58,14 @@ export interface Conn {
 	alive: boolean;
 	deniedSent: boolean;
 	closed: boolean;
-	/** How many of this connection's updates are held. */
+	/** How many of this connection's updates are held, and their bytes. */
 	held: number;
+	heldBytes: number;
+	/** Stamped into this connection's awareness states. */
+	identity: { id: string; name: string };
 	awarenessIds: Set<number>;
 	backlog: Uint8Array[] | null;
+	backlogBytes: number;
 	lastActivity: number;
 	onActivity?: () => void;
 }
@@ -86,7 +92,8 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		tailCount: 0,
 		lastStoredId: 0,
 		lastAutoVersionAt: null,
-		compacting: false,
+		compaction: null,
+		awarenessOwners: new Map(),
 		changes: 0,
 		held: []
 	};
@@ -100,9 +107,17 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 	awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
 		if (origin && typeof origin === 'object' && 'awarenessIds' in origin) {
-			const ids = (origin as Conn).awarenessIds;
-			for (const id of added) ids.add(id);
-			for (const id of removed) ids.delete(id);
+			const conn = origin as Conn;
+			for (const id of [...added, ...updated]) {
+				const previous = doc.awarenessOwners.get(id);
+				if (previous && previous !== conn) previous.awarenessIds.delete(id);
+				conn.awarenessIds.add(id);
+				doc.awarenessOwners.set(id, conn);
+			}
+			for (const id of removed) {
+				conn.awarenessIds.delete(id);
+				if (doc.awarenessOwners.get(id) === conn) doc.awarenessOwners.delete(id);
+			}
 		}
 		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
 		for (const c of doc.conns) send(c, frame);

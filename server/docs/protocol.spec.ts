@@ -72,4 +72,19 @@ describe('parseClientMessage', () => {
 		const moved = parseClientMessage(syncFrame((e) => syncProtocol.writeUpdate(e, Y.encodeStateAsUpdate(doc, sv))));
 		expect(moved).toMatchObject({ stats: { shapes: 0 } });
 	});
+
+	it('refuses an update that lists one client twice (Yjs would park it as pending for ever)', () => {
+		const doc = new Y.Doc();
+		doc.getText('t').insert(0, 'hello');
+		const first = Y.encodeStateAsUpdate(doc);
+		const sv = Y.encodeStateVector(doc);
+		doc.getText('t').insert(5, ' world');
+		const second = Y.encodeStateAsUpdate(doc, sv);
+		// Both encode one client and an empty delete set: [1, ...run, 0]. Splice the two runs into one update.
+		expect([first[0], first.at(-1), second[0], second.at(-1)]).toEqual([1, 0, 1, 0]);
+		const twice = new Uint8Array([2, ...first.subarray(1, -1), ...second.subarray(1, -1), 0]);
+		expect(() => Y.decodeUpdate(twice)).not.toThrow();
+		const frame = syncFrame((e) => syncProtocol.writeUpdate(e, twice));
+		expect(() => parseClientMessage(frame)).toThrow(/client listed twice/);
+	});
 });

@@ -12,8 +12,12 @@ export type ClientMessage =
 	| { type: 'query-awareness' }
 	| { type: 'auth' };
 
+/** `reason` is a fixed description of what was wrong; it never quotes the frame (which may hold a minor's words). */
 export class ProtocolError extends Error {
 	override name = 'ProtocolError';
+	constructor(readonly reason: string) {
+		super(reason);
+	}
 }
 
 /**
@@ -64,7 +68,7 @@ export function parseClientMessage(frame: Uint8Array): ClientMessage {
 		return message;
 	} catch (err) {
 		if (err instanceof ProtocolError) throw err;
-		throw new ProtocolError(`malformed frame: ${(err as Error).message}`);
+		throw new ProtocolError(`undecodable frame (${(err as Error).name})`);
 	}
 }
 
@@ -82,11 +86,24 @@ function validateStateVector(sv: Uint8Array): void {
 function validateUpdate(update: Uint8Array): ReturnType<typeof Y.decodeUpdate> {
 	// decodeUpdate reads every struct and the whole delete set; it throws on anything truncated or unknown.
 	const { structs, ds } = Y.decodeUpdate(update);
+	// Each client's structs come as one contiguous run. Yjs keeps only the last run of a client listed twice
+	// and parks it as pending, so such an update is refused here.
+	const seen = new Set<number>();
+	let previous: (typeof structs)[number] | null = null;
 	for (const struct of structs) {
 		if (!Number.isSafeInteger(struct.id.clock) || struct.length < 0 || !Number.isSafeInteger(struct.length)) {
 			throw new ProtocolError('struct clock out of range');
 		}
+		if (previous && previous.id.client === struct.id.client) {
+			if (struct.id.clock !== previous.id.clock + previous.length) throw new ProtocolError('gap inside a client run');
+		} else {
+			if (seen.has(struct.id.client)) throw new ProtocolError('client listed twice');
+			seen.add(struct.id.client);
+		}
+		previous = struct;
 	}
+	// decodeUpdate joins the runs of a client listed twice into one, so compare with the header's count of runs.
+	if (decoding.readVarUint(decoding.createDecoder(update)) !== seen.size) throw new ProtocolError('client listed twice');
 	for (const deletes of ds.clients.values()) {
 		for (const item of deletes) {
 			if (!Number.isSafeInteger(item.clock) || !Number.isSafeInteger(item.len) || item.len < 0) {
@@ -105,7 +122,11 @@ function validateAwareness(update: Uint8Array): void {
 		decoding.readVarUint(decoder);
 		decoding.readVarUint(decoder);
 		const state = decoding.readVarString(decoder);
-		JSON.parse(state);
+		try {
+			JSON.parse(state);
+		} catch {
+			throw new ProtocolError('awareness state is not JSON');
+		}
 	}
 	if (decoding.hasContent(decoder)) throw new ProtocolError('trailing bytes after the awareness update');
 }

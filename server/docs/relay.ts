@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import { CloseCode } from '../../src/lib/protocol/codes';
+import { SyncStep, YjsMessage } from '../../src/lib/protocol/docs';
 import type { Logger } from '../logger';
 import {
 	encodeAwareness,
@@ -15,6 +16,7 @@ import {
 	type ClientMessage
 } from './protocol';
 import { createLiveDoc, LOAD, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { sanitizeAwareness } from './awareness';
 import { addsContent } from './dependencies';
 import { dropHeld, hold, mustHold, overdue, takeReady } from './held';
 import type { DocStore } from './store';
@@ -33,15 +35,26 @@ export interface ConnectOptions {
 	sessionId: string;
 	canWrite: boolean;
 	acks: boolean;
+	/** The display name stamped into this connection's awareness states. */
+	displayName: string;
 	/** Called at most once a minute while the connection edits: editing counts as activity for the session. */
 	onActivity?: () => void;
 }
 
+/** Frames a connection may send while its document loads, and their bytes. */
 const BACKLOG_MAX_FRAMES = 256;
-const SEND_BUFFER_MAX = 32 * 1024 * 1024;
+const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
+/** Bytes queued towards one client before it counts as too slow and is cut off. */
+const SEND_BUFFER_MAX = 16 * 1024 * 1024;
 const AUTO_VERSION_MS = 24 * 60 * 60 * 1000;
-const HELD_MAX = 1024;
+/** Updates held per connection (waiting for content they build on), their bytes, and how long they may wait. */
+const HELD_MAX = 64;
+const HELD_MAX_BYTES = 16 * 1024 * 1024;
 const HELD_MS = 10_000;
+/** A closed connection that does not finish the closing handshake is cut off after this. */
+const CLOSE_GRACE_MS = 2000;
+const AWARENESS_MAX_IDS = 4;
+const AWARENESS_MAX_STATE_CHARS = 8 * 1024;
 
 export interface RelayOptions {
 	store: DocStore;
@@ -57,12 +70,20 @@ export interface RelayOptions {
 export function createRelay({ store, logger, limits }: RelayOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const docs = new Map<string, LiveDoc>();
+	/** Compactions in flight by document id; they may outlive the instance that started them. */
+	const compactions = new Map<string, Promise<void>>();
 	const byUser = new Map<string, Set<Conn>>();
 	const counters = { droppedObserverUpdates: 0, malformedFrames: 0, refusedTooLarge: 0, compactions: 0 };
 	let closing = false;
 	let closed: Promise<void> | null = null;
 
-	const writer = createWriter<Conn>({ store, logger, onWritten });
+	const writer = createWriter<Conn>({
+		store,
+		logger,
+		onWritten,
+		// The update can never be stored: its sender must not wait for an acknowledgement that will not come.
+		onRefused: (e) => e.ack && close(e.ack.conn, 1011, 'an update could not be stored')
+	});
 
 	const ping = setInterval(() => {
 		expireHeld(Date.now());
@@ -90,10 +111,23 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		const doc = createLiveDoc(ref, send);
 		doc.ready = load(doc);
 		docs.set(ref.id, doc);
+		doc.ready.catch((err) => {
+			log.error({ err, docId: ref.id }, 'loading a document failed');
+			// Forget the failed load so the next connection tries again.
+			if (docs.get(ref.id) === doc) docs.delete(ref.id);
+			destroy(doc);
+			for (const c of [...doc.conns]) close(c, 1011, 'could not load the document');
+		});
 		return doc;
 	}
 
+	/**
+	 * Loads after everything an earlier instance of this document queued is written and its compaction has
+	 * finished, so the snapshot and the log tail read here are the whole story.
+	 */
 	async function load(doc: LiveDoc): Promise<void> {
+		await barrier(doc.ref.id);
+		await compactions.get(doc.ref.id);
 		const stored = await store.load(doc.ref.id);
 		if (stored.updates.length > 0) Y.applyUpdate(doc.ydoc, Y.mergeUpdates(stored.updates), LOAD);
 		doc.bytes = stored.bytes;
@@ -101,11 +135,29 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		doc.lastStoredId = stored.lastId;
 		doc.lastAutoVersionAt = stored.lastAutoVersionAt;
 		doc.loaded = true;
-		if (stored.tailCount >= limits.compactAfterUpdates) void compact(doc);
+		if (stored.tailCount >= limits.compactAfterUpdates) compact(doc);
 	}
 
-	function connect(ws: WebSocket, options: ConnectOptions): void {
-		if (closing) return void ws.close(1001, 'server shutting down');
+	/** Resolves once everything queued for the writer so far (for any document) is written. */
+	function barrier(documentId: string): Promise<void> {
+		return new Promise<void>((resolve) => writer.enqueue({ marker: true, documentId, after: resolve }));
+	}
+
+	function destroy(doc: LiveDoc): void {
+		doc.awareness.destroy();
+		doc.ydoc.destroy();
+	}
+
+	function connect(ws: WebSocket, options: ConnectOptions): { close(code: number, reason: string): void } {
+		if (closing) {
+			ws.close(1001, 'server shutting down');
+			return { close: () => {} };
+		}
+		const mineBefore = byUser.get(options.userId)?.size ?? 0;
+		if (mineBefore >= limits.maxOpenPerUser) {
+			ws.close(CloseCode.RateLimited, 'too many open documents');
+			return { close: () => {} };
+		}
 		const doc = liveDoc(options.document);
 		const conn: Conn = {
 			ws,
@@ -121,8 +173,11 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			deniedSent: false,
 			closed: false,
 			held: 0,
+			heldBytes: 0,
+			identity: { id: options.userId, name: options.displayName },
 			awarenessIds: new Set(),
 			backlog: [],
+			backlogBytes: 0,
 			lastActivity: 0,
 			onActivity: options.onActivity
 		};
@@ -136,17 +191,21 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		ws.on('error', (err) => log.debug({ err, docId: doc.ref.id }, 'document socket error'));
 		// Frames that arrive while the document loads wait, in order; nothing is answered before it is loaded.
 		ws.on('message', (data, isBinary) => {
+			// A connection the server has closed is done: frames still in flight after the close (from a
+			// removed member, say) are never applied.
+			if (conn.closed) return;
 			const frame = toBytes(data, isBinary);
 			if (!frame) return void close(conn, CloseCode.InvalidMessage, 'binary frames only');
 			if (conn.backlog) {
-				if (conn.backlog.length >= BACKLOG_MAX_FRAMES) return void close(conn, CloseCode.RateLimited, 'too many messages while loading');
+				conn.backlogBytes += frame.byteLength;
+				if (conn.backlog.length >= BACKLOG_MAX_FRAMES || conn.backlogBytes > BACKLOG_MAX_BYTES) {
+					return void close(conn, CloseCode.RateLimited, 'too many messages while loading');
+				}
 				conn.backlog.push(frame);
 			} else {
 				receive(conn, frame);
 			}
 		});
-
-		if (mine.size > limits.maxOpenPerUser) return void close(conn, CloseCode.RateLimited, 'too many open documents');
 
 		doc.ready.then(
 			() => {
@@ -156,24 +215,27 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 				if (states.length > 0) send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, states)));
 				const backlog = conn.backlog ?? [];
 				conn.backlog = null;
+				conn.backlogBytes = 0;
 				for (const frame of backlog) if (!conn.closed) receive(conn, frame);
 			},
-			(err) => {
-				log.error({ err, docId: doc.ref.id }, 'loading a document failed');
-				// Forget the failed load so the next connection tries again.
-				if (docs.get(doc.ref.id) === doc) docs.delete(doc.ref.id);
-				close(conn, 1011, 'could not load the document');
-			}
+			() => {} // handled once for the document in liveDoc
 		);
+		return { close: (code, reason) => close(conn, code, reason) };
 	}
 
 	function receive(conn: Conn, frame: Uint8Array): void {
+		// A read-only connection's edits are refused unread; only tiny frames (its empty sync step 2) are parsed.
+		if (!conn.canWrite && frame.byteLength > 16 && frame[0] === YjsMessage.Sync && (frame[1] === SyncStep.Step2 || frame[1] === SyncStep.Update)) {
+			conn.received += 1;
+			return refuseObserverEdit(conn, conn.received);
+		}
 		let message: ClientMessage;
 		try {
 			message = parseClientMessage(frame);
 		} catch (err) {
 			counters.malformedFrames += 1;
-			log.warn({ docId: conn.doc.ref.id, userId: conn.userId, bytes: frame.byteLength, reason: (err as Error).message }, 'malformed frame: connection closed');
+			// The reason names what was wrong with the frame's structure; it never quotes the frame.
+			log.warn({ docId: conn.doc.ref.id, userId: conn.userId, bytes: frame.byteLength, reason: (err as ProtocolError).reason }, 'malformed frame: connection closed');
 			return void close(conn, CloseCode.InvalidMessage, 'malformed message');
 		}
 		const doc = conn.doc;
@@ -185,15 +247,21 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 				if (states.length > 0) send(conn, encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(doc.awareness, states)));
 				return;
 			}
-			case 'awareness':
-				try {
-					awarenessProtocol.applyAwarenessUpdate(doc.awareness, message.update, conn);
-				} catch (err) {
-					counters.malformedFrames += 1;
-					log.warn({ docId: doc.ref.id, reason: (err as Error).message }, 'malformed awareness update: connection closed');
-					close(conn, CloseCode.InvalidMessage, 'malformed awareness update');
-				}
+			case 'awareness': {
+				// Each connection speaks only for itself: its own client ids (a few), small states, its own name.
+				const update = sanitizeAwareness(message.update, {
+					identity: conn.identity,
+					mayUse: (id) => {
+						const owner = doc.awarenessOwners.get(id);
+						return !owner || owner === conn || owner.closed || owner.userId === conn.userId;
+					},
+					owned: conn.awarenessIds,
+					maxIds: AWARENESS_MAX_IDS,
+					maxStateChars: AWARENESS_MAX_STATE_CHARS
+				});
+				if (update) awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn);
 				return;
+			}
 			case 'auth':
 				return;
 			case 'update':
@@ -205,22 +273,37 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		const doc = conn.doc;
 		const update: HeldUpdate = { conn, seq: ++conn.received, update: message.update, stats: message.stats, decoded: message.decoded, at: Date.now() };
 		if (conn.canWrite && mustHold(doc, update)) {
-			if (doc.held.length >= HELD_MAX) return void close(conn, CloseCode.InvalidMessage, 'too many updates waiting for missing content');
+			if (conn.held >= HELD_MAX || conn.heldBytes + update.update.byteLength > HELD_MAX_BYTES) {
+				return void close(conn, CloseCode.RateLimited, 'too many updates waiting for missing content');
+			}
+			// Ask the client for whatever it has that the server lacks; its sync step 2 brings the missing content.
+			if (conn.held === 0) send(conn, encodeSyncStep1(doc.ydoc));
 			return hold(doc, update);
 		}
 		applyClientUpdate(update);
 		for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
 	}
 
-	/** Held updates whose content never came are refused; their senders are closed (they resync on reconnect). */
+	/**
+	 * Held updates whose content never came are dropped and their senders closed with 1002, a code clients
+	 * reconnect on: the fresh sync then sends the server everything it lacks.
+	 */
 	function expireHeld(now: number): void {
 		for (const doc of docs.values()) {
 			for (const conn of overdue(doc, now, HELD_MS)) {
-				log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update depends on content never received: connection closed');
-				counters.malformedFrames += 1;
-				close(conn, CloseCode.InvalidMessage, 'update depends on unknown content');
+				log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update depends on content never received: connection closed to resync');
+				close(conn, 1002, 'update depends on content the server does not have; reconnect to resync');
 			}
 		}
+	}
+
+	function refuseObserverEdit(conn: Conn, seq: number): void {
+		counters.droppedObserverUpdates += 1;
+		if (!conn.deniedSent) {
+			conn.deniedSent = true;
+			send(conn, encodePermissionDenied('read-only'));
+		}
+		markHandled(conn, seq);
 	}
 
 	function applyClientUpdate({ conn, seq, update, stats, decoded }: HeldUpdate): void {
@@ -229,12 +312,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			// An observer's client still answers sync step 1 with an (empty) step 2; only real edits count.
 			const empty = decoded.structs.length === 0 && decoded.ds.clients.size === 0;
 			if (empty) return markHandled(conn, seq);
-			counters.droppedObserverUpdates += 1;
-			if (!conn.deniedSent) {
-				conn.deniedSent = true;
-				send(conn, encodePermissionDenied('read-only'));
-			}
-			return markHandled(conn, seq);
+			return refuseObserverEdit(conn, seq);
 		}
 		// Only an update that adds content counts against the limit: a full document must still open, and a
 		// reconnecting client's sync step 2 repeats what the server has.
@@ -243,7 +321,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			log.warn({ docId: doc.ref.id, userId: conn.userId, bytes: doc.bytes }, 'document size limit reached: update refused');
 			return void close(conn, CloseCode.TooLarge, 'document too large');
 		}
-		autoVersionBeforeEdit(doc);
+		if (addsContent(decoded, doc.ydoc)) autoVersionBeforeEdit(doc);
 		const before = doc.changes;
 		try {
 			Y.applyUpdate(doc.ydoc, update, conn);
@@ -251,6 +329,14 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			// Validation came first, so this should not happen; if it does, the in-memory document may be half
 			// changed. Drop it without storing anything: every client reconnects and resyncs from the database.
 			log.error({ err, docId: doc.ref.id, userId: conn.userId }, 'applying a validated update failed: reloading the document');
+			return void resetDocument(doc);
+		}
+		// Dependencies were checked, so Yjs has nothing to park. If it did, the update was crafted to slip past
+		// the checks: the in-memory state holds content that will never be stored. Refuse it and start over.
+		if (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null) {
+			counters.malformedFrames += 1;
+			log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update left content pending: refused, document reloaded');
+			close(conn, CloseCode.InvalidMessage, 'malformed update');
 			return void resetDocument(doc);
 		}
 		if (doc.changes !== before) {
@@ -284,39 +370,52 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 
 	async function onWritten({ entries, lastIds }: WrittenBatch<Conn>): Promise<void> {
 		const advanced = new Set<Conn>();
+		// Rows count for the instance that applied them; an older instance of the same document (unloaded
+		// or reset) may still have had rows in flight.
+		const written = new Set<LiveDoc>();
 		for (const e of entries) {
-			if (!e.marker) {
-				const doc = docs.get(e.documentId);
-				if (doc) doc.tailCount += 1;
+			if (!e.marker && e.ack) {
+				const doc = e.ack.conn.doc;
+				if (docs.get(doc.ref.id) === doc) {
+					doc.tailCount += 1;
+					written.add(doc);
+				}
 			}
 			if (e.ack && markDone(e.ack.conn, e.ack.seq)) advanced.add(e.ack.conn);
 		}
 		for (const conn of advanced) if (conn.acks && !conn.closed) send(conn, encodeStored(conn.handled));
-		for (const [documentId, lastId] of lastIds) {
-			const doc = docs.get(documentId);
-			if (!doc) continue;
-			doc.lastStoredId = Math.max(doc.lastStoredId, lastId);
-			if (doc.tailCount >= limits.compactAfterUpdates) await compact(doc);
+		for (const doc of written) {
+			doc.lastStoredId = Math.max(doc.lastStoredId, lastIds.get(doc.ref.id) ?? 0);
+			if (doc.tailCount >= limits.compactAfterUpdates) compact(doc);
 		}
 	}
 
-	/** Folds the stored log into a snapshot. Runs between batches, so the log cannot grow under it. */
-	async function compact(doc: LiveDoc): Promise<void> {
-		if (doc.compacting || doc.lastStoredId === 0) return;
-		doc.compacting = true;
-		try {
-			const state = Y.encodeStateAsUpdate(doc.ydoc);
-			const upTo = doc.lastStoredId;
-			const before = doc.tailCount;
-			await store.compact(doc.ref.id, state, upTo);
-			doc.tailCount = Math.max(0, doc.tailCount - before);
-			doc.bytes = state.byteLength;
-			counters.compactions += 1;
-		} catch (err) {
-			log.error({ err, docId: doc.ref.id }, 'compaction failed; the log is kept as it is');
-		} finally {
-			doc.compacting = false;
-		}
+	/**
+	 * Folds the stored log into a snapshot of the in-memory state, which holds every row up to `upTo` (rows
+	 * are applied before they are queued). Rows written meanwhile have higher ids and stay in the log.
+	 */
+	function compact(doc: LiveDoc): Promise<void> {
+		if (doc.compaction || doc.lastStoredId === 0) return doc.compaction ?? Promise.resolve();
+		const id = doc.ref.id;
+		const state = Y.encodeStateAsUpdate(doc.ydoc);
+		const upTo = doc.lastStoredId;
+		const tailBefore = doc.tailCount;
+		const bytesBefore = doc.bytes;
+		const run = store
+			.compact(id, state, upTo)
+			.then(() => {
+				doc.tailCount = Math.max(0, doc.tailCount - tailBefore);
+				doc.bytes = state.byteLength + Math.max(0, doc.bytes - bytesBefore);
+				counters.compactions += 1;
+			})
+			.catch((err) => log.error({ err, docId: id }, 'compaction failed; the log is kept as it is'))
+			.finally(() => {
+				doc.compaction = null;
+				if (compactions.get(id) === run) compactions.delete(id);
+			});
+		doc.compaction = run;
+		compactions.set(id, run);
+		return run;
 	}
 
 	/**
@@ -336,8 +435,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	function resetDocument(doc: LiveDoc): void {
 		if (docs.get(doc.ref.id) === doc) docs.delete(doc.ref.id);
 		for (const c of [...doc.conns]) close(c, 1011, 'document reloading');
-		doc.awareness.destroy();
-		doc.ydoc.destroy();
+		destroy(doc);
 	}
 
 	function disconnect(conn: Conn): void {
@@ -346,6 +444,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		const doc = conn.doc;
 		doc.conns.delete(conn);
 		dropHeld(doc, conn);
+		for (const id of conn.awarenessIds) if (doc.awarenessOwners.get(id) === conn) doc.awarenessOwners.delete(id);
 		const mine = byUser.get(conn.userId);
 		mine?.delete(conn);
 		if (mine?.size === 0) byUser.delete(conn.userId);
@@ -355,27 +454,34 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 
 	/** Unloads once the last batch is stored, unless someone connected meanwhile. */
 	async function unload(doc: LiveDoc): Promise<void> {
-		await doc.ready.catch(() => {});
-		await new Promise<void>((resolve) => writer.enqueue({ marker: true, documentId: doc.ref.id, after: resolve }));
+		if (!(await doc.ready.then(() => true, () => false))) return;
+		await barrier(doc.ref.id);
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		if (doc.tailCount > 0 && !closing) await compact(doc);
+		else await doc.compaction;
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		docs.delete(doc.ref.id);
-		doc.awareness.destroy();
-		doc.ydoc.destroy();
+		destroy(doc);
 	}
 
 	function send(conn: Conn, frame: Uint8Array): void {
 		if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
 		if (conn.ws.bufferedAmount > SEND_BUFFER_MAX) {
-			log.warn({ docId: conn.doc.ref.id, userId: conn.userId }, 'client too slow to keep up: closing');
-			return void close(conn, 1013, 'too slow');
+			// Closing politely would queue behind the same backlog; cut it off and let it resync later.
+			log.warn({ docId: conn.doc.ref.id, userId: conn.userId }, 'client too slow to keep up: cut off');
+			conn.ws.terminate();
+			return disconnect(conn);
 		}
 		conn.ws.send(frame, { binary: true });
 	}
 
 	function close(conn: Conn, code: number, reason: string): void {
-		if (conn.ws.readyState === conn.ws.OPEN || conn.ws.readyState === conn.ws.CONNECTING) conn.ws.close(code, reason);
+		const ws = conn.ws;
+		if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
+			ws.close(code, reason);
+			// A client that ignores the close frame is cut off rather than kept for ws's 30 s default.
+			setTimeout(() => ws.readyState !== ws.CLOSED && ws.terminate(), CLOSE_GRACE_MS).unref();
+		}
 		disconnect(conn);
 	}
 
@@ -436,10 +542,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
 		writer.stop();
 		if (!drained) log.error({ pending: writer.pending }, 'shutting down with document updates not yet stored');
-		for (const doc of docs.values()) {
-			doc.awareness.destroy();
-			doc.ydoc.destroy();
-		}
+		for (const doc of docs.values()) destroy(doc);
 		docs.clear();
 	}
 }

@@ -24,28 +24,34 @@ export interface UpdateRow {
 /** The SQL behind the relay: the update log, snapshots, versions and attribution. */
 export function createDocStore(db: Db) {
 	return {
+		/** The snapshot and the log tail, read in one snapshot of the database so a compaction cannot fall between them. */
 		async load(documentId: string): Promise<StoredState> {
-			const [snapshot] = await db.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).limit(1);
-			const since = snapshot?.upToId ?? 0;
-			const tail = await db
-				.select({ id: docUpdates.id, data: docUpdates.data })
-				.from(docUpdates)
-				.where(and(eq(docUpdates.documentId, documentId), gt(docUpdates.id, since)))
-				.orderBy(asc(docUpdates.id));
-			const [auto] = await db
-				.select({ createdAt: docVersions.createdAt })
-				.from(docVersions)
-				.where(and(eq(docVersions.documentId, documentId), eq(docVersions.auto, true)))
-				.orderBy(desc(docVersions.createdAt))
-				.limit(1);
-			const updates = snapshot ? [snapshot.state, ...tail.map((r) => r.data)] : tail.map((r) => r.data);
-			return {
-				updates,
-				lastId: tail.at(-1)?.id ?? since,
-				bytes: updates.reduce((n, u) => n + u.byteLength, 0),
-				tailCount: tail.length,
-				lastAutoVersionAt: auto?.createdAt ?? null
-			};
+			return db.transaction(
+				async (tx) => {
+					const [snapshot] = await tx.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).limit(1);
+					const since = snapshot?.upToId ?? 0;
+					const tail = await tx
+						.select({ id: docUpdates.id, data: docUpdates.data })
+						.from(docUpdates)
+						.where(and(eq(docUpdates.documentId, documentId), gt(docUpdates.id, since)))
+						.orderBy(asc(docUpdates.id));
+					const [auto] = await tx
+						.select({ createdAt: docVersions.createdAt })
+						.from(docVersions)
+						.where(and(eq(docVersions.documentId, documentId), eq(docVersions.auto, true)))
+						.orderBy(desc(docVersions.createdAt))
+						.limit(1);
+					const updates = snapshot ? [snapshot.state, ...tail.map((r) => r.data)] : tail.map((r) => r.data);
+					return {
+						updates,
+						lastId: tail.at(-1)?.id ?? since,
+						bytes: updates.reduce((n, u) => n + u.byteLength, 0),
+						tailCount: tail.length,
+						lastAutoVersionAt: auto?.createdAt ?? null
+					};
+				},
+				{ isolationLevel: 'repeatable read', accessMode: 'read only' }
+			);
 		},
 
 		/** One transaction for a whole batch: the log rows, attribution counters, and documents' updated_at. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
+import { CloseCode } from '../../src/lib/protocol/codes';
 import type { Tessera } from '../app';
 import { authenticateUpgrade } from '../realtime/auth';
 import { canWrite } from '../spaces/permissions';
@@ -38,14 +39,24 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 				if (!socket.writable) return;
 				clearTimeout(timer);
 				wss.handleUpgrade(req, socket, head, (ws) => {
-					app.docs.relay.connect(ws, {
+					const conn = app.docs.relay.connect(ws, {
 						document: access.ref,
 						userId: user.id,
 						sessionId,
 						canWrite: canWrite(access.role),
 						acks: url.searchParams.get('acks') === '1',
+						displayName: user.profile.displayName,
 						onActivity: () => app.accounts.touchSession(sessionId).catch((err) => log.warn({ err }, 'session touch failed'))
 					});
+					// Membership was read before the connection was registered; a removal in between would have
+					// found nothing to close. Read it once more now that it is registered.
+					void app.docs
+						.access({ documentId: id.data, userId: user.id })
+						.then((again) => {
+							if (!again) conn.close(CloseCode.SessionEnded, 'no longer a member');
+							else if (canWrite(again.role) !== canWrite(access.role)) conn.close(1012, 'role changed; reconnect');
+						})
+						.catch((err) => log.error({ err }, 'membership re-check failed'));
 				});
 			} catch (err) {
 				log.error({ err }, 'yjs upgrade failed');

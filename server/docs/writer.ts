@@ -23,6 +23,8 @@ export interface WriterOptions<C> {
 	logger: Logger;
 	/** Called after each committed batch, in order, before the next one starts. */
 	onWritten: (batch: WrittenBatch<C>) => Promise<void> | void;
+	/** Called for an update the database refuses for good (an integrity or data error); it is not stored. */
+	onRefused?: (entry: WriteEntry<C>) => void;
 	maxRows?: number;
 	maxBytes?: number;
 }
@@ -33,15 +35,21 @@ export interface WriterOptions<C> {
  * written strictly in the order queued. When the database fails, the batch stays in memory and is retried
  * with backoff; nothing is acknowledged until it is stored.
  */
-export function createWriter<C>({ store, logger, onWritten, maxRows = 500, maxBytes = 8 * 1024 * 1024 }: WriterOptions<C>) {
+export function createWriter<C>({ store, logger, onWritten, onRefused, maxRows = 500, maxBytes = 8 * 1024 * 1024 }: WriterOptions<C>) {
 	const log = logger.child({ ns: 'docs.writer' });
 	let queue: WriteEntry<C>[] = [];
 	let running: Promise<void> | null = null;
 	let failures = 0;
 	let stopped = false;
-	const stats = { batches: 0, rows: 0 };
+	/** After a batch the database refused for good, its entries are written one by one to find the culprit. */
+	let single = 0;
+	const stats = { batches: 0, rows: 0, refused: 0 };
 
 	function takeBatch(): WriteEntry<C>[] {
+		if (single > 0) {
+			single -= 1;
+			return queue.splice(0, 1);
+		}
 		let rows = 0;
 		let bytes = 0;
 		let n = 0;
@@ -66,6 +74,18 @@ export function createWriter<C>({ store, logger, onWritten, maxRows = 500, maxBy
 				lastIds = await store.append(rows);
 				failures = 0;
 			} catch (err) {
+				if (isPermanent(err)) {
+					if (batch.length > 1) {
+						queue = [...batch, ...queue];
+						single = batch.length;
+						continue;
+					}
+					// One row the database will never take: say so loudly, and let the relay tell its sender.
+					stats.refused += 1;
+					log.error({ err, documentId: rows[0]?.documentId }, 'the database refused a document update for good; it is not stored');
+					for (const e of batch) onRefused?.(e);
+					continue;
+				}
 				failures += 1;
 				queue = [...batch, ...queue];
 				const delay = Math.min(5000, 50 * 2 ** Math.min(failures, 7));
@@ -118,3 +138,10 @@ export function createWriter<C>({ store, logger, onWritten, maxRows = 500, maxBy
 }
 
 export type Writer<C> = ReturnType<typeof createWriter<C>>;
+
+/** Integrity (23xxx) and data (22xxx) errors will not go away on a retry; connection and server errors may. */
+function isPermanent(err: unknown): boolean {
+	const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+	const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : '';
+	return /^2[23][0-9A-Z]{3}$/.test(code);
+}

@@ -130,16 +130,19 @@ describe.each(drivers)('Yjs relay (%s)', (driver) => {
 		expect(paragraphs(fresh.doc)).toEqual(paragraphs(a.doc));
 	});
 
-	it('awareness (who is here, carets) reaches the others, late joiners included, and is removed when its connection drops', async () => {
+	it('awareness (who is here, carets) reaches the others under the person’s real name, late joiners included, and is removed when its connection drops', async () => {
 		const [owner, member] = [await newUser(url), await newUser(url)];
 		const { docId } = await sharedDocument(url, owner, { members: [member] });
 		const a = await synced(docId, owner);
 		const b = await synced(docId, member);
 		const nameSeenBy = (c: YClient) => (c.provider.awareness.getStates().get(a.doc.clientID) as { user?: { name?: string } } | undefined)?.user?.name;
-		a.provider.awareness.setLocalStateField('user', { name: 'Ana', color: '#0a5' });
-		await waitFor(() => nameSeenBy(b) === 'Ana', { what: 'awareness relayed' });
+		// The client claims another name; the server writes the person's own display name over it.
+		const realName = owner.user.profile.displayName;
+		a.provider.awareness.setLocalStateField('user', { name: 'Moderator', color: '#0a5' });
+		await waitFor(() => nameSeenBy(b) === realName, { what: 'awareness relayed' });
+		expect(b.provider.awareness.getStates().get(a.doc.clientID)).toMatchObject({ user: { name: realName, id: owner.user.id, color: '#0a5' } });
 		const late = await synced(docId, member);
-		await waitFor(() => nameSeenBy(late) === 'Ana', { what: 'awareness given to a late joiner' });
+		await waitFor(() => nameSeenBy(late) === realName, { what: 'awareness given to a late joiner' });
 		// No goodbye from the client: the server notices the dropped socket and tells the others.
 		a.provider.shouldConnect = false;
 		a.dropConnection();

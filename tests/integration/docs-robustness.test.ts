@@ -228,6 +228,43 @@ describe.each(drivers)('relay robustness (%s)', (driver) => {
 		for (const docId of [busy, quiet]) expect(logs.some((l) => l.includes(docId)), `a log line naming ${docId}`).toBe(true);
 	});
 
+	it('a well-formed update crafted to make Yjs park it (one client listed twice, or deleting what was never there) closes its sender; nothing is parked or stored', async () => {
+		const { docId } = await sharedDocument(url, owner, { members: [member] });
+		const honest = await client(docId, owner);
+		appendParagraph(honest.doc, 'before the attempt');
+		await honest.waitStored();
+		const before = await databaseDoc(server.db, docId);
+
+		const author = new Y.Doc();
+		author.getText('t').insert(0, 'hello');
+		const first = Y.encodeStateAsUpdate(author);
+		const sv = Y.encodeStateVector(author);
+		author.getText('t').insert(5, ' world');
+		const second = Y.encodeStateAsUpdate(author, sv);
+		const twice = new Uint8Array([2, ...first.subarray(1, -1), ...second.subarray(1, -1), 0]);
+		expect(await attack(docId, { kind: 'client twice', bytes: updateFrame(twice), expect: MALFORMED, afterSync: true })).toBe(MALFORMED);
+
+		// A deletion of content the server never had waits for that content; the sender is asked for it
+		// (sync step 1), and the update is never applied meanwhile.
+		const ghost = new Y.Doc();
+		ghost.getText('t').insert(0, 'never sent');
+		const ghostSv = Y.encodeStateVector(ghost);
+		ghost.getText('t').delete(0, 5);
+		const raw = new RawClient(url, `/yjs/${docId}?token=${member.token}&acks=1`);
+		await raw.opened;
+		raw.send(updateFrame(Y.encodeStateAsUpdate(ghost, ghostSv)));
+		await raw.message((d) => d.type === YjsMessage.Sync && d.step === SyncStep.Step1);
+		raw.close();
+
+		appendParagraph(honest.doc, 'after the attempt');
+		await honest.waitStored();
+		const after = await databaseDoc(server.db, docId);
+		expect(after.store.pendingStructs).toBeNull();
+		expect(after.store.pendingDs).toBeNull();
+		expect(paragraphs(after)).toEqual([...paragraphs(before), 'after the attempt']);
+		expect(Y.encodeStateVector(after)).toEqual(Y.encodeStateVector(honest.doc));
+	});
+
 	/** Writes 100-character paragraphs into a new document until the relay refuses one; returns what it kept. */
 	async function fillToLimit() {
 		const { docId } = await sharedDocument(url, owner, { members: [member] });

@@ -1,4 +1,4 @@
-import { bigint, bigserial, boolean, customType, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, index, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 import { spaces } from './spaces';
 
@@ -82,9 +82,10 @@ export const docContributions = pgTable(
 		userId: uuid('user_id')
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
-		updates: integer('updates').notNull().default(0),
-		chars: integer('chars').notNull().default(0),
-		shapes: integer('shapes').notNull().default(0),
+		// bigint: a busy collective typing and deleting for a school year must never overflow a counter.
+		updates: bigint('updates', { mode: 'number' }).notNull().default(0),
+		chars: bigint('chars', { mode: 'number' }).notNull().default(0),
+		shapes: bigint('shapes', { mode: 'number' }).notNull().default(0),
 		lastEditAt: timestamp('last_edit_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [primaryKey({ columns: [t.documentId, t.userId] }), index('doc_contributions_user_idx').on(t.userId)]

@@ -23,7 +23,6 @@ export const ERROR_CODES = [
 	'invite_expired',
 	'invite_used_up',
 	'space_full',
-	'document_too_large',
 	'read_only',
 	// field-level codes
 	'email_invalid',

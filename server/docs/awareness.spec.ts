@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import { sanitizeAwareness, type AwarenessPolicy } from './awareness';
+
+function updateFor(states: Record<number, unknown>): Uint8Array {
+	const doc = new Y.Doc();
+	const awareness = new awarenessProtocol.Awareness(doc);
+	for (const [id, state] of Object.entries(states)) awareness.states.set(Number(id), state as Record<string, unknown>);
+	for (const id of Object.keys(states)) awareness.meta.set(Number(id), { clock: 1, lastUpdated: Date.now() });
+	const update = awarenessProtocol.encodeAwarenessUpdate(awareness, Object.keys(states).map(Number));
+	awareness.destroy();
+	return update;
+}
+
+function apply(update: Uint8Array | null): Map<number, Record<string, unknown>> {
+	const doc = new Y.Doc();
+	const awareness = new awarenessProtocol.Awareness(doc);
+	if (update) awarenessProtocol.applyAwarenessUpdate(awareness, update, null);
+	const states = new Map(awareness.getStates());
+	states.delete(doc.clientID);
+	awareness.destroy();
+	return states;
+}
+
+const policy = (over: Partial<AwarenessPolicy> = {}): AwarenessPolicy => ({
+	identity: { id: 'u-1', name: 'Amal' },
+	mayUse: () => true,
+	maxIds: 2,
+	owned: new Set(),
+	maxStateChars: 1000,
+	...over
+});
+
+describe('sanitizeAwareness', () => {
+	it('stamps the speaker over whatever name the client claimed, keeping its colour and cursor', () => {
+		const out = apply(sanitizeAwareness(updateFor({ 7: { user: { name: 'Moderator', color: '#123456' }, cursor: { x: 1 } } }), policy()));
+		expect(out.get(7)).toEqual({ user: { name: 'Amal', id: 'u-1', color: '#123456' }, cursor: { x: 1 } });
+	});
+
+	it('drops states for ids another person owns, beyond the quota, or too large', () => {
+		const big = { user: {}, blob: 'x'.repeat(2000) };
+		const update = updateFor({ 1: { a: 1 }, 2: { b: 2 }, 3: { c: 3 }, 4: big });
+		const out = apply(sanitizeAwareness(update, policy({ mayUse: (id) => id !== 1, maxIds: 1 })));
+		expect([...out.keys()]).toEqual([2]);
+	});
+
+	it('answers null when nothing is left', () => {
+		expect(sanitizeAwareness(updateFor({ 1: { a: 1 } }), policy({ mayUse: () => false }))).toBeNull();
+	});
+});
