@@ -138,6 +138,8 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 
 		async get({ documentId, userId }: { documentId: string; userId: string }): Promise<DocumentDetail> {
 			const { row, role } = await requireAccess({ documentId, userId });
+			// Counters are written every few seconds; bring them up to date with what is stored.
+			await relay.flushActivity();
 			const contributors = await db
 				.select({
 					userId: docContributions.userId,

@@ -16,6 +16,7 @@ import {
 	type ClientMessage
 } from './protocol';
 import { createLiveDoc, LOAD, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
 import { addsContent } from './dependencies';
 import { dropHeld, hold, mustHold, overdue, takeReady } from './held';
@@ -77,6 +78,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	let closing = false;
 	let closed: Promise<void> | null = null;
 
+	const activity = createActivityRecorder({ store, logger });
 	const writer = createWriter<Conn>({
 		store,
 		logger,
@@ -373,7 +375,9 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		// Rows count for the instance that applied them; an older instance of the same document (unloaded
 		// or reset) may still have had rows in flight.
 		const written = new Set<LiveDoc>();
+		const now = new Date();
 		for (const e of entries) {
+			if (!e.marker) activity.add({ documentId: e.documentId, userId: e.authorId, stats: e.stats, at: now });
 			if (!e.marker && e.ack) {
 				const doc = e.ack.conn.doc;
 				if (docs.get(doc.ref.id) === doc) {
@@ -515,8 +519,13 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			const doc = docs.get(documentId);
 			return doc?.loaded ? Y.encodeStateAsUpdate(doc.ydoc) : null;
 		},
-		/** Waits until every update received so far is stored. */
-		flush: () => writer.drain(),
+		/** Waits until every update received so far is stored, and its attribution written. */
+		async flush(): Promise<void> {
+			await writer.drain();
+			await activity.flush();
+		},
+		/** Writes the attribution of everything stored so far. */
+		flushActivity: () => activity.flush(),
 		stats() {
 			let connections = 0;
 			for (const conns of byUser.values()) connections += conns.size;
@@ -541,6 +550,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		closeWhere(() => true, 1001, 'server shutting down');
 		const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
 		writer.stop();
+		await activity.close();
 		if (!drained) log.error({ pending: writer.pending }, 'shutting down with document updates not yet stored');
 		for (const doc of docs.values()) destroy(doc);
 		docs.clear();

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
 import type { UpdateStats } from './attribution';
@@ -12,6 +12,16 @@ export interface StoredState {
 	/** Log rows not yet folded into the snapshot. */
 	tailCount: number;
 	lastAutoVersionAt: Date | null;
+}
+
+/** What one person added to one document since the counters were last written. */
+export interface Activity {
+	documentId: string;
+	userId: string;
+	updates: number;
+	chars: number;
+	shapes: number;
+	lastEditAt: Date;
 }
 
 export interface UpdateRow {
@@ -54,42 +64,38 @@ export function createDocStore(db: Db) {
 			);
 		},
 
-		/** One transaction for a whole batch: the log rows, attribution counters, and documents' updated_at. */
+		/** One INSERT for a whole batch of updates (atomic on its own); returns the highest id per document. */
 		async append(rows: UpdateRow[]): Promise<Map<string, number>> {
 			const lastIds = new Map<string, number>();
 			if (rows.length === 0) return lastIds;
-			const now = new Date();
-			await db.transaction(async (tx) => {
-				const inserted = await tx
-					.insert(docUpdates)
-					.values(rows.map((r) => ({ documentId: r.documentId, authorId: r.authorId, data: r.data, createdAt: now })))
-					.returning({ id: docUpdates.id, documentId: docUpdates.documentId });
-				for (const { id, documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
+			const inserted = await db
+				.insert(docUpdates)
+				.values(rows.map((r) => ({ documentId: r.documentId, authorId: r.authorId, data: r.data })))
+				.returning({ id: docUpdates.id, documentId: docUpdates.documentId });
+			for (const { id, documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
+			return lastIds;
+		},
 
-				const perAuthor = new Map<string, { documentId: string; userId: string; updates: number; chars: number; shapes: number }>();
-				for (const r of rows) {
-					const key = `${r.documentId}/${r.authorId}`;
-					const c = perAuthor.get(key) ?? { documentId: r.documentId, userId: r.authorId, updates: 0, chars: 0, shapes: 0 };
-					c.updates += 1;
-					c.chars += r.stats.chars;
-					c.shapes += r.stats.shapes;
-					perAuthor.set(key, c);
-				}
+		/** Adds stored updates to the attribution counters and moves documents' updated_at, in one transaction. */
+		async recordActivity(activity: Activity[]): Promise<void> {
+			if (activity.length === 0) return;
+			await db.transaction(async (tx) => {
 				await tx
 					.insert(docContributions)
-					.values([...perAuthor.values()].map((c) => ({ ...c, lastEditAt: now })))
+					.values(activity.map((a) => ({ documentId: a.documentId, userId: a.userId, updates: a.updates, chars: a.chars, shapes: a.shapes, lastEditAt: a.lastEditAt })))
 					.onConflictDoUpdate({
 						target: [docContributions.documentId, docContributions.userId],
 						set: {
 							updates: sql`${docContributions.updates} + excluded.updates`,
 							chars: sql`${docContributions.chars} + excluded.chars`,
 							shapes: sql`${docContributions.shapes} + excluded.shapes`,
-							lastEditAt: sql`excluded.last_edit_at`
+							lastEditAt: sql`greatest(${docContributions.lastEditAt}, excluded.last_edit_at)`
 						}
 					});
-				await tx.update(documents).set({ updatedAt: now }).where(inArray(documents.id, [...lastIds.keys()]));
+				const latest = new Map<string, Date>();
+				for (const a of activity) if (!latest.has(a.documentId) || latest.get(a.documentId)! < a.lastEditAt) latest.set(a.documentId, a.lastEditAt);
+				for (const [documentId, at] of latest) await tx.update(documents).set({ updatedAt: at }).where(eq(documents.id, documentId));
 			});
-			return lastIds;
 		},
 
 		/** Folds every log row up to `upToId` into the snapshot `state` (which already contains them). */
