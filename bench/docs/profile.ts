@@ -30,6 +30,8 @@ export interface ProfileSummary {
 	areas: TimeShare[];
 	/** The busiest functions by self time. */
 	functions: TimeShare[];
+	/** Stretches of uninterrupted work (consecutive non-idle samples): how many, and how many ran 5 ms or more. */
+	stretches: { count: number; atLeast5ms: number; atLeast10ms: number; longestMs: number };
 	file: string;
 }
 
@@ -108,10 +110,30 @@ function summariseProfile(p: CpuProfile, file: string): ProfileSummary {
 		const f = `${functionName || '(anonymous)'} (${where})`;
 		fns.set(f, (fns.get(f) ?? 0) + ms);
 	}
+	// Work that ran without a pause: anything that arrives meanwhile (a keystroke to fan out) waits for its end.
+	const stretches = { count: 0, atLeast5ms: 0, atLeast10ms: 0, longestMs: 0 };
+	let run = 0;
+	let profiler = false;
+	const endStretch = () => {
+		if (run > 0 && !profiler) {
+			stretches.count += 1;
+			if (run >= 5) stretches.atLeast5ms += 1;
+			if (run >= 10) stretches.atLeast10ms += 1;
+			stretches.longestMs = Math.max(stretches.longestMs, run);
+		}
+		run = 0;
+		profiler = false;
+	};
+	p.samples.forEach((id, i) => {
+		if (byId.get(id)!.callFrame.functionName === '(idle)') return endStretch();
+		run += (p.timeDeltas[i] ?? 0) / 1000;
+		profiler ||= inProfiler(id);
+	});
+	endStretch();
 	const top = (m: Map<string, number>, n: number) =>
 		[...m]
 			.sort((a, b) => b[1] - a[1])
 			.slice(0, n)
 			.map(([what, ms]) => ({ what, ms, share: ms / busy }));
-	return { wallMs: (p.endTime - p.startTime) / 1000, busyMs: busy, areas: top(areas, 8), functions: top(fns, 8), file };
+	return { wallMs: (p.endTime - p.startTime) / 1000, busyMs: busy, areas: top(areas, 8), functions: top(fns, 8), stretches, file };
 }

@@ -67,7 +67,7 @@ export function recordDocsResults(dryRun: boolean, r: DocsResults): string {
 		'',
 		`#### Fan-out latency`,
 		'',
-		`A fresh document per case. Each keystroke is one transaction inserting a character into the paragraph of the \`default\` fragment and writing its send time into a \`bench\` map; every other client records when it applied it. ${r.timing.durationMs / 1000} s measured after ${r.timing.warmupMs / 1000} s of warm-up, in ${r.rounds} rounds that go through every case and server in turn; p50 and p99 are medians of the rounds' values. "All typing" keeps the total at 50 keystrokes/s, as with one typist every 20 ms, spread over all editors. Frames in / keystroke = every frame all clients received in the window ÷ keystrokes sent in it (an ideal relay: editors − 1, plus awareness and acks). Busy = event-loop utilisation of the servers' thread and of the clients' worker (near 100 % the clients, not the server, set the pace; it counts time a thread is runnable but waiting for a core too). Server loop delay = \`monitorEventLoopDelay\` on the servers' thread: how long ready work (such as an arriving keystroke) waited behind work already running.`,
+		`A fresh document per case. Each keystroke is one transaction inserting a character into the paragraph of the \`default\` fragment and writing its send time into a \`bench\` map; every other client records when it applied it. ${r.timing.durationMs / 1000} s measured after ${r.timing.warmupMs / 1000} s of warm-up, in ${r.rounds} rounds that go through every case and server in turn; p50 and p99 are medians of the rounds' values. "All typing" keeps the total at 50 keystrokes/s, as with one typist every 20 ms, spread over all editors — but 200 typists type once every 10 s (20/s in total), because each Yjs transaction costs time in proportion to the number of writers (\`getStateVector\`) and one client thread holding 200 documents cannot keep up with more; where clients are busy near 100 %, the latencies are the clients', not the servers'. Frames in / keystroke = every frame all clients received in the window ÷ keystrokes sent in it (an ideal relay: editors − 1, plus awareness and acks). Busy = event-loop utilisation of the servers' thread and of the clients' worker (near 100 % the clients, not the server, set the pace; it counts time a thread is runnable but waiting for a core too). Server loop delay = \`monitorEventLoopDelay\` on the servers' thread: how long ready work (such as an arriving keystroke) waited behind work already running.`,
 		'',
 		...table(
 			['case', 'implementation', 'p50 ms', 'p99 ms', 'p99 per round', 'max ms', 'delivered', 'frames (bytes) in / keystroke', 'server busy', 'server loop delay p99 / max ms', 'clients busy'],
@@ -219,14 +219,16 @@ function profileSection(r: DocsResults, names: string[]): string[] {
 	return [
 		`#### Where the servers' thread spends its time`,
 		'',
-		`A second run of "${caseLabel(c)}" per server under the V8 sampling profiler (in-process inspector, 200 µs), not the measured run. Self time by package or source folder (native code and Node internals charged to the package that called them), as a share of the thread's busy time (warm-up and measured window). Raw profiles: the .cpuprofile files named below (open in Chrome DevTools).`,
+		`A second run of "${caseLabel(c)}" per server under the V8 sampling profiler (in-process inspector, 200 µs), not the measured run. Self time by package or source folder (native code and Node internals charged to the package that called them), as a share of the thread's busy time (warm-up and measured window). A stretch of uninterrupted work is a run of consecutive non-idle samples: a keystroke arriving during one waits for its end before it is fanned out. Raw profiles: the .cpuprofile files named below (open in Chrome DevTools).`,
 		'',
 		...names
 			.filter((n) => r.profiles.has(n))
 			.flatMap((n) => {
 				const p = r.profiles.get(n)!;
+				const st = p.stretches;
 				return [
 					`- **${n}** (${f(p.busyMs, 0)} ms busy of ${f(p.wallMs, 0)} ms; \`${p.file}\`): ${p.areas.map((a) => `${a.what} ${pct(a.share)}`).join(', ')}.`,
+					`  ${st.count} stretches of uninterrupted work, ${st.atLeast5ms} of them 5 ms or longer, ${st.atLeast10ms} 10 ms or longer (longest ${f(st.longestMs, 1)} ms).`,
 					`  Top functions: ${p.functions.map((fn) => `${fn.what} ${pct(fn.share)}`).join('; ')}.`
 				];
 			})
