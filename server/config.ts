@@ -40,6 +40,20 @@ export interface Config {
 	docsPingIntervalMs: number;
 	/** Stored updates after which a document's log is folded into its snapshot. */
 	docsCompactAfterUpdates: number;
+	/** Which machine translator chat uses; 'auto' picks LibreTranslate, then Apertium, by which URL is set. */
+	translator: 'libretranslate' | 'apertium' | 'none';
+	libreTranslateUrl: string | undefined;
+	/** Sent with every LibreTranslate request when set. Never logged. */
+	libreTranslateApiKey: string | undefined;
+	apertiumUrl: string | undefined;
+	/** One translator request may take this long before it counts as failed, in ms. */
+	translateTimeoutMs: number;
+	/** Translations kept in memory (LRU); the database keeps all of them. */
+	translateCacheEntries: number;
+	/** Messages one person may send into one space at once, before the sustained rate applies. */
+	chatSendBurst: number;
+	/** Sustained messages per second one person may send into one space. */
+	chatSendPerSecond: number;
 	/** Where the built SvelteKit app lives (build/handler.js). */
 	buildDir: string;
 	migrationsDir: string;
@@ -81,7 +95,15 @@ const envSchema = z.object({
 	DOCS_MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
 	DOCS_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).default(32),
 	DOCS_PING_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
-	DOCS_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(1000)
+	DOCS_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(1000),
+	TRANSLATOR: z.enum(['auto', 'libretranslate', 'apertium', 'none']).default('auto'),
+	LIBRETRANSLATE_URL: z.url({ protocol: /^https?$/ }).optional(),
+	LIBRETRANSLATE_API_KEY: z.string().optional(),
+	APERTIUM_URL: z.url({ protocol: /^https?$/ }).optional(),
+	TRANSLATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+	TRANSLATE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(10_000),
+	CHAT_SEND_BURST: z.coerce.number().int().min(1).default(10),
+	CHAT_SEND_PER_SECOND: z.coerce.number().min(0.01).default(2)
 });
 
 export class ConfigError extends Error {
@@ -96,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 	}
 	const e = parsed.data;
+	if (e.TRANSLATOR === 'libretranslate' && !e.LIBRETRANSLATE_URL) throw new ConfigError('Invalid configuration:\n  TRANSLATOR=libretranslate needs LIBRETRANSLATE_URL');
+	if (e.TRANSLATOR === 'apertium' && !e.APERTIUM_URL) throw new ConfigError('Invalid configuration:\n  TRANSLATOR=apertium needs APERTIUM_URL');
 	const defaults: Config = {
 		port: e.PORT,
 		host: e.HOST,
@@ -119,11 +143,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		docsAuthTimeoutMs: 10_000,
 		docsPingIntervalMs: e.DOCS_PING_INTERVAL_SECONDS * 1000,
 		docsCompactAfterUpdates: e.DOCS_COMPACT_AFTER_UPDATES,
+		translator: pickTranslator(e.TRANSLATOR, e.LIBRETRANSLATE_URL, e.APERTIUM_URL),
+		libreTranslateUrl: e.LIBRETRANSLATE_URL,
+		libreTranslateApiKey: e.LIBRETRANSLATE_API_KEY,
+		apertiumUrl: e.APERTIUM_URL,
+		translateTimeoutMs: e.TRANSLATE_TIMEOUT_MS,
+		translateCacheEntries: e.TRANSLATE_CACHE_ENTRIES,
+		chatSendBurst: e.CHAT_SEND_BURST,
+		chatSendPerSecond: e.CHAT_SEND_PER_SECOND,
 		buildDir: resolve(projectRoot, 'build'),
 		migrationsDir: resolve(projectRoot, 'server/db/migrations'),
 		version: readVersion()
 	};
 	return { ...defaults, ...overrides };
+}
+
+function pickTranslator(choice: 'auto' | Config['translator'], libreTranslateUrl?: string, apertiumUrl?: string): Config['translator'] {
+	if (choice !== 'auto') return choice;
+	if (libreTranslateUrl) return 'libretranslate';
+	if (apertiumUrl) return 'apertium';
+	return 'none';
 }
 
 function findProjectRoot(start: string): string {

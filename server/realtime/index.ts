@@ -57,6 +57,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 				sessionId: session.id,
 				expiresAt: session.expiresAt.getTime(),
 				displayName: session.user.profile.displayName,
+				readingLanguage: session.user.profile.readingLanguage,
 				locale: localeFor({ uiLanguage: session.user.profile.uiLanguage, acceptLanguage: socket.handshake.headers['accept-language'] })
 			};
 			next();
@@ -96,7 +97,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 				await socket.join(spaceRoom(spaceId));
 				const members = await presence(spaceId);
 				socket.to(spaceRoom(spaceId)).emit('presence:update', { spaceId, members });
-				ack({ ok: true, members });
+				ack({ ok: true, members, readingLanguage: socket.data.readingLanguage, translation: { provider: 'none', available: false }, lastReadId: null });
 			} catch (e) {
 				log.error({ err: e, spaceId }, 'space:join failed');
 				ack(fail(socket, 'internal'));

@@ -2,3 +2,4 @@ export * from './accounts';
 export * from './profiles';
 export * from './spaces';
 export * from './documents';
+export * from './chat';

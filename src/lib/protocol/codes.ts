@@ -24,6 +24,11 @@ export const ERROR_CODES = [
 	'invite_used_up',
 	'space_full',
 	'read_only',
+	'message_empty',
+	'message_too_long',
+	'not_your_message',
+	'message_deleted',
+	'send_rate_limited',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',

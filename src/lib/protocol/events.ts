@@ -1,3 +1,4 @@
+import type { ChatHistoryMessage, ChatMessage, ChatTranslation, TranslationStatus, TranslationUnavailableReason } from './chat';
 import type { ErrorBody } from './codes';
 
 /** Every ack either carries its result or an error in the reader's language. */
@@ -11,14 +12,54 @@ export interface PresenceMember {
 
 /** Events a client may send. Payloads are validated on the server; invalid ones get `{ ok: false }`. */
 export interface ClientToServerEvents {
-	'space:join': (payload: { spaceId: string }, ack: (res: Ack<{ members: PresenceMember[] }>) => void) => void;
+	/** Joins the space's room: presence, chat and translations into this connection's reading language. */
+	'space:join': (
+		payload: { spaceId: string },
+		ack: (res: Ack<{ members: PresenceMember[]; readingLanguage: string; translation: TranslationStatus; lastReadId: string | null }>) => void
+	) => void;
 	'space:leave': (payload: { spaceId: string }, ack: (res: Ack) => void) => void;
+	/**
+	 * Sends a message. `clientId` is chosen by the client and reused on retry: a retried send returns the
+	 * message stored the first time. `lang` (BCP 47) defaults to the author's reading language.
+	 */
+	'chat:send': (
+		payload: { spaceId: string; clientId: string; text: string; lang?: string },
+		ack: (res: Ack<{ message: ChatMessage }>) => void
+	) => void;
+	/** Edits one's own message; the earlier text is kept for moderators. */
+	'chat:edit': (payload: { spaceId: string; messageId: string; text: string }, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+	/** Deletes one's own message for readers; moderators can still see it. */
+	'chat:delete': (payload: { spaceId: string; messageId: string }, ack: (res: Ack<{ message: ChatMessage }>) => void) => void;
+	/** A page of history, oldest first. `before`: messages older than that id; `after`: newer (catching up after an outage). */
+	'chat:history': (
+		payload: { spaceId: string; before?: string; after?: string; limit?: number },
+		ack: (res: Ack<{ messages: ChatHistoryMessage[]; hasMore: boolean }>) => void
+	) => void;
+	/** Typing started (true) or stopped (false). No ack; the server stops it by itself after a few seconds. */
+	'chat:typing': (payload: { spaceId: string; typing: boolean }) => void;
+	/** Everything up to and including this message has been read (by this account, on every device). */
+	'chat:read': (payload: { spaceId: string; messageId: string }, ack: (res: Ack) => void) => void;
+	/** Sets the language this connection reads chat in (BCP 47); the profile's reading language otherwise. */
+	'chat:language': (payload: { lang: string }, ack: (res: Ack<{ lang: string }>) => void) => void;
+	/** Asks again for a translation that was unavailable. It arrives as `chat:translation` or `chat:translation-unavailable`. */
+	'chat:translate': (payload: { spaceId: string; messageId: string }, ack: (res: Ack) => void) => void;
 }
 
 export interface ServerToClientEvents {
 	/** Sent just before the server closes this connection because the session ended. */
 	'session:ended': (payload: { reason: 'suspended' | 'signed_out' | 'password_changed' | 'expired' }) => void;
 	'presence:update': (payload: { spaceId: string; members: PresenceMember[] }) => void;
+	/** A new message, in its original language, sent at once to everyone in the room (the author too). */
+	'chat:message': (message: ChatMessage) => void;
+	/** A message's text changed (or it was deleted: `deletedAt` set and `text` empty). Translations follow again. */
+	'chat:updated': (message: ChatMessage) => void;
+	/** A translation into this connection's reading language; sent only to readers of that language. */
+	'chat:translation': (translation: ChatTranslation) => void;
+	/** No translation could be made now: show the original, offer a retry. */
+	'chat:translation-unavailable': (payload: { messageId: string; spaceId: string; lang: string; reason: TranslationUnavailableReason }) => void;
+	'chat:typing': (payload: { spaceId: string; userId: string; displayName: string; typing: boolean }) => void;
+	/** The translator went down or came back. */
+	'translation:status': (status: TranslationStatus) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -30,4 +71,6 @@ export interface SocketData {
 	expiresAt: number;
 	displayName: string;
 	locale: string;
+	/** BCP 47 tag this connection reads chat in (the profile's, or what `chat:language` set). */
+	readingLanguage: string;
 }
