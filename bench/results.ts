@@ -28,6 +28,11 @@ export function recordResult({ bench, case: name, rows, ratio, note }: { bench: 
 		''
 	].join('\n');
 	console.log(`\n${section}`);
+	writeSection(key, section);
+}
+
+/** Puts `section` (starting with the heading `key`) into bench/RESULTS.md, replacing its earlier version and keeping the others. */
+export function writeSection(key: string, section: string): void {
 	let text = readFileSync(FILE, 'utf8');
 	const [head, rest = ''] = text.split(START);
 	const [body = '', tail = ''] = rest.split(END);

@@ -1,11 +1,8 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { writeSection } from '../results';
 import type { ProfileSummary } from './profile';
 import type { ColdLoad, FanoutCase, FanoutRun, LoadedHeap } from './scenarios';
 
-const FILE = new URL('../RESULTS.md', import.meta.url);
-const START = '<!-- results:start -->';
-const END = '<!-- results:end -->';
 const KEY = '### docs · Yjs relay';
 
 export interface ContentInfo {
@@ -118,15 +115,7 @@ export function recordDocsResults(dryRun: boolean, r: DocsResults): string {
 		...profileSection(r, names)
 	];
 	const section = lines.join('\n');
-	if (dryRun) return section;
-	let text = readFileSync(FILE, 'utf8');
-	const [head, rest = ''] = text.split(START);
-	const [body = '', tail = ''] = rest.split(END);
-	const sections = body.split(/(?=^### )/m).filter((s) => s.trim() && !s.startsWith(KEY));
-	sections.push(section);
-	sections.sort();
-	text = `${head}${START}\n${sections.map((s) => s.trim()).join('\n\n')}\n${END}${tail}`;
-	writeFileSync(FILE, text);
+	if (!dryRun) writeSection(KEY, section);
 	return section;
 }
 

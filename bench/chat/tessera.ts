@@ -1,0 +1,39 @@
+/**
+ * Tessera as the tests start it (startTestServer: port 0, its own PGlite directory or PostgreSQL database),
+ * with `spaceCount` spaces whose members are the same `members` accounts: one socket per (account, space)
+ * seat, so the per-person, per-space send limit applies to each seat separately, as for real people.
+ */
+import type { Config } from '../../server/config';
+import { acceptInvite, createInvite, createSpace, newUser } from '../../tests/helpers/api';
+import { startTestServer, type Driver } from '../../tests/helpers/server';
+import type { ChatSubject } from './reference';
+
+export async function startTessera({ driver, spaceCount, members, config }: { driver: Driver; spaceCount: number; members: number; config: Partial<Config> }): Promise<ChatSubject> {
+	const server = await startTestServer({ db: driver, config });
+	try {
+		const users = [];
+		for (let i = 0; i < members; i++) users.push(await newUser(server.url, { displayName: `Bench Member ${i}` }));
+		const [owner, ...others] = users;
+		const spaces: string[] = [];
+		for (let s = 0; s < spaceCount; s++) {
+			const spaceId = await createSpace(server.url, owner!, { title: `Bench space ${s}`, kind: 'collective' });
+			const code = await createInvite(server.url, owner!, spaceId, { maxUses: others.length });
+			for (const u of others) {
+				const res = await acceptInvite(server.url, u, code);
+				if (res.status !== 200) throw new Error(`joining a bench space failed: ${res.status} ${res.text}`);
+			}
+			spaces.push(spaceId);
+		}
+		return {
+			name: `Tessera (${driver === 'pglite' ? 'PGlite' : 'PostgreSQL'})`,
+			persistence: 'validated, moderation pipeline, stored (batched INSERTs), then ack and broadcast; translations after',
+			url: server.url,
+			spaces,
+			tokens: users.map((u) => u.token),
+			close: () => server.close()
+		};
+	} catch (e) {
+		await server.close();
+		throw e;
+	}
+}
