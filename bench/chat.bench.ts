@@ -84,6 +84,9 @@ it('chat: delivery latency, acks and throughput at 500 clients in 50 spaces — 
 			}
 		])
 	];
+	// BENCH_CHAT_ONLY=bare,naive: try the harness on some servers only.
+	const only = process.env.BENCH_CHAT_ONLY?.split(',').filter(Boolean);
+	if (only) subjects.splice(0, subjects.length, ...subjects.filter((s) => only.some((o) => s.name.toLowerCase().includes(o.toLowerCase()))));
 	const runs: ChatRun[] = [];
 	try {
 		for (let round = 1; round <= ROUNDS; round++) {

@@ -83,12 +83,14 @@ const ops = {
 		const timers = [];
 		for (const c of clients) {
 			const phase = (c.index * intervalMs) / clients.length;
+			let k = 0; // sends in this run (c.sent counts across runs, for unique client ids)
 			const tick = () => {
 				const now = performance.now();
 				if (now >= windowEnd) return;
 				const inWindow = now >= windowStart;
 				if (inWindow && eluStart.value === null) eluStart.value = performance.eventLoopUtilization();
 				const n = c.sent++;
+				k += 1;
 				const clientId = `${c.index}-${n}`;
 				const text = messageFor({ lang: c.seat.lang, seed, client: c.index, n });
 				if (inWindow) {
@@ -106,7 +108,7 @@ const ops = {
 					}
 				});
 				// Scheduled from the ideal start times, so a late tick does not slow the offered rate down.
-				const next = t0 + phase + c.sent * intervalMs - performance.now();
+				const next = t0 + phase + k * intervalMs - performance.now();
 				timers.push(setTimeout(tick, Math.max(0, next)));
 			};
 			timers.push(setTimeout(tick, phase));
