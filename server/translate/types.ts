@@ -20,6 +20,8 @@ export interface TranslateResult {
 	texts: string[];
 	/** BCP 47 tag of the detected source when `source` was 'auto'. */
 	detectedSource?: string;
+	/** Per text, when the provider detected each one separately (LibreTranslate batches with 'auto'). */
+	detectedSources?: (string | undefined)[];
 }
 
 export interface LanguagePair {
@@ -52,14 +54,23 @@ export type TranslateErrorKind =
 	/** The circuit breaker is open: not even tried. */
 	| 'circuit_open';
 
+export interface TranslateErrorOptions {
+	/** How long the translator asked us to wait (a 429's Retry-After), in ms. */
+	retryAfterMs?: number;
+	cause?: unknown;
+}
+
 export class TranslateError extends Error {
 	override name = 'TranslateError';
+	readonly retryAfterMs: number | undefined;
 	constructor(
 		readonly kind: TranslateErrorKind,
 		message: string,
-		readonly status?: number
+		readonly status?: number,
+		options: TranslateErrorOptions = {}
 	) {
-		super(message);
+		super(message, options.cause === undefined ? undefined : { cause: options.cause });
+		this.retryAfterMs = options.retryAfterMs;
 	}
 	/** Worth another try later (the message is then translated by a retry, never lost). */
 	get retryable(): boolean {
@@ -83,4 +94,12 @@ export interface Translator {
 	/** Called with the new status whenever the breaker opens or closes. Returns an unsubscribe function. */
 	onStatus(listener: (status: { provider: ProviderName; available: boolean }) => void): () => void;
 	close(): Promise<void>;
+}
+
+/** What `createTranslator` returns: the `Translator` chat uses, plus the provider's languages and detection. */
+export interface TranslationService extends Translator {
+	/** Which source → target pairs the provider offers (BCP 47 primary tags); cached, [] when off or unreachable. */
+	languages(): Promise<LanguagePair[]>;
+	/** BCP 47 tag of the most likely language of `text`, or null when the provider cannot tell. Never throws. */
+	detect(args: { text: string }): Promise<string | null>;
 }

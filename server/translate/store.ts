@@ -1,0 +1,143 @@
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import { translations } from '../db/schema';
+import type { Logger } from '../logger';
+
+export interface TranslationRow {
+	key: string;
+	provider: string;
+	source: string;
+	target: string;
+	text: string;
+}
+
+export interface TranslationStore {
+	/** Stored translations among `keys`. Lookups made in the same turn of the event loop share one query. Never rejects: a failed read is a miss. */
+	lookup(keys: readonly string[]): Promise<Map<string, string>>;
+	/** Queues rows; they are written shortly after, many per INSERT, and kept (and retried) until written. */
+	save(rows: readonly TranslationRow[]): void;
+	/** Writes everything queued so far. */
+	flush(): Promise<void>;
+	/** Writes what is queued and stops. */
+	close(): Promise<void>;
+}
+
+export interface StoreOptions {
+	/** Rows per INSERT and keys per SELECT. */
+	chunk: number;
+	/** How long a saved row may wait for companions before it is written, in ms. */
+	flushDelayMs: number;
+	/** How long to wait before writing again after the database refused, in ms. */
+	retryDelayMs: number;
+	/** Rows kept while the database refuses; beyond this the oldest are dropped (they are only a cache). */
+	maxPending: number;
+}
+
+const defaults: StoreOptions = { chunk: 500, flushDelayMs: 20, retryDelayMs: 1000, maxPending: 50_000 };
+
+/**
+ * The `translations` table as a second-level cache behind the in-memory LRU: batched reads, write-behind
+ * inserts with `on conflict do nothing` (two servers translating the same text both keep the first).
+ */
+export function createTranslationStore({ db, logger, options = {} }: { db: Db; logger: Logger; options?: Partial<StoreOptions> }): TranslationStore {
+	const o = { ...defaults, ...options };
+	const pending = new Map<string, TranslationRow>();
+	let batch: { keys: Set<string>; result: Promise<Map<string, string>> } | undefined;
+	let timer: NodeJS.Timeout | undefined;
+	let writing: Promise<void> = Promise.resolve();
+	let failing = false;
+	let closed = false;
+
+	async function read(keys: string[]): Promise<Map<string, string>> {
+		const found = new Map<string, string>();
+		for (let i = 0; i < keys.length; i += o.chunk) {
+			const rows = await db
+				.select({ key: translations.key, text: translations.text })
+				.from(translations)
+				.where(inArray(translations.key, keys.slice(i, i + o.chunk)));
+			for (const row of rows) found.set(row.key, row.text);
+		}
+		return found;
+	}
+
+	function schedule(delayMs: number) {
+		if (timer || closed) return;
+		timer = setTimeout(() => {
+			timer = undefined;
+			void flush();
+		}, delayMs);
+		timer.unref();
+	}
+
+	async function writeAll(): Promise<void> {
+		while (pending.size > 0) {
+			const rows = [...pending.values()].slice(0, o.chunk);
+			for (const row of rows) pending.delete(row.key);
+			try {
+				await db.insert(translations).values(rows).onConflictDoNothing();
+				if (failing) logger.info({ rows: rows.length }, 'translations are being stored again');
+				failing = false;
+			} catch (err) {
+				// Put them back (unless a newer translation of the same key arrived meanwhile) and try again later.
+				for (const row of rows) if (!pending.has(row.key)) pending.set(row.key, row);
+				if (!failing) logger.warn({ err, rows: pending.size }, 'could not store translations; keeping them in memory and retrying');
+				failing = true;
+				schedule(o.retryDelayMs);
+				return;
+			}
+		}
+	}
+
+	function flush(): Promise<void> {
+		writing = writing.then(writeAll);
+		return writing;
+	}
+
+	return {
+		lookup(keys) {
+			const wanted = keys.filter((k) => !pending.has(k));
+			const early = new Map(keys.filter((k) => pending.has(k)).map((k) => [k, pending.get(k)!.text]));
+			if (wanted.length === 0) return Promise.resolve(early);
+			if (!batch) {
+				const next: { keys: Set<string>; result: Promise<Map<string, string>> } = { keys: new Set(), result: Promise.resolve(new Map()) };
+				next.result = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+					if (batch === next) batch = undefined;
+					return read([...next.keys]).catch((err: unknown) => {
+						logger.warn({ err }, 'could not read stored translations; asking the translator instead');
+						return new Map<string, string>();
+					});
+				});
+				batch = next;
+			}
+			for (const key of wanted) batch.keys.add(key);
+			return batch.result.then((found) => {
+				for (const key of wanted) {
+					const text = found.get(key);
+					if (text !== undefined) early.set(key, text);
+				}
+				return early;
+			});
+		},
+
+		save(rows) {
+			if (closed) return;
+			for (const row of rows) pending.set(row.key, row);
+			while (pending.size > o.maxPending) {
+				pending.delete(pending.keys().next().value as string);
+				if (!failing) logger.warn('too many translations waiting to be stored; dropping the oldest');
+			}
+			if (pending.size >= o.chunk) void flush();
+			else schedule(o.flushDelayMs);
+		},
+
+		flush,
+
+		async close() {
+			closed = true;
+			if (timer) clearTimeout(timer);
+			timer = undefined;
+			await flush();
+			if (pending.size > 0) logger.warn({ rows: pending.size }, 'translations not stored at shutdown; they will be translated again');
+		}
+	};
+}
