@@ -1,9 +1,11 @@
 import { createAccountsService } from './accounts';
+import { createChatService } from './chat';
 import type { Config } from './config';
 import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createSpacesService } from './spaces';
+import { createTranslator } from './translate';
 
 /**
  * All of Tessera's services for one server, created from config. Nothing here is module-level, so tests
@@ -15,6 +17,8 @@ export async function createTessera(config: Config) {
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const docs = createDocsService({ db: database.db, logger, accounts, spaces, config });
+	const translator = createTranslator({ db: database.db, logger, config });
+	const chat = createChatService({ db: database.db, logger, spaces, translator, config });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
 	const purge = setInterval(() => {
@@ -29,9 +33,13 @@ export async function createTessera(config: Config) {
 		accounts,
 		spaces,
 		docs,
+		translator,
+		chat,
+		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
-			// Every received document update is stored before the database closes.
+			await chat.close();
+			await translator.close();
 			await docs.close();
 			await database.close();
 		}

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { z } from 'zod';
 import type {
 	ClientToServerEvents,
@@ -10,12 +10,12 @@ import type {
 } from '../../src/lib/protocol/events';
 import type { ErrorCode } from '../../src/lib/protocol/codes';
 import type { Tessera } from '../app';
-import { errorBody, localeFor } from '../i18n';
-import { isUiLocale } from '../../src/lib/i18n/locales';
+import { createChatSockets } from '../chat/socket';
+import { localeFor } from '../i18n';
+import { fail, replier, type TesseraSocket } from './ack';
 import { authenticateUpgrade } from './auth';
 
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-type TesseraSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
 const spaceIdPayload = z.object({ spaceId: z.uuid() });
@@ -37,6 +37,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		cors: { origin: false }
 	});
 
+	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });
+	httpServer.once('close', () => chat.close());
+
 	io.engine.on('connection_error', (err: { code: number; message: string }) => {
 		log.debug({ code: err.code, message: err.message }, 'engine connection error');
 	});
@@ -52,12 +55,14 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 				return next(err);
 			}
 			const { session } = result;
+			// A recovered connection keeps the reading language it chose with chat:language.
+			const recoveredLanguage = socket.recovered ? socket.data?.readingLanguage : undefined;
 			socket.data = {
 				userId: session.user.id,
 				sessionId: session.id,
 				expiresAt: session.expiresAt.getTime(),
 				displayName: session.user.profile.displayName,
-				readingLanguage: session.user.profile.readingLanguage,
+				readingLanguage: recoveredLanguage ?? session.user.profile.readingLanguage,
 				locale: localeFor({ uiLanguage: session.user.profile.uiLanguage, acceptLanguage: socket.handshake.headers['accept-language'] })
 			};
 			next();
@@ -84,10 +89,11 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			lastTouch = Date.now();
 			app.accounts.touchSession(socket.data.sessionId).catch((err) => log.warn({ err }, 'session touch failed'));
 		});
-		log.debug({ userId: socket.data.userId, socketId: socket.id }, 'socket connected');
+		log.debug({ userId: socket.data.userId, socketId: socket.id, recovered: socket.recovered }, 'socket connected');
+		chat.register(socket);
 
 		socket.on('space:join', async (payload, ack) => {
-			if (typeof ack !== 'function') return;
+			ack = replier(ack);
 			const parsed = spaceIdPayload.safeParse(payload);
 			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
 			const { spaceId } = parsed.data;
@@ -95,9 +101,10 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 				const role = await app.spaces.roleOf(spaceId, socket.data.userId);
 				if (!role) return ack(fail(socket, 'not_found'));
 				await socket.join(spaceRoom(spaceId));
+				const chatState = await chat.joinSpace(socket, spaceId);
 				const members = await presence(spaceId);
 				socket.to(spaceRoom(spaceId)).emit('presence:update', { spaceId, members });
-				ack({ ok: true, members, readingLanguage: socket.data.readingLanguage, translation: { provider: 'none', available: false }, lastReadId: null });
+				ack({ ok: true, members, ...chatState });
 			} catch (e) {
 				log.error({ err: e, spaceId }, 'space:join failed');
 				ack(fail(socket, 'internal'));
@@ -105,11 +112,11 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		});
 
 		socket.on('space:leave', async (payload, ack) => {
-			if (typeof ack !== 'function') return;
+			ack = replier(ack);
 			const parsed = spaceIdPayload.safeParse(payload);
 			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
 			try {
-				await socket.leave(spaceRoom(parsed.data.spaceId));
+				await chat.leaveSpace(socket, parsed.data.spaceId);
 				await broadcastPresence(parsed.data.spaceId);
 				ack({ ok: true });
 			} catch (e) {
@@ -119,18 +126,19 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		});
 
 		socket.on('disconnecting', () => {
-			const spaces = [...socket.rooms].filter((r) => r.startsWith('space:')).map((r) => r.slice('space:'.length));
+			const spaces = [...socket.rooms].filter((r) => r.startsWith('space:') && !r.includes(':lang:')).map((r) => r.slice('space:'.length));
 			// After the socket has left its rooms.
 			setImmediate(() => spaces.forEach((id) => void broadcastPresence(id).catch(() => {})));
 		});
 	});
 
 	async function revalidateRooms(socket: TesseraSocket) {
-		for (const room of socket.rooms) {
-			if (!room.startsWith('space:')) continue;
+		for (const room of [...socket.rooms]) {
+			if (!room.startsWith('space:') || room.includes(':lang:')) continue;
 			const spaceId = room.slice('space:'.length);
-			if (!(await app.spaces.roleOf(spaceId, socket.data.userId))) socket.leave(room);
+			if (!(await app.spaces.roleOf(spaceId, socket.data.userId))) await chat.leaveSpace(socket, spaceId);
 		}
+		await chat.syncRooms(socket);
 	}
 
 	async function presence(spaceId: string): Promise<PresenceMember[]> {
@@ -165,14 +173,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		io.in(sessionRoom(sessionId)).disconnectSockets(true);
 	});
 	app.spaces.events.on('member:left', ({ spaceId, userId }) => {
-		io.in(userRoom(userId)).socketsLeave(spaceRoom(spaceId));
+		io.in(userRoom(userId)).socketsLeave(chat.roomsOf(spaceId));
 		void broadcastPresence(spaceId).catch(() => {});
 	});
 
 	return io;
-}
-
-function fail(socket: TesseraSocket, code: ErrorCode) {
-	const locale = isUiLocale(socket.data.locale) ? socket.data.locale : 'en';
-	return { ok: false as const, error: errorBody(code, locale) };
 }

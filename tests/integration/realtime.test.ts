@@ -100,12 +100,18 @@ describe.each(drivers)('Socket.IO (%s)', (driver) => {
 	});
 
 	describe('space:join and presence', () => {
-		it('a member joining gets { ok: true, members } with themselves in it', async () => {
+		it('a member joining gets { ok: true, members } with themselves in it, and what chat needs to start', async () => {
 			const u = await newUser(url);
 			const spaceId = await createSpace(url, u);
 			const socket = await sockets.connect(url, { token: u.token });
 			const ack = await join(socket, { spaceId });
-			expect(ack).toEqual({ ok: true, members: [{ userId: u.id, displayName: u.user.profile.displayName, role: 'owner' }] });
+			expect(ack).toEqual({
+				ok: true,
+				members: [{ userId: u.id, displayName: u.user.profile.displayName, role: 'owner' }],
+				readingLanguage: u.user.profile.readingLanguage,
+				translation: { provider: expect.any(String), available: expect.any(Boolean) },
+				lastReadId: null
+			});
 		});
 
 		it('a non-member or a garbage payload gets { ok: false, error } and the socket stays connected', async () => {

@@ -1,0 +1,65 @@
+/** A token bucket's state: tokens left at `updatedAt` (ms since epoch). */
+export interface Bucket {
+	tokens: number;
+	updatedAt: number;
+}
+
+export interface BucketLimits {
+	/** Most tokens a bucket holds: sends allowed at once after a pause. */
+	burst: number;
+	/** Tokens added back per second: the sustained rate. */
+	perSecond: number;
+}
+
+export type TakeResult = { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; retryAfterMs: number };
+
+/** The bucket as it stands at `now`: refilled for the time elapsed, never above `burst`. */
+export function refill(bucket: Bucket | undefined, { burst, perSecond }: BucketLimits, now: number): Bucket {
+	if (!bucket) return { tokens: burst, updatedAt: now };
+	const elapsed = Math.max(0, now - bucket.updatedAt);
+	return { tokens: Math.min(burst, bucket.tokens + (elapsed * perSecond) / 1000), updatedAt: Math.max(now, bucket.updatedAt) };
+}
+
+/**
+ * Takes one token if there is one. A refusal leaves the bucket as it is (refused sends cost nothing) and says
+ * how long until a token is back.
+ */
+export function take({ bucket, limits, now }: { bucket: Bucket | undefined; limits: BucketLimits; now: number }): TakeResult {
+	const current = refill(bucket, limits, now);
+	if (current.tokens >= 1) return { allowed: true, bucket: { tokens: current.tokens - 1, updatedAt: current.updatedAt } };
+	return { allowed: false, bucket: current, retryAfterMs: Math.ceil(((1 - current.tokens) * 1000) / limits.perSecond) };
+}
+
+/** True when the bucket has refilled completely, so forgetting it changes nothing. */
+export function isFull(bucket: Bucket, limits: BucketLimits, now: number): boolean {
+	return refill(bucket, limits, now).tokens >= limits.burst;
+}
+
+/**
+ * Buckets per key (here: person and space), in memory. Full buckets are forgotten now and then, so the map holds
+ * only people who sent recently.
+ */
+export function createRateLimiter(limits: BucketLimits, clock: () => number = Date.now) {
+	const buckets = new Map<string, Bucket>();
+	let lastSweep = clock();
+
+	function sweep(now: number) {
+		if (now - lastSweep < 60_000 && buckets.size < 10_000) return;
+		lastSweep = now;
+		for (const [key, b] of buckets) if (isFull(b, limits, now)) buckets.delete(key);
+	}
+
+	return {
+		/** Takes a token for `key`; when refused, the whole seconds to wait (at least 1). */
+		take(key: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
+			const now = clock();
+			sweep(now);
+			const result = take({ bucket: buckets.get(key), limits, now });
+			buckets.set(key, result.bucket);
+			return result.allowed ? { allowed: true } : { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(result.retryAfterMs / 1000)) };
+		},
+		get size(): number {
+			return buckets.size;
+		}
+	};
+}

@@ -1,0 +1,264 @@
+import type { Server } from 'socket.io';
+import { CHAT_MAX_CHARS, type ChatMessage, type TranslationStatus } from '../../src/lib/protocol/chat';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol/events';
+import type { Logger } from '../logger';
+import { fail, failFrom, replier, type TesseraSocket } from '../realtime/ack';
+import type { Translator } from '../translate';
+import type { ChatService } from '.';
+import { createLanguagePresence, languageRoom, parseLanguageRoom, spaceRoom, translationTarget } from './languages';
+import { canSendChat } from './policy';
+import type { TranslationOutcome } from './translations';
+import { editPayload, historyPayload, languagePayload, messageRef, parsePayload, sendPayload, typingPayload } from './validation';
+
+type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** A typing indicator nobody renewed goes out by itself after this long. */
+export const TYPING_TIMEOUT_MS = 5_000;
+
+/** Whatever can receive an emit: one socket, or a room. */
+interface Target {
+	emit<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): unknown;
+}
+
+/**
+ * Chat over Socket.IO: the chat events of every connection, delivery of stored messages to their space's room,
+ * and translation fan-out. Each connection in a space is also in one language room of that space
+ * (`space:<id>:lang:<target>`); a message is translated once per language room present and the translation goes
+ * to that room only. The original never waits for a translation.
+ */
+export function createChatSockets({ io, chat, translator, logger }: { io: Io; chat: ChatService; translator: Translator; logger: Logger }) {
+	const log = logger.child({ ns: 'chat.socket' });
+	const presence = createLanguagePresence();
+	const adapter = io.of('/').adapter;
+	const onCreateRoom = (room: string) => presence.roomCreated(room);
+	const onDeleteRoom = (room: string) => presence.roomDeleted(room);
+	adapter.on('create-room', onCreateRoom);
+	adapter.on('delete-room', onDeleteRoom);
+
+	function deliver(to: Target, message: ChatMessage, target: string, outcome: TranslationOutcome): void {
+		if (outcome.ok) to.emit('chat:translation', outcome.translation);
+		else to.emit('chat:translation-unavailable', { messageId: message.id, spaceId: message.spaceId, lang: target, reason: outcome.reason });
+	}
+
+	/** One translation per reading language present in the space, each to its own language room. */
+	function fanOut(message: ChatMessage): void {
+		for (const target of presence.targets(message.spaceId)) {
+			if (!chat.translations.needs(message, target)) continue;
+			void chat.translations.translate(message, target).then((outcome) => deliver(io.to(languageRoom(message.spaceId, target)), message, target, outcome));
+		}
+	}
+
+	const onMessage = (message: ChatMessage) => {
+		io.to(spaceRoom(message.spaceId)).emit('chat:message', message);
+		fanOut(message);
+	};
+	const onUpdated = (message: ChatMessage) => {
+		io.to(spaceRoom(message.spaceId)).emit('chat:updated', message);
+		if (!message.deletedAt) fanOut(message);
+	};
+	chat.events.on('message', onMessage);
+	chat.events.on('updated', onUpdated);
+	const offStatus = translator.onStatus((status) => io.emit('translation:status', status as TranslationStatus));
+
+	/** The language rooms this socket is in for one space. */
+	function languageRoomsOf(socket: TesseraSocket, spaceId: string): string[] {
+		return [...socket.rooms].filter((r) => parseLanguageRoom(r)?.spaceId === spaceId);
+	}
+
+	/** Puts the socket in the space's room for its reading language, and in no other of that space. */
+	async function syncLanguageRoom(socket: TesseraSocket, spaceId: string): Promise<void> {
+		const wanted = languageRoom(spaceId, translationTarget(socket.data.readingLanguage));
+		for (const room of languageRoomsOf(socket, spaceId)) if (room !== wanted) await socket.leave(room);
+		await socket.join(wanted);
+	}
+
+	function spacesOf(socket: TesseraSocket): string[] {
+		return [...socket.rooms].filter((r) => r.startsWith('space:') && !r.includes(':lang:')).map((r) => r.slice('space:'.length));
+	}
+
+	return {
+		/** What `space:join` adds for chat, after the socket has joined the space's room. */
+		async joinSpace(socket: TesseraSocket, spaceId: string) {
+			await syncLanguageRoom(socket, spaceId);
+			return {
+				readingLanguage: socket.data.readingLanguage,
+				translation: translator.status() as TranslationStatus,
+				lastReadId: await chat.lastReadId({ spaceId, userId: socket.data.userId })
+			};
+		},
+
+		/** Takes the socket out of the space's room and its language room. */
+		async leaveSpace(socket: TesseraSocket, spaceId: string): Promise<void> {
+			for (const room of [spaceRoom(spaceId), ...languageRoomsOf(socket, spaceId)]) await socket.leave(room);
+		},
+
+		/** Every room of the space (its own and its language rooms), for taking someone out of all of them. */
+		roomsOf(spaceId: string): string[] {
+			return [spaceRoom(spaceId), ...presence.targets(spaceId).map((t) => languageRoom(spaceId, t))];
+		},
+
+		/**
+		 * A recovered connection got its old rooms back: keep exactly one language room per space it is still in,
+		 * matching its reading language, and none for spaces it left.
+		 */
+		async syncRooms(socket: TesseraSocket): Promise<void> {
+			const spaces = new Set(spacesOf(socket));
+			for (const room of socket.rooms) {
+				const parsed = parseLanguageRoom(room);
+				if (parsed && !spaces.has(parsed.spaceId)) await socket.leave(room);
+			}
+			for (const spaceId of spaces) await syncLanguageRoom(socket, spaceId);
+		},
+
+		/** The chat events of one connection. */
+		register(socket: TesseraSocket): void {
+			registerHandlers(socket);
+		},
+
+		close(): void {
+			offStatus();
+			chat.events.off('message', onMessage);
+			chat.events.off('updated', onUpdated);
+			adapter.off('create-room', onCreateRoom);
+			adapter.off('delete-room', onDeleteRoom);
+		}
+	};
+
+	function registerHandlers(socket: TesseraSocket): void {
+		const me = () => ({ id: socket.data.userId, name: socket.data.displayName });
+		const failed = (err: unknown, event: string, spaceId?: string) => failFrom(socket, err, log, { event, spaceId }, { max: CHAT_MAX_CHARS });
+		const typing = new Map<string, NodeJS.Timeout>();
+
+		function relayTyping(spaceId: string, isTyping: boolean) {
+			socket.to(spaceRoom(spaceId)).emit('chat:typing', { spaceId, userId: socket.data.userId, displayName: socket.data.displayName, typing: isTyping });
+		}
+		function startTyping(spaceId: string) {
+			const timer = typing.get(spaceId);
+			if (timer) return void timer.refresh();
+			typing.set(
+				spaceId,
+				setTimeout(() => stopTyping(spaceId), TYPING_TIMEOUT_MS)
+			);
+			relayTyping(spaceId, true);
+		}
+		function stopTyping(spaceId: string) {
+			const timer = typing.get(spaceId);
+			if (!timer) return;
+			clearTimeout(timer);
+			typing.delete(spaceId);
+			relayTyping(spaceId, false);
+		}
+		socket.on('disconnecting', () => {
+			for (const spaceId of [...typing.keys()]) stopTyping(spaceId);
+		});
+
+		socket.on('chat:send', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(sendPayload, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			const { spaceId, clientId, text, lang } = p.data;
+			try {
+				const { message } = await chat.send({ spaceId, author: me(), clientId, text, lang: lang ?? socket.data.readingLanguage });
+				stopTyping(spaceId);
+				reply({ ok: true, message });
+			} catch (e) {
+				reply(failed(e, 'chat:send', spaceId));
+			}
+		});
+
+		socket.on('chat:edit', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(editPayload, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			try {
+				reply({ ok: true, message: await chat.edit({ ...p.data, userId: socket.data.userId }) });
+			} catch (e) {
+				reply(failed(e, 'chat:edit', p.data.spaceId));
+			}
+		});
+
+		socket.on('chat:delete', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(messageRef, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			try {
+				reply({ ok: true, message: await chat.remove({ ...p.data, userId: socket.data.userId }) });
+			} catch (e) {
+				reply(failed(e, 'chat:delete', p.data.spaceId));
+			}
+		});
+
+		socket.on('chat:history', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(historyPayload, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			const target = translationTarget(socket.data.readingLanguage);
+			try {
+				const { messages, hasMore, untranslated } = await chat.history({ ...p.data, userId: socket.data.userId, target });
+				reply({ ok: true, messages, hasMore });
+				// After the ack, so the client has the messages these translations belong to.
+				for (const m of untranslated) void chat.translations.translate(m, target).then((outcome) => deliver(socket, m, target, outcome));
+			} catch (e) {
+				reply(failed(e, 'chat:history', p.data.spaceId));
+			}
+		});
+
+		socket.on('chat:typing', (payload) => {
+			const p = parsePayload(typingPayload, payload);
+			if (!p.ok) return;
+			const { spaceId, typing: isTyping } = p.data;
+			if (!socket.rooms.has(spaceRoom(spaceId))) return;
+			if (!isTyping) return stopTyping(spaceId);
+			chat
+				.roleOf(spaceId, socket.data.userId)
+				.then((role) => {
+					if (canSendChat(role) && socket.connected && socket.rooms.has(spaceRoom(spaceId))) startTyping(spaceId);
+				})
+				.catch((err: unknown) => log.warn({ err, spaceId }, 'typing: role lookup failed'));
+		});
+
+		socket.on('chat:read', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(messageRef, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			try {
+				await chat.markRead({ ...p.data, userId: socket.data.userId });
+				reply({ ok: true });
+			} catch (e) {
+				reply(failed(e, 'chat:read', p.data.spaceId));
+			}
+		});
+
+		socket.on('chat:language', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(languagePayload, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			try {
+				socket.data.readingLanguage = p.data.lang;
+				for (const spaceId of spacesOf(socket)) await syncLanguageRoom(socket, spaceId);
+				reply({ ok: true, lang: p.data.lang });
+			} catch (e) {
+				reply(failed(e, 'chat:language'));
+			}
+		});
+
+		socket.on('chat:translate', async (payload, ack) => {
+			const reply = replier(ack);
+			const p = parsePayload(messageRef, payload);
+			if (!p.ok) return reply(fail(socket, p.code));
+			const target = translationTarget(socket.data.readingLanguage);
+			try {
+				const message = await chat.message({ ...p.data, userId: socket.data.userId });
+				if (message.deletedAt) return reply(fail(socket, 'message_deleted'));
+				reply({ ok: true });
+				if (!chat.translations.enabled) return deliver(socket, message, target, { ok: false, reason: 'off' });
+				if (!chat.translations.needs(message, target)) return;
+				deliver(socket, message, target, await chat.translations.translate(message, target));
+			} catch (e) {
+				reply(failed(e, 'chat:translate', p.data.spaceId));
+			}
+		});
+	}
+}
+
+export type ChatSockets = ReturnType<typeof createChatSockets>;

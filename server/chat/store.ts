@@ -1,0 +1,185 @@
+import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { ChatMessage } from '../../src/lib/protocol/chat';
+import type { Db } from '../db';
+import { chatMessageEdits, chatMessages, chatReadPositions, profiles } from '../db/schema';
+
+export type MessageRow = typeof chatMessages.$inferSelect;
+export interface NewMessage {
+	spaceId: string;
+	authorId: string;
+	clientId: string;
+	text: string;
+	lang: string;
+}
+
+/** What readers see of a stored row: a deleted message keeps its text in the database, never on the wire. */
+export function toChatMessage(row: MessageRow, authorName: string | null): ChatMessage {
+	return {
+		id: row.id,
+		seq: row.seq,
+		spaceId: row.spaceId,
+		authorId: row.authorId,
+		authorName: row.authorId ? (authorName ?? '') : '',
+		text: row.deletedAt ? '' : row.text,
+		lang: row.lang,
+		clientId: row.clientId,
+		createdAt: row.createdAt.toISOString(),
+		editedAt: row.editedAt?.toISOString() ?? null,
+		deletedAt: row.deletedAt?.toISOString() ?? null
+	};
+}
+
+/** The SQL behind chat. */
+export function createChatStore(db: Db) {
+	const withAuthor = { row: chatMessages, authorName: profiles.displayName };
+
+	async function byClientId({ spaceId, authorId, clientId }: { spaceId: string; authorId: string; clientId: string }): Promise<MessageRow | undefined> {
+		const [row] = await db
+			.select()
+			.from(chatMessages)
+			.where(and(eq(chatMessages.spaceId, spaceId), eq(chatMessages.authorId, authorId), eq(chatMessages.clientId, clientId)))
+			.limit(1);
+		return row;
+	}
+
+	async function byId({ spaceId, messageId }: { spaceId: string; messageId: string }): Promise<{ row: MessageRow; authorName: string | null } | undefined> {
+		const [found] = await db
+			.select(withAuthor)
+			.from(chatMessages)
+			.leftJoin(profiles, eq(profiles.userId, chatMessages.authorId))
+			.where(and(eq(chatMessages.id, messageId), eq(chatMessages.spaceId, spaceId)))
+			.limit(1);
+		return found;
+	}
+
+	return {
+		/**
+		 * One multi-row INSERT for a batch of sends. A send whose (space, author, client id) is already stored is
+		 * not stored again: it gets the row stored the first time, with `created: false`.
+		 */
+		async insertMany(rows: NewMessage[]): Promise<{ row: MessageRow; created: boolean }[]> {
+			if (rows.length === 0) return [];
+			const inserted = await db
+				.insert(chatMessages)
+				.values(rows)
+				.onConflictDoNothing({
+					target: [chatMessages.spaceId, chatMessages.authorId, chatMessages.clientId],
+					where: sql`author_id is not null`
+				})
+				.returning();
+			const key = (r: { spaceId: string; authorId: string | null; clientId: string }) => `${r.spaceId}\u0000${r.authorId}\u0000${r.clientId}`;
+			const byKey = new Map(inserted.map((r) => [key(r), r]));
+			const claimed = new Set<string>();
+			const out: { row: MessageRow; created: boolean }[] = [];
+			for (const r of rows) {
+				const k = key(r);
+				const fresh = byKey.get(k);
+				if (fresh && !claimed.has(k)) {
+					claimed.add(k);
+					out.push({ row: fresh, created: true });
+					continue;
+				}
+				// Stored before, or a second send with the same key in this batch: a retry of the first.
+				const row = fresh ?? (await byClientId(r));
+				if (!row) throw new Error('a conflicting chat message vanished');
+				out.push({ row, created: false });
+			}
+			return out;
+		},
+
+		byClientId,
+		byId,
+
+		/** Up to `limit` messages before or after a position (by seq), oldest first, and whether more lie beyond. */
+		async page({ spaceId, beforeSeq, afterSeq, limit }: { spaceId: string; beforeSeq?: number; afterSeq?: number; limit: number }) {
+			const forward = afterSeq !== undefined;
+			const rows = await db
+				.select(withAuthor)
+				.from(chatMessages)
+				.leftJoin(profiles, eq(profiles.userId, chatMessages.authorId))
+				.where(
+					and(
+						eq(chatMessages.spaceId, spaceId),
+						forward ? gt(chatMessages.seq, afterSeq) : beforeSeq !== undefined ? lt(chatMessages.seq, beforeSeq) : undefined
+					)
+				)
+				.orderBy(forward ? asc(chatMessages.seq) : desc(chatMessages.seq))
+				.limit(limit + 1);
+			const hasMore = rows.length > limit;
+			const page = rows.slice(0, limit);
+			if (!forward) page.reverse();
+			return { rows: page, hasMore };
+		},
+
+		async seqOf({ spaceId, messageId }: { spaceId: string; messageId: string }): Promise<number | undefined> {
+			const [row] = await db
+				.select({ seq: chatMessages.seq })
+				.from(chatMessages)
+				.where(and(eq(chatMessages.id, messageId), eq(chatMessages.spaceId, spaceId)))
+				.limit(1);
+			return row?.seq;
+		},
+
+		/**
+		 * Replaces a live message's text, keeping the earlier text for moderators. Returns the updated row, or
+		 * undefined when the message is gone or deleted meanwhile.
+		 */
+		async edit({ spaceId, messageId, text }: { spaceId: string; messageId: string; text: string }): Promise<MessageRow | undefined> {
+			return db.transaction(async (tx) => {
+				const [current] = await tx
+					.select()
+					.from(chatMessages)
+					.where(and(eq(chatMessages.id, messageId), eq(chatMessages.spaceId, spaceId), isNull(chatMessages.deletedAt)))
+					.for('update');
+				if (!current) return undefined;
+				if (current.text === text) return current;
+				await tx.insert(chatMessageEdits).values({ messageId, previousText: current.text });
+				const [updated] = await tx.update(chatMessages).set({ text, editedAt: sql`now()` }).where(eq(chatMessages.id, messageId)).returning();
+				return updated;
+			});
+		},
+
+		/** Marks a message deleted (its text stays for moderators). Returns the row, already deleted or not. */
+		async markDeleted({ spaceId, messageId, by }: { spaceId: string; messageId: string; by: string }): Promise<{ row: MessageRow; changed: boolean } | undefined> {
+			const [updated] = await db
+				.update(chatMessages)
+				.set({ deletedAt: sql`now()`, deletedBy: by })
+				.where(and(eq(chatMessages.id, messageId), eq(chatMessages.spaceId, spaceId), isNull(chatMessages.deletedAt)))
+				.returning();
+			if (updated) return { row: updated, changed: true };
+			const found = await byId({ spaceId, messageId });
+			return found ? { row: found.row, changed: false } : undefined;
+		},
+
+		/** Moves a read position forward; never back. */
+		async markRead({ spaceId, userId, seq }: { spaceId: string; userId: string; seq: number }): Promise<void> {
+			await db
+				.insert(chatReadPositions)
+				.values({ spaceId, userId, lastReadSeq: seq })
+				.onConflictDoUpdate({
+					target: [chatReadPositions.spaceId, chatReadPositions.userId],
+					set: { lastReadSeq: seq, updatedAt: sql`now()` },
+					setWhere: lt(chatReadPositions.lastReadSeq, seq)
+				});
+		},
+
+		/** The last message `userId` has read in the space, or null. */
+		async lastReadId({ spaceId, userId }: { spaceId: string; userId: string }): Promise<string | null> {
+			const [row] = await db
+				.select({ id: chatMessages.id })
+				.from(chatReadPositions)
+				.innerJoin(chatMessages, eq(chatMessages.seq, chatReadPositions.lastReadSeq))
+				.where(and(eq(chatReadPositions.spaceId, spaceId), eq(chatReadPositions.userId, userId)))
+				.limit(1);
+			return row?.id ?? null;
+		},
+
+		/** Every edit's earlier text, for moderators and tests. */
+		async edits(messageIds: string[]) {
+			if (messageIds.length === 0) return [];
+			return db.select().from(chatMessageEdits).where(inArray(chatMessageEdits.messageId, messageIds)).orderBy(asc(chatMessageEdits.editedAt));
+		}
+	};
+}
+
+export type ChatStore = ReturnType<typeof createChatStore>;
