@@ -133,7 +133,7 @@ describeBrowser('foundation: accounts, profile, languages, spaces and invites in
 		const members = a.getByRole('list', { name: en.space_members_list }).getByRole('listitem');
 		expect(await members.count()).toBe(1);
 		expect(await members.first().textContent()).toContain(mentee.displayName);
-		expect(await a.getByRole('region', { name: en.space_chat_heading }).getByText(en.space_coming_soon).isVisible()).toBe(true);
+		expect(await a.getByRole('region', { name: en.space_chat_heading }).getByRole('textbox', { name: en.chat_composer_label }).isVisible()).toBe(true);
 		expect(await a.getByRole('region', { name: en.space_documents_heading }).getByText(en.docs_empty).isVisible()).toBe(true);
 		await expectNoAxeViolations(a, 'space');
 	});

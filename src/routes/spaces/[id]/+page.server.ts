@@ -6,7 +6,7 @@ import { canInvite, canWrite } from '$server/spaces/permissions';
 import { createInviteInput, spaceId } from '$server/spaces/validation';
 import { m } from '$lib/paraglide/messages.js';
 import { failFromError, formValues, invalid, signInUrl, type FormState } from '../../_lib/forms.server';
-import { countryName, formatDate, formatDateTime } from '../../_lib/options.server';
+import { countryName, formatDate, formatDateTime, languageOptions } from '../../_lib/options.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** The signed-in member and the space id; anyone else is sent to sign in, or sees "not found". */
@@ -46,7 +46,15 @@ export const load: PageServerLoad = async (event) => {
 		canInvite: canInvite(space.myRole),
 		// Members invite members; observers are invited only by the people who run or supervise the space.
 		canInviteObservers: canInvite(space.myRole, 'observer'),
-		inviteDefaultHours: event.locals.app.config.inviteDefaultHours
+		inviteDefaultHours: event.locals.app.config.inviteDefaultHours,
+		chat: {
+			me: user.id,
+			timeZone,
+			// What this person writes in: their reading language, whatever they choose to read the chat in.
+			writingLanguage: user.profile.readingLanguage,
+			languages: languageOptions(locale, [user.profile.readingLanguage]).map(({ value, label }) => ({ value, label })),
+			canWrite: canWrite(space.myRole)
+		}
 	};
 };
 
