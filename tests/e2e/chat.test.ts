@@ -370,6 +370,9 @@ describeBrowser('chat: two people, two languages, one conversation', () => {
 			await expectNoAxeViolations(q, 'chat (ar)');
 			await shoot(q, 'chat-ar-desktop');
 			await chatOf(q, ar.space_chat_heading).screenshot({ path: join(SHOTS, 'chat-ar-desktop-panel.png') });
+			// Dark, as many phones are at night: still AA.
+			await q.emulateMedia({ colorScheme: 'dark' });
+			await expectNoAxeViolations(q, 'chat (ar, dark)');
 			await q.setViewportSize({ width: 320, height: 720 });
 			await shoot(q, 'chat-ar-phone-320');
 			await chatOf(q, ar.space_chat_heading).screenshot({ path: join(SHOTS, 'chat-ar-phone-320-panel.png') });
