@@ -1,23 +1,19 @@
-import { SvelteMap, SvelteSet } from 'svelte/reactivity';
 import { m } from '$lib/paraglide/messages.js';
 import { isolate } from '$lib/components/names';
-import { CHAT_DEFAULT_PAGE, CHAT_MAX_CHARS, CHAT_MAX_PAGE, type ChatHistoryMessage, type ChatMessage, type ChatTranslation, type TranslationStatus, type TranslationUnavailableReason } from '$lib/protocol/chat';
+import { CHAT_DEFAULT_PAGE, CHAT_MAX_CHARS, CHAT_MAX_PAGE, type ChatHistoryMessage, type ChatMessage } from '$lib/protocol/chat';
 import type { ClientToServerEvents } from '$lib/protocol/events';
 import type { SpaceConnection, SpaceJoined } from '$lib/client/space-connection.svelte';
-import { charCount, mergeMessages, needsTranslation, unreadDividerId, unsettled, type PendingSend } from './timeline';
+import { Outbox } from './outbox.svelte';
+import { charCount, mergeMessages, unreadDividerId, type PendingSend } from './timeline';
+import { Translations } from './translations.svelte';
+import { Typing } from './typing.svelte';
 
 /** How long a send, edit or history request may wait for its answer. */
 const ACK_TIMEOUT_MS = 15_000;
-/** A translation that has not come by then is shown as unavailable, with a retry. */
-const TRANSLATION_WAIT_MS = 20_000;
 /** A new message from someone else waits this long for its translation before it is announced in the original. */
 const ANNOUNCE_WAIT_MS = 2_000;
 /** Announcements leave the live region after this long (screen readers have read them by then). */
 const ANNOUNCE_KEEP_MS = 15_000;
-/** While typing, "typing" is repeated this often; the server forgets it after a few seconds by itself. */
-const TYPING_REPEAT_MS = 3_000;
-/** Someone else shows as typing for at most this long without news. */
-const TYPING_SHOW_MS = 6_000;
 /** At most this many pages are fetched to catch up after an outage; longer gaps start again from the newest page. */
 const CATCH_UP_PAGES = 20;
 
@@ -44,14 +40,7 @@ export type Outcome = { ok: true } | { ok: false; message: string };
  */
 export class ChatManager {
 	#messages = $state.raw<ChatMessage[]>([]);
-	#pending = $state.raw<PendingSend[]>([]);
-	#translations = new SvelteMap<string, ChatTranslation>();
-	#unavailable = new SvelteMap<string, TranslationUnavailableReason>();
-	#showOriginal = new SvelteSet<string>();
-	#typing = new SvelteMap<string, string>();
 	#announcements = $state.raw<Announcement[]>([]);
-	#readingLanguage = $state('en');
-	#translation = $state<TranslationStatus>({ provider: 'none', available: false });
 	#dividerId = $state<string | null>(null);
 	#hasOlder = $state(false);
 	#loaded = $state(false);
@@ -62,31 +51,50 @@ export class ChatManager {
 	#connection: SpaceConnection;
 	#myId: string;
 	#writingLanguage: string | undefined;
-	#storage: Storage | null;
 	#chosenLanguage: string | null = null;
 	#lastReadId: string | null = null;
 	#readSent: string | null = null;
 	#looking = false;
-	#typingSentAt = 0;
 	#announceId = 0;
 	#timers = new Set<ReturnType<typeof setTimeout>>();
-	#translationTimers = new Map<string, ReturnType<typeof setTimeout>>();
-	#typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
-	#translationWaiters = new Map<string, () => void>();
+	#outbox: Outbox;
+	/** Translations into the reading language, and which messages show their original. */
+	readonly translations: Translations;
+	#typing: Typing;
 
 	constructor({ connection, myId, writingLanguage, storage = null }: ChatManagerOptions) {
 		this.#connection = connection;
 		this.#myId = myId;
 		this.#writingLanguage = writingLanguage;
-		this.#storage = storage;
+		this.translations = new Translations((id) => this.#messages.find((x) => x.id === id));
+		this.#outbox = new Outbox({
+			send: (p) => this.#ask('chat:send', { spaceId: this.#spaceId(), clientId: p.clientId, text: p.text, lang: p.lang }),
+			canSend: () => connection.status !== 'ended' && (typeof navigator === 'undefined' || navigator.onLine !== false),
+			onStored: (message) => {
+				this.#messages = mergeMessages(this.#messages, [message]);
+				this.#outbox.settle(this.#messages, this.#myId);
+				this.#markRead();
+			},
+			onFailed: () => this.#announce(m.chat_announce_not_sent()),
+			storage
+		});
+		this.#typing = new Typing((typing) => {
+			if (connection.connected && connection.spaceId) connection.socket?.emit('chat:typing', { spaceId: connection.spaceId, typing });
+		});
 		connection.onJoined((joined) => void this.#onJoined(joined));
-		connection.onBack(() => this.#resendUnsent());
+		connection.onBack(() => this.#outbox.resend());
 		connection.on('chat:message', (message) => this.#onMessage(message));
 		connection.on('chat:updated', (message) => this.#onUpdated(message));
-		connection.on('chat:translation', (t) => this.#onTranslation(t));
-		connection.on('chat:translation-unavailable', (p) => this.#onUnavailable(p));
-		connection.on('chat:typing', (p) => this.#onTyping(p));
-		connection.on('translation:status', (status) => (this.#translation = status));
+		connection.on('chat:translation', (t) => {
+			if (t.spaceId === connection.spaceId) this.translations.received(t);
+		});
+		connection.on('chat:translation-unavailable', (p) => {
+			if (p.spaceId === connection.spaceId) this.translations.failed(p);
+		});
+		connection.on('chat:typing', (p) => {
+			if (p.spaceId === connection.spaceId && p.userId !== this.#myId) this.#typing.seen(p.userId, p.displayName, p.typing);
+		});
+		connection.on('translation:status', (status) => (this.translations.status = status));
 	}
 
 	get messages(): ChatMessage[] {
@@ -95,15 +103,7 @@ export class ChatManager {
 
 	/** Sends of this device not (yet) stored, oldest first; shown after the messages. */
 	get pending(): PendingSend[] {
-		return this.#pending;
-	}
-
-	get readingLanguage(): string {
-		return this.#readingLanguage;
-	}
-
-	get translationStatus(): TranslationStatus {
-		return this.#translation;
+		return this.#outbox.items;
 	}
 
 	/** Where the "New messages" line goes: before this message. */
@@ -134,7 +134,7 @@ export class ChatManager {
 
 	/** Names of the others typing right now. */
 	get typingNames(): string[] {
-		return [...this.#typing.values()];
+		return this.#typing.names;
 	}
 
 	/** What the polite live region says now: new messages from others, and sends that failed. */
@@ -146,65 +146,24 @@ export class ChatManager {
 		return this.#myId;
 	}
 
-	/** The translation to show for a message: into the reading language, of its current text; else undefined. */
-	translationOf(message: ChatMessage): ChatTranslation | undefined {
-		const t = this.#translations.get(message.id);
-		if (!t || message.deletedAt || t.editedAt !== message.editedAt || !sameLanguage(t.lang, this.#readingLanguage)) return undefined;
-		return t;
-	}
-
-	/** Why no translation came for this message, if the server said so (or it never came). */
-	unavailableReason(messageId: string): TranslationUnavailableReason | undefined {
-		return this.#unavailable.get(messageId);
-	}
-
-	/** Some message is in a language the translator cannot translate into the reading language. */
-	get hasUntranslatable(): boolean {
-		for (const reason of this.#unavailable.values()) if (reason === 'unsupported') return true;
-		return false;
-	}
-
-	/** A translation is on its way: the message is in another language and translation is on. */
-	awaitsTranslation(message: ChatMessage): boolean {
-		return this.#expectsTranslation(message) && !this.translationOf(message) && !this.#unavailable.has(message.id);
-	}
-
-	showsOriginal(messageId: string): boolean {
-		return this.#showOriginal.has(messageId);
-	}
-
-	toggleOriginal(messageId: string): void {
-		if (this.#showOriginal.has(messageId)) this.#showOriginal.delete(messageId);
-		else this.#showOriginal.add(messageId);
-	}
-
 	/** Sends a new message; false (and nothing sent) when it is empty or too long. */
 	send(text: string): boolean {
 		if (text.trim() === '' || charCount(text) > CHAT_MAX_CHARS) return false;
-		const pending: PendingSend = { clientId: crypto.randomUUID(), text, lang: this.#writingLanguage, state: 'sending', createdAt: new Date().toISOString() };
-		this.#setPending([...this.#pending, pending]);
+		this.#outbox.add(text, this.#writingLanguage);
 		// Having written, this person has evidently read what came before.
 		this.#dividerId = null;
-		this.stopTyping();
-		void this.#deliver(pending);
+		this.#typing.stop();
 		return true;
 	}
 
 	/** Sends a failed message again, with the same client id, so it can never be stored twice. */
 	retry(clientId: string): void {
-		const p = this.#pending.find((x) => x.clientId === clientId);
-		if (!p || p.state === 'sending') return;
-		const again: PendingSend = { ...p, state: 'sending', failure: undefined };
-		this.#replacePending(again);
-		void this.#deliver(again);
+		this.#outbox.retry(clientId);
 	}
 
 	/** Takes a failed message back out of the list, for editing in the composer; returns its text. */
 	takeBack(clientId: string): string | null {
-		const p = this.#pending.find((x) => x.clientId === clientId);
-		if (!p || p.state === 'sending') return null;
-		this.#setPending(this.#pending.filter((x) => x.clientId !== clientId));
-		return p.text;
+		return this.#outbox.takeBack(clientId);
 	}
 
 	async edit(messageId: string, text: string): Promise<Outcome> {
@@ -219,15 +178,11 @@ export class ChatManager {
 
 	/** Asks again for a translation that was unavailable. */
 	async retryTranslation(messageId: string): Promise<void> {
-		this.#unavailable.delete(messageId);
 		const message = this.#messages.find((x) => x.id === messageId);
-		if (message) this.#waitForTranslation(message);
-		try {
-			const res = await this.#ask('chat:translate', { spaceId: this.#spaceId(), messageId });
-			if (!res.ok) this.#markUnavailable(messageId, 'unavailable');
-		} catch {
-			this.#markUnavailable(messageId, 'unavailable');
-		}
+		if (!message) return;
+		this.translations.renew(message);
+		const res = await this.#ask('chat:translate', { spaceId: this.#spaceId(), messageId }).catch(() => null);
+		if (!res?.ok) this.translations.failed({ messageId, lang: this.translations.readingLanguage, reason: 'unavailable' });
 	}
 
 	/** Reads the chat in another language from now on; translations of the loaded messages follow. */
@@ -237,7 +192,7 @@ export class ChatManager {
 			const res = await this.#ask('chat:language', { lang });
 			if (!res.ok) return { ok: false, message: res.error.message };
 			this.#chosenLanguage = res.lang;
-			this.#useLanguage(res.lang);
+			this.translations.use(res.lang, this.#messages);
 			await this.#refreshTranslations();
 			return { ok: true };
 		} catch {
@@ -273,16 +228,11 @@ export class ChatManager {
 
 	/** This person types: tell the others, at most every few seconds. */
 	typing(): void {
-		const now = Date.now();
-		if (now - this.#typingSentAt < TYPING_REPEAT_MS || !this.#connection.connected) return;
-		this.#typingSentAt = now;
-		this.#connection.socket?.emit('chat:typing', { spaceId: this.#spaceId(), typing: true });
+		this.#typing.typing();
 	}
 
 	stopTyping(): void {
-		if (this.#typingSentAt === 0) return;
-		this.#typingSentAt = 0;
-		if (this.#connection.connected) this.#connection.socket?.emit('chat:typing', { spaceId: this.#spaceId(), typing: false });
+		this.#typing.stop();
 	}
 
 	/**
@@ -296,17 +246,12 @@ export class ChatManager {
 
 	/** Stops every timer and forgets everything (also used between tests). */
 	reset(): void {
-		for (const t of [...this.#timers, ...this.#translationTimers.values(), ...this.#typingTimers.values()]) clearTimeout(t);
+		for (const t of this.#timers) clearTimeout(t);
 		this.#timers.clear();
-		this.#translationTimers.clear();
-		this.#typingTimers.clear();
-		this.#translationWaiters.clear();
+		this.#typing.reset();
+		this.#outbox.reset();
 		this.#messages = [];
-		this.#pending = [];
-		this.#translations.clear();
-		this.#unavailable.clear();
-		this.#showOriginal.clear();
-		this.#typing.clear();
+		this.translations.reset();
 		this.#announcements = [];
 		this.#dividerId = null;
 		this.#hasOlder = false;
@@ -320,33 +265,20 @@ export class ChatManager {
 	// ---- connection ----
 
 	async #onJoined(joined: SpaceJoined): Promise<void> {
-		this.#translation = joined.translation;
-		this.#useLanguage(joined.readingLanguage);
+		this.translations.status = joined.translation;
+		this.translations.use(joined.readingLanguage, this.#messages);
 		if (joined.first) {
 			this.#lastReadId = joined.lastReadId;
-			this.#restorePending();
+			if (this.#connection.spaceId) this.#outbox.open(this.#connection.spaceId);
 		}
 		// A new connection reads in the profile's language again: keep the one chosen here.
 		if (this.#chosenLanguage && this.#chosenLanguage !== joined.readingLanguage) {
 			const res = await this.#ask('chat:language', { lang: this.#chosenLanguage }).catch(() => null);
-			if (res?.ok) this.#useLanguage(res.lang);
+			if (res?.ok) this.translations.use(res.lang, this.#messages);
 		}
 		if (!this.#loaded) await this.#loadLatest();
 		else if (!joined.recovered) await this.#catchUp();
-		this.#resendUnsent();
-	}
-
-	/**
-	 * Back online: what did not go out goes now, with the same client ids, so whatever had in fact arrived is
-	 * not stored twice. Only what the server refused (too fast, not allowed) waits for the person to decide.
-	 */
-	#resendUnsent(): void {
-		for (const p of this.#pending) {
-			if (p.state === 'failed' && p.failure?.reason === 'refused') continue;
-			const again: PendingSend = { ...p, state: 'sending', failure: undefined };
-			this.#replacePending(again);
-			void this.#deliver(again);
-		}
+		this.#outbox.resend();
 	}
 
 	async #loadLatest(): Promise<void> {
@@ -406,12 +338,12 @@ export class ChatManager {
 		const plain: ChatMessage[] = [];
 		for (const { translation, ...message } of messages) {
 			plain.push(message);
-			if (translation) this.#translations.set(message.id, translation);
+			if (translation) this.translations.received(translation);
 		}
 		this.#messages = mergeMessages(this.#messages, plain);
-		this.#setPending(unsettled(this.#pending, this.#messages, this.#myId));
+		this.#outbox.settle(this.#messages, this.#myId);
 		for (const message of plain) {
-			if (this.awaitsTranslation(message)) this.#waitForTranslation(message);
+			this.translations.expect(message);
 			if (fresh && message.authorId !== this.#myId) this.#noticeNew(message);
 		}
 	}
@@ -420,11 +352,11 @@ export class ChatManager {
 		if (message.spaceId !== this.#connection.spaceId) return;
 		const known = this.#messages.some((x) => x.id === message.id);
 		this.#messages = mergeMessages(this.#messages, [message]);
-		this.#setPending(unsettled(this.#pending, this.#messages, this.#myId));
+		this.#outbox.settle(this.#messages, this.#myId);
 		if (known) return;
-		if (this.awaitsTranslation(message)) this.#waitForTranslation(message);
+		this.translations.expect(message);
 		if (message.authorId === this.#myId) return;
-		this.#clearTyping(message.authorId ?? '');
+		if (message.authorId) this.#typing.clear(message.authorId);
 		this.#noticeNew(message);
 		void this.#announceMessage(message);
 	}
@@ -432,104 +364,7 @@ export class ChatManager {
 	#onUpdated(message: ChatMessage): void {
 		if (message.spaceId !== this.#connection.spaceId || !this.#messages.some((x) => x.id === message.id)) return;
 		this.#messages = mergeMessages(this.#messages, [message]);
-		this.#unavailable.delete(message.id);
-		if (this.awaitsTranslation(message)) this.#waitForTranslation(message);
-	}
-
-	#onTranslation(t: ChatTranslation): void {
-		if (t.spaceId !== this.#connection.spaceId || !sameLanguage(t.lang, this.#readingLanguage)) return;
-		this.#translations.set(t.messageId, t);
-		this.#unavailable.delete(t.messageId);
-		this.#stopWaiting(t.messageId);
-		this.#translationWaiters.get(t.messageId)?.();
-	}
-
-	#onUnavailable(p: { messageId: string; spaceId: string; lang: string; reason: TranslationUnavailableReason }): void {
-		if (p.spaceId !== this.#connection.spaceId || !sameLanguage(p.lang, this.#readingLanguage)) return;
-		this.#markUnavailable(p.messageId, p.reason);
-	}
-
-	#onTyping(p: { spaceId: string; userId: string; displayName: string; typing: boolean }): void {
-		if (p.spaceId !== this.#connection.spaceId || p.userId === this.#myId) return;
-		this.#clearTyping(p.userId);
-		if (!p.typing) return;
-		this.#typing.set(p.userId, p.displayName);
-		this.#typingTimers.set(
-			p.userId,
-			setTimeout(() => this.#clearTyping(p.userId), TYPING_SHOW_MS)
-		);
-	}
-
-	#clearTyping(userId: string): void {
-		const timer = this.#typingTimers.get(userId);
-		if (timer) clearTimeout(timer);
-		this.#typingTimers.delete(userId);
-		this.#typing.delete(userId);
-	}
-
-	// ---- sending ----
-
-	async #deliver(p: PendingSend): Promise<void> {
-		if (typeof navigator !== 'undefined' && navigator.onLine === false) return this.#fail(p, { reason: 'offline' });
-		if (this.#connection.status === 'ended') return this.#fail(p, { reason: 'offline' });
-		try {
-			const res = await this.#ask('chat:send', { spaceId: this.#spaceId(), clientId: p.clientId, text: p.text, lang: p.lang });
-			if (res.ok) {
-				this.#messages = mergeMessages(this.#messages, [res.message]);
-				this.#setPending(unsettled(this.#pending, this.#messages, this.#myId));
-				this.#markRead();
-			} else {
-				this.#fail(p, { reason: 'refused', message: res.error.message });
-			}
-		} catch {
-			this.#fail(p, { reason: navigator.onLine === false ? 'offline' : 'timeout' });
-		}
-	}
-
-	#fail(p: PendingSend, failure: NonNullable<PendingSend['failure']>): void {
-		if (!this.#pending.some((x) => x.clientId === p.clientId)) return;
-		this.#replacePending({ ...p, state: 'failed', failure });
-		this.#announce(m.chat_announce_not_sent());
-	}
-
-	#replacePending(p: PendingSend): void {
-		this.#setPending(this.#pending.map((x) => (x.clientId === p.clientId ? p : x)));
-	}
-
-	#setPending(pending: PendingSend[]): void {
-		if (pending === this.#pending) return;
-		this.#pending = pending;
-		this.#savePending();
-	}
-
-	#storageKey(): string {
-		return `tessera:chat:pending:${this.#connection.spaceId}`;
-	}
-
-	/** Unsent messages outlive a reload of this tab (never other tabs or a closed browser). */
-	#savePending(): void {
-		if (!this.#storage || !this.#connection.spaceId) return;
-		try {
-			const keep = this.#pending.map(({ clientId, text, lang, createdAt }) => ({ clientId, text, lang, createdAt }));
-			if (keep.length === 0) this.#storage.removeItem(this.#storageKey());
-			else this.#storage.setItem(this.#storageKey(), JSON.stringify(keep));
-		} catch {
-			// Storage full or refused: the messages stay in memory.
-		}
-	}
-
-	#restorePending(): void {
-		if (!this.#storage || this.#pending.length > 0) return;
-		try {
-			const saved = JSON.parse(this.#storage.getItem(this.#storageKey()) ?? '[]') as Pick<PendingSend, 'clientId' | 'text' | 'lang' | 'createdAt'>[];
-			if (!Array.isArray(saved)) return;
-			// Whether they arrived is known once history is in; until then they count as not sent.
-			this.#pending = saved
-				.filter((s) => typeof s?.clientId === 'string' && typeof s.text === 'string')
-				.map((s) => ({ clientId: s.clientId, text: s.text, lang: s.lang, createdAt: s.createdAt, state: 'failed', failure: { reason: 'interrupted' } }));
-		} catch {
-			// Unreadable: nothing to restore.
-		}
+		this.translations.renew(message);
 	}
 
 	// ---- reading, translations, announcements ----
@@ -548,16 +383,10 @@ export class ChatManager {
 	}
 
 	async #announceMessage(message: ChatMessage): Promise<void> {
-		if (this.awaitsTranslation(message)) {
-			await new Promise<void>((resolve) => {
-				const timer = this.#later(() => resolve(), ANNOUNCE_WAIT_MS);
-				this.#translationWaiters.set(message.id, () => (clearTimeout(timer), resolve()));
-			});
-			this.#translationWaiters.delete(message.id);
-		}
+		if (this.translations.awaits(message)) await this.translations.settled(message.id, ANNOUNCE_WAIT_MS);
 		const current = this.#messages.find((x) => x.id === message.id) ?? message;
 		if (current.deletedAt) return;
-		const text = this.translationOf(current)?.text ?? current.text;
+		const text = this.translations.of(current)?.text ?? current.text;
 		this.#announce(m.chat_announce_message({ name: isolate(current.authorName), text: isolate(text) }));
 	}
 
@@ -565,44 +394,6 @@ export class ChatManager {
 		const item = { id: ++this.#announceId, text };
 		this.#announcements = [...this.#announcements, item].slice(-5);
 		this.#later(() => (this.#announcements = this.#announcements.filter((a) => a.id !== item.id)), ANNOUNCE_KEEP_MS);
-	}
-
-	#expectsTranslation(message: ChatMessage): boolean {
-		return !message.deletedAt && this.#translation.provider !== 'none' && needsTranslation(message.lang, this.#readingLanguage);
-	}
-
-	#waitForTranslation(message: ChatMessage): void {
-		this.#stopWaiting(message.id);
-		this.#translationTimers.set(
-			message.id,
-			setTimeout(() => {
-				this.#translationTimers.delete(message.id);
-				const current = this.#messages.find((x) => x.id === message.id);
-				if (current && this.awaitsTranslation(current)) this.#unavailable.set(message.id, 'unavailable');
-			}, TRANSLATION_WAIT_MS)
-		);
-	}
-
-	#stopWaiting(messageId: string): void {
-		const timer = this.#translationTimers.get(messageId);
-		if (timer) clearTimeout(timer);
-		this.#translationTimers.delete(messageId);
-	}
-
-	#markUnavailable(messageId: string, reason: TranslationUnavailableReason): void {
-		this.#stopWaiting(messageId);
-		this.#unavailable.set(messageId, reason);
-		this.#translationWaiters.get(messageId)?.();
-	}
-
-	#useLanguage(lang: string): void {
-		if (lang === this.#readingLanguage) return;
-		this.#readingLanguage = lang;
-		// Translations into the previous language no longer apply (translationOf checks the language too).
-		this.#unavailable.clear();
-		for (const timer of this.#translationTimers.values()) clearTimeout(timer);
-		this.#translationTimers.clear();
-		for (const message of this.#messages) if (this.awaitsTranslation(message)) this.#waitForTranslation(message);
 	}
 
 	// ---- plumbing ----
@@ -643,8 +434,4 @@ export class ChatManager {
 		this.#timers.add(timer);
 		return timer;
 	}
-}
-
-function sameLanguage(a: string, b: string): boolean {
-	return a.toLowerCase() === b.toLowerCase() || !needsTranslation(a, b);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '$lib/protocol/chat';
-import { charCount, continuesGroup, formatMessageTime, mergeMessages, needsTranslation, unreadDividerId, unsettled, type PendingSend } from './timeline';
+import { charCount, continuesGroup, formatMessageTime, mergeMessages, needsTranslation, sameLanguage, unreadDividerId, unsettled, type PendingSend } from './timeline';
 
 const ME = 'me';
 const ANA = 'ana';
@@ -97,6 +97,9 @@ describe('small rules', () => {
 		expect(needsTranslation('en', 'es')).toBe(true);
 		expect(needsTranslation('pt-BR', 'pt')).toBe(false);
 		expect(needsTranslation('EN', 'en-GB')).toBe(false);
+		// A Spanish translation serves a reader of es-MX; an English one does not serve a reader of Spanish.
+		expect(sameLanguage('es', 'es-MX')).toBe(true);
+		expect(sameLanguage('en', 'es')).toBe(false);
 	});
 
 	it('counts characters as the server does (code points: an emoji is one)', () => {

@@ -62,6 +62,11 @@ export function needsTranslation(lang: string, readingLanguage: string): boolean
 	return primary(lang) !== primary(readingLanguage);
 }
 
+/** Whether a translation into `a` serves a reader of `b`: the same language, whatever the region. */
+export function sameLanguage(a: string, b: string): boolean {
+	return !needsTranslation(a, b);
+}
+
 /** Length as the server counts it: Unicode code points, so an emoji is one. */
 export function charCount(text: string): number {
 	let n = 0;
