@@ -1,7 +1,7 @@
 // Builds the SvelteKit app (build/handler.js) and bundles the server entry (build/server.js).
 import { build as esbuild } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 
 const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 if (vite.status !== 0) process.exit(vite.status ?? 1);
@@ -17,4 +17,6 @@ await esbuild({
 	sourcemap: true,
 	logLevel: 'warning'
 });
+// The embedded database's thread runs this file beside build/server.js (server/db/pglite-thread.ts).
+copyFileSync('server/db/pglite-worker.mjs', 'build/pglite-worker.mjs');
 writeFileSync('build/.stamp', new Date().toISOString());

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { PGliteThread } from './pglite-thread';
 import * as schema from './schema';
 
 export { schema };
@@ -44,8 +45,9 @@ export async function openDatabase({ databaseUrl, dataDir, migrationsDir }: Data
 		};
 	}
 	mkdirSync(dataDir, { recursive: true });
-	const client = await PGlite.create({ dataDir });
-	const db = drizzlePglite(client, { schema });
+	// In a thread of its own: PGlite runs each query synchronously on the thread that owns it.
+	const client = await PGliteThread.create({ dataDir });
+	const db = drizzlePglite(client as unknown as PGlite, { schema });
 	await migratePglite(db, { migrationsFolder: migrationsDir });
 	return {
 		db: db as unknown as Db,

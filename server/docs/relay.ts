@@ -49,7 +49,7 @@ const BACKLOG_MAX_BYTES = 16 * 1024 * 1024;
 const SEND_BUFFER_MAX = 16 * 1024 * 1024;
 const AUTO_VERSION_MS = 24 * 60 * 60 * 1000;
 /** Updates held per connection (waiting for content they build on), their bytes, and how long they may wait. */
-const HELD_MAX = 64;
+const HELD_MAX = 512;
 const HELD_MAX_BYTES = 16 * 1024 * 1024;
 const HELD_MS = 10_000;
 /** A closed connection that does not finish the closing handshake is cut off after this. */

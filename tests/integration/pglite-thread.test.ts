@@ -1,0 +1,95 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUniqueViolation } from '../../server/db';
+import { PGliteThread } from '../../server/db/pglite-thread';
+
+describe('PGlite in its own thread', () => {
+	let dir: string;
+	let db: PGliteThread;
+
+	beforeAll(async () => {
+		dir = await mkdtemp(join(tmpdir(), 'tessera-pglite-thread-'));
+		db = await PGliteThread.create({ dataDir: dir });
+		await db.exec('create table t (id int primary key, name text not null, at timestamptz not null default now(), data bytea)');
+	});
+	afterAll(async () => {
+		await db?.close();
+		await rm(dir, { recursive: true, force: true });
+	});
+
+	it('runs queries with parameters and returns rows in either row mode, bytes as bytes', async () => {
+		await db.query('insert into t (id, name, data) values ($1, $2, $3)', [1, 'Ana', new Uint8Array([1, 2, 3])]);
+		const objects = await db.query('select id, name, data from t where id = $1', [1]);
+		expect(objects.rows).toEqual([{ id: 1, name: 'Ana', data: new Uint8Array([1, 2, 3]) }]);
+		const arrays = await db.query('select id, name from t where id = $1', [1], { rowMode: 'array' });
+		expect(arrays.rows).toEqual([[1, 'Ana']]);
+	});
+
+	it('hands back raw text for the types whose parsers return it (as drizzle asks for dates)', async () => {
+		const { rows } = await db.query<unknown>('select at from t where id = 1', [], { parsers: { 1184: (v: string) => v } });
+		expect(typeof (rows[0] as { at: unknown }).at).toBe('string');
+		await expect(db.query('select at from t', [], { parsers: { 1184: (v: string) => new Date(v) } })).rejects.toThrow(/raw text/);
+	});
+
+	it('keeps PostgreSQL error fields across the thread, so a unique violation is recognised', async () => {
+		const err = await db.query('insert into t (id, name) values (1, $1)', ['again']).catch((e: unknown) => e);
+		expect(isUniqueViolation(err)).toBe(true);
+		expect((err as Error).message).toMatch(/duplicate key/);
+	});
+
+	it('commits a transaction when its function resolves and rolls it back when it throws', async () => {
+		await db.transaction(async (tx) => {
+			await tx.query('insert into t (id, name) values (2, $1)', ['Bo']);
+			await tx.query('insert into t (id, name) values (3, $1)', ['Cy']);
+		});
+		await expect(
+			db.transaction(async (tx) => {
+				await tx.query('insert into t (id, name) values (4, $1)', ['Di']);
+				throw new Error('changed my mind');
+			})
+		).rejects.toThrow('changed my mind');
+		const { rows } = await db.query<{ id: number }>('select id from t order by id');
+		expect(rows.map((r) => r.id)).toEqual([1, 2, 3]);
+	});
+
+	it('a query from outside waits for an open transaction, as on one connection', async () => {
+		const order: string[] = [];
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		const txDone = db.transaction(async (tx) => {
+			await tx.query('update t set name = $1 where id = 1', ['Ana M.']);
+			order.push('tx updated');
+			await gate;
+			order.push('tx ends');
+		});
+		await new Promise((r) => setTimeout(r, 20));
+		const outside = db.query<{ name: string }>('select name from t where id = 1').then((r) => {
+			order.push('outside read');
+			return r.rows[0]!.name;
+		});
+		await new Promise((r) => setTimeout(r, 50));
+		release();
+		await txDone;
+		expect(await outside).toBe('Ana M.');
+		expect(order).toEqual(['tx updated', 'tx ends', 'outside read']);
+	});
+
+	it('a failed statement inside a transaction rejects, and the transaction rolls back as a whole', async () => {
+		await expect(
+			db.transaction(async (tx) => {
+				await tx.query('insert into t (id, name) values (5, $1)', ['Ed']);
+				await tx.query('insert into t (id, name) values (1, $1)', ['duplicate']);
+			})
+		).rejects.toSatisfy(isUniqueViolation);
+		const { rows } = await db.query('select id from t where id = 5');
+		expect(rows).toEqual([]);
+	});
+
+	it('refuses work after close', async () => {
+		const other = await PGliteThread.create({ dataDir: await mkdtemp(join(tmpdir(), 'tessera-pglite-thread-')) });
+		await other.close();
+		await expect(other.query('select 1')).rejects.toThrow(/closed/);
+	});
+});
