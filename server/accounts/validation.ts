@@ -19,13 +19,20 @@ export function isTimeZone(tz: string): boolean {
 
 /** Returns the canonical BCP 47 form ("pt-br" → "pt-BR"), or null when the tag is not well-formed. */
 export function canonicalLanguageTag(tag: string): string | null {
+	const known = canonicalTags.get(tag);
+	if (known !== undefined) return known;
+	let canonical: string | null;
 	try {
-		const [canonical] = Intl.getCanonicalLocales(tag);
-		return canonical ?? null;
+		canonical = Intl.getCanonicalLocales(tag)[0] ?? null;
 	} catch {
-		return null;
+		canonical = null;
 	}
+	// Intl's parser is slow and every chat message carries a tag; the tags in use are few.
+	if (canonicalTags.size >= 1000) canonicalTags.clear();
+	canonicalTags.set(tag, canonical);
+	return canonical;
 }
+const canonicalTags = new Map<string, string | null>();
 
 /** Whole years between `birthDate` (YYYY-MM-DD) and `today`. */
 export function ageOn(birthDate: string, today: Date): number {

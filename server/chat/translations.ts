@@ -12,10 +12,16 @@ interface Job {
 
 /** Texts sent to the translator in one request at most. */
 const MAX_BATCH = 50;
+/**
+ * How long translation requests gather before they go out together. A translation already follows its original
+ * by a translator round trip; a few more milliseconds cost readers nothing, while a busy server asks the
+ * translator (and runs its HTTP client) once per source and target instead of once per message.
+ */
+const GATHER_MS = 20;
 
 /**
  * Chat's side of translation: which messages need one, cached lookups for history, and translation of single
- * messages. Translations asked for in the same turn of the event loop with the same source and target go to the
+ * messages. Translations asked for within GATHER_MS of each other with the same source and target go to the
  * translator as one batch. Never throws: a failure is an outcome with a reason, and never touches the original.
  */
 export function createChatTranslations({ translator, logger }: { translator: Translator; logger: Logger }) {
@@ -52,7 +58,7 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 			group.jobs.push({ text, resolve, reject });
 			if (!scheduled) {
 				scheduled = true;
-				setImmediate(flush);
+				setTimeout(flush, GATHER_MS);
 			}
 		});
 	}

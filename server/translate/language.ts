@@ -3,15 +3,23 @@
  * only inside their modules (see iso639.ts for Apertium, `toLibreTranslateCode` here for LibreTranslate).
  */
 
+/** Tags seen so far and their canonical forms: Intl's parser is slow and chat asks for every message. */
+const canonical = new Map<string, string | null>();
+
 /** The canonical form of a BCP 47 tag (`pt-br` → `pt-BR`, `iw` → `he`, `en_US` → `en-US`), or null when it is not one. */
 export function normalizeTag(tag: string): string | null {
+	const known = canonical.get(tag);
+	if (known !== undefined) return known;
 	const trimmed = tag.trim().replace(/_/g, '-');
-	if (!trimmed) return null;
+	let result: string | null = null;
 	try {
-		return Intl.getCanonicalLocales(trimmed)[0] ?? null;
+		result = trimmed ? (Intl.getCanonicalLocales(trimmed)[0] ?? null) : null;
 	} catch {
-		return null;
+		result = null;
 	}
+	if (canonical.size >= 1000) canonical.clear();
+	canonical.set(tag, result);
+	return result;
 }
 
 /** The primary language subtag, lower case (`pt-BR` → `pt`); the tag itself when it does not parse. */
@@ -20,12 +28,19 @@ export function primaryLanguage(tag: string): string {
 	return (normal ?? tag.trim()).split('-')[0]!.toLowerCase();
 }
 
+const scripts = new Map<string, string | undefined>();
+
 function script(tag: string): string | undefined {
+	if (scripts.has(tag)) return scripts.get(tag);
+	let result: string | undefined;
 	try {
-		return new Intl.Locale(tag).script;
+		result = new Intl.Locale(tag).script;
 	} catch {
-		return undefined;
+		result = undefined;
 	}
+	if (scripts.size >= 1000) scripts.clear();
+	scripts.set(tag, result);
+	return result;
 }
 
 /**
