@@ -219,6 +219,17 @@ export function createAccountsService(options: AccountsOptions) {
 			return { id, user: me, expiresAt: row.expiresAt };
 		},
 
+		/** Whether a session (by its stored id) is still live and its account active, without touching it. */
+		async isSessionLive(sessionId: string): Promise<boolean> {
+			const [row] = await db
+				.select({ session: sessions, status: users.status })
+				.from(sessions)
+				.innerJoin(users, eq(users.id, sessions.userId))
+				.where(eq(sessions.id, sessionId))
+				.limit(1);
+			return !!row && row.status === 'active' && sessionState(row.session, policy, new Date()) === 'valid';
+		},
+
 		/** Marks a live session as in use (socket events count as activity); never revives an expired one. */
 		async touchSession(sessionId: string): Promise<void> {
 			const now = new Date();

@@ -40,6 +40,8 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });
 	httpServer.once('close', () => chat.close());
 
+	guardRecovery(io, app);
+
 	io.engine.on('connection_error', (err: { code: number; message: string }) => {
 		log.debug({ code: err.code, message: err.message }, 'engine connection error');
 	});
@@ -178,4 +180,25 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	});
 
 	return io;
+}
+
+/**
+ * Connection-state recovery gives a dropped connection its rooms back and replays what they missed, before any
+ * middleware runs. Only when it would still be let in now: its session live, and still a member of every space
+ * it was in. Otherwise it connects afresh (authenticated by io.use, rejoining what it may), so someone removed
+ * from a space or suspended while their network was down is never sent that space's messages.
+ */
+function guardRecovery(io: TesseraIo, app: Tessera): void {
+	const adapter = io.of('/').adapter;
+	const restore = adapter.restoreSession.bind(adapter);
+	// Socket.IO's own adapters answer null when nothing can be recovered; its type just does not say so.
+	adapter.restoreSession = (async (pid: string, offset: string) => {
+		const session = await restore(pid, offset);
+		if (!session) return session;
+		const data = session.data as Partial<SocketData>;
+		if (!data.userId || !data.sessionId || !(await app.accounts.isSessionLive(data.sessionId))) return null;
+		const spaces = new Set([...session.rooms].filter((r) => r.startsWith('space:')).map((r) => r.slice('space:'.length).split(':')[0]!));
+		for (const spaceId of spaces) if (!(await app.spaces.roleOf(spaceId, data.userId))) return null;
+		return session;
+	}) as typeof adapter.restoreSession;
 }

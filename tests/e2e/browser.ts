@@ -43,7 +43,7 @@ export async function startTessera(config: Partial<Config> = {}): Promise<E2eSer
 			dataDir,
 			databaseUrl: undefined,
 			origin: undefined,
-			logLevel: 'silent',
+			logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
 			buildDir,
 			// Every browser here signs in from 127.0.0.1.
 			loginMaxPerIp: 10_000,

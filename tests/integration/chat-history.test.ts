@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHAT_MAX_PAGE, type ChatHistoryMessage, type ChatMessage } from '../../src/lib/protocol/chat';
-import { newUser } from '../helpers/api';
+import { api, newUser } from '../helpers/api';
 import { chatSpace, nextMessage, record, request, sendOk } from '../helpers/chat';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
@@ -171,6 +171,53 @@ describe.each(drivers)('chat history and catching up (%s)', (driver) => {
 			const typing = nextEvent(socket, 'chat:typing');
 			a.socket.emit('chat:typing', { spaceId, typing: true });
 			expect(await typing).toMatchObject({ userId: a.user.id, typing: true });
+		} finally {
+			socket.close();
+		}
+	});
+
+	/** A client that reconnects by itself, joined to the space, then cut off from the server as by a network drop. */
+	async function droppedMember(spaceId: string, token: string) {
+		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+		await nextEvent(socket, 'connect');
+		expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		const seen = record<ChatMessage>(socket, 'chat:message');
+		const dropped = nextEvent(socket, 'disconnect');
+		(socket.io.engine as unknown as { close(): void }).close();
+		await dropped;
+		return { socket, seen };
+	}
+
+	it('a member removed while their connection was down gets neither the room back nor what was said meanwhile', async () => {
+		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
+		const [owner, b] = [members[0]!, members[1]!];
+		const { socket, seen } = await droppedMember(spaceId, b.user.token);
+		try {
+			const removed = await api(server.url, `/api/v1/spaces/${spaceId}/members/${b.user.id}`, { method: 'DELETE', token: owner.user.token });
+			expect(removed.status).toBeLessThan(300);
+			await sendOk(owner.socket, spaceId, 'said after the removal');
+			await nextEvent(socket, 'connect', 10_000);
+			expect(socket.recovered).toBe(false);
+			await sendOk(owner.socket, spaceId, 'and said later');
+			// A round trip on the removed member's own connection: anything sent to it before is in by now.
+			expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+			expect(seen).toEqual([]);
+		} finally {
+			socket.close();
+		}
+	});
+
+	it('a session signed out while its connection was down is not recovered, and the reconnect is refused', async () => {
+		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
+		const [owner, b] = [members[0]!, members[1]!];
+		const { socket, seen } = await droppedMember(spaceId, b.user.token);
+		try {
+			const out = await api(server.url, '/api/v1/sessions/current', { method: 'DELETE', token: b.user.token });
+			expect(out.status).toBeLessThan(300);
+			await sendOk(owner.socket, spaceId, 'said after the sign-out');
+			const refused = await nextEvent<Error>(socket, 'connect_error', 10_000);
+			expect(refused.message).toBe('unauthorized');
+			expect(seen).toEqual([]);
 		} finally {
 			socket.close();
 		}

@@ -52,6 +52,8 @@ export class ChatManager {
 	#myId: string;
 	#writingLanguage: string | undefined;
 	#chosenLanguage: string | null = null;
+	/** The newest message shown when the connection last came back, before anything live arrived on it. */
+	#catchUpAfter: string | null = null;
 	#lastReadId: string | null = null;
 	#readSent: string | null = null;
 	#looking = false;
@@ -81,6 +83,9 @@ export class ChatManager {
 		this.#typing = new Typing((typing) => {
 			if (connection.connected && connection.spaceId) connection.socket?.emit('chat:typing', { spaceId: connection.spaceId, typing });
 		});
+		// Live messages can arrive as soon as the server has put this connection back in the room, before the
+		// join's answer: catching up starts from the newest message that was shown before that.
+		connection.onConnect(() => (this.#catchUpAfter = this.#messages.at(-1)?.id ?? null));
 		connection.onJoined((joined) => void this.#onJoined(joined));
 		connection.onBack(() => this.#outbox.resend());
 		connection.on('chat:message', (message) => this.#onMessage(message));
@@ -260,6 +265,7 @@ export class ChatManager {
 		this.#lastReadId = null;
 		this.#readSent = null;
 		this.#chosenLanguage = null;
+		this.#catchUpAfter = null;
 	}
 
 	// ---- connection ----
@@ -301,13 +307,19 @@ export class ChatManager {
 
 	/** After an outage the server could not bridge: everything after the newest message shown, each once. */
 	async #catchUp(): Promise<void> {
+		if (!this.#catchUpAfter) return this.#loadLatest();
+		let after: string = this.#catchUpAfter;
 		for (let page = 0; page < CATCH_UP_PAGES; page++) {
-			const newest = this.#messages.at(-1);
-			if (!newest) return this.#loadLatest();
-			const res = await this.#ask('chat:history', { spaceId: this.#spaceId(), after: newest.id, limit: CHAT_MAX_PAGE }).catch(() => null);
-			if (!res?.ok) return;
+			const res = await this.#ask('chat:history', { spaceId: this.#spaceId(), after, limit: CHAT_MAX_PAGE }).catch(() => null);
+			if (!res?.ok) {
+				this.#historyFailed = true;
+				return;
+			}
 			this.#addHistory(res.messages, { fresh: true });
 			if (!res.hasMore || res.messages.length === 0) return this.#refreshNewest();
+			// The next page follows this page, not whatever arrived live meanwhile.
+			const last: string = res.messages.at(-1)!.id;
+			after = last;
 		}
 		// Too much was missed to show it all in order: start again from the newest page.
 		this.#messages = [];

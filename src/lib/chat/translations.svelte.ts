@@ -105,6 +105,9 @@ export class Translations {
 	/** A translation came from the server. Ignored unless it is for the reading language. */
 	received(t: ChatTranslation): void {
 		if (!sameLanguage(t.lang, this.#readingLanguage)) return;
+		// A translation of an earlier version that arrives after the edit's own is stale (ISO times compare as text).
+		const had = this.#byMessage.get(t.messageId);
+		if (had && (had.editedAt ?? '') > (t.editedAt ?? '')) return;
 		this.#byMessage.set(t.messageId, t);
 		this.#settle(t.messageId);
 	}

@@ -35,6 +35,7 @@ export class SpaceConnection {
 	#joinedOnce = false;
 	#listeners: Listener<keyof ServerToClientEvents>[] = [];
 	#joinHandlers = new Set<(joined: SpaceJoined) => void>();
+	#connectHandlers = new Set<() => void>();
 	#backHandlers = new Set<() => void>();
 	#onSessionEnded: (() => void) | undefined;
 
@@ -67,6 +68,12 @@ export class SpaceConnection {
 		return () => this.#joinHandlers.delete(handler);
 	}
 
+	/** Called on every (re)connect, before `space:join` is sent: nothing of the space has arrived on it yet. */
+	onConnect(handler: () => void): () => void {
+		this.#connectHandlers.add(handler);
+		return () => this.#connectHandlers.delete(handler);
+	}
+
 	/** Called when the browser is back online and this connection never dropped (no new join). */
 	onBack(handler: () => void): () => void {
 		this.#backHandlers.add(handler);
@@ -86,6 +93,7 @@ export class SpaceConnection {
 
 		socket.on('connect', () => {
 			const recovered = socket.recovered;
+			for (const handler of this.#connectHandlers) handler();
 			socket.emit('space:join', { spaceId }, (res) => {
 				if (this.#socket !== socket || !res.ok) return;
 				this.#status = 'connected';
@@ -140,6 +148,7 @@ export class SpaceConnection {
 		this.close();
 		this.#listeners = [];
 		this.#joinHandlers.clear();
+		this.#connectHandlers.clear();
 		this.#backHandlers.clear();
 		this.#onSessionEnded = undefined;
 	}

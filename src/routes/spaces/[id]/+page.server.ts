@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { isAppError } from '$server/errors';
 import { errorMessage } from '$server/i18n';
 import { createDocumentInput } from '$server/docs/validation';
+import { canSendChat } from '$server/chat/policy';
 import { canInvite, canWrite } from '$server/spaces/permissions';
 import { createInviteInput, spaceId } from '$server/spaces/validation';
 import { m } from '$lib/paraglide/messages.js';
@@ -53,7 +54,8 @@ export const load: PageServerLoad = async (event) => {
 			// What this person writes in: their reading language, whatever they choose to read the chat in.
 			writingLanguage: user.profile.readingLanguage,
 			languages: languageOptions(locale, [user.profile.readingLanguage]).map(({ value, label }) => ({ value, label })),
-			canWrite: canWrite(space.myRole)
+			// The server's own rule: supervising moderators talk too, observers only read.
+			canWrite: canSendChat(space.myRole)
 		}
 	};
 };
