@@ -105,8 +105,10 @@ export async function startReference({ spaceCount, store }: { spaceCount: number
 		spaces: Array.from({ length: spaceCount }, () => randomUUID()),
 		tokens: [],
 		async close() {
-			await new Promise<void>((r) => io.close(() => r()));
-			await db?.close();
+			// A server past its capacity can still have sends queued for the database: do not wait for ever.
+			const settle = (p: Promise<unknown>) => Promise.race([p, new Promise((r) => setTimeout(r, 10_000).unref())]);
+			await settle(new Promise<void>((r) => io.close(() => r())));
+			await settle(db?.close() ?? Promise.resolve());
 		}
 	};
 }
