@@ -97,14 +97,15 @@ const ops = {
 					sentAt.set(clientId, now);
 					run.sentInWindow += 1;
 				}
+				const r = run; // an ack may come after this run has ended
 				c.socket.emit('chat:send', { spaceId: c.seat.spaceId, clientId, text, lang: c.seat.lang }, (res) => {
 					if (!inWindow) return;
 					if (res?.ok) {
-						run.acks.push(performance.now() - now);
-						run.ackedInWindow += 1;
+						r.acks.push(performance.now() - now);
+						r.ackedInWindow += 1;
 					} else {
 						const code = res?.error?.code ?? 'no_ack';
-						run.errors.set(code, (run.errors.get(code) ?? 0) + 1);
+						r.errors.set(code, (r.errors.get(code) ?? 0) + 1);
 					}
 				});
 				// Scheduled from the ideal start times, so a late tick does not slow the offered rate down.
