@@ -89,7 +89,13 @@ export async function startReference({ spaceCount, store }: { spaceCount: number
 		});
 		socket.on('chat:language', ({ lang }, ack) => ack({ ok: true, lang }));
 		socket.on('chat:send', async ({ spaceId, clientId, text, lang }, ack) => {
-			const stored = db ? await db.insert({ spaceId, authorId, clientId, text, lang }) : { id: randomUUID(), seq: ++seq, createdAt: new Date() };
+			let stored: { id: string; seq: number; createdAt: Date };
+			try {
+				stored = db ? await db.insert({ spaceId, authorId, clientId, text, lang }) : { id: randomUUID(), seq: ++seq, createdAt: new Date() };
+			} catch {
+				// Only when the run is over and the database already gone.
+				return ack({ ok: false, error: { code: 'internal', message: 'not stored' } });
+			}
 			const message = { ...stored, createdAt: stored.createdAt.toISOString(), spaceId, authorId, authorName: 'x', text, lang, clientId, editedAt: null, deletedAt: null };
 			ack({ ok: true, message });
 			io.to(`space:${spaceId}`).emit('chat:message', message);
