@@ -12,6 +12,9 @@ import { editPayload, historyPayload, languagePayload, messageRef, parsePayload,
 
 type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** How long a deleted message's id is remembered to stop translations still in flight (far beyond any translator timeout). */
+const DELETED_MEMORY_MS = 10 * 60_000;
+
 /** A typing indicator nobody renewed goes out by itself after this long. */
 export const TYPING_TIMEOUT_MS = 5_000;
 
@@ -35,7 +38,18 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 	adapter.on('create-room', onCreateRoom);
 	adapter.on('delete-room', onDeleteRoom);
 
+	/**
+	 * Messages deleted lately, so that a translation still in flight when its message is deleted is not
+	 * delivered: a minor who takes back a phone number at once must not see it go out translated.
+	 */
+	const deleted = new Map<string, number>();
+	function forget(now: number): void {
+		if (deleted.size < 10_000) return;
+		for (const [id, at] of deleted) if (now - at > DELETED_MEMORY_MS) deleted.delete(id);
+	}
+
 	function deliver(to: Target, message: ChatMessage, target: string, outcome: TranslationOutcome): void {
+		if (deleted.has(message.id)) return;
 		if (outcome.ok) to.emit('chat:translation', outcome.translation);
 		else to.emit('chat:translation-unavailable', { messageId: message.id, spaceId: message.spaceId, lang: target, reason: outcome.reason });
 	}
@@ -53,6 +67,11 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 		fanOut(message);
 	};
 	const onUpdated = (message: ChatMessage) => {
+		if (message.deletedAt) {
+			const now = Date.now();
+			forget(now);
+			deleted.set(message.id, now);
+		}
 		io.to(spaceRoom(message.spaceId)).emit('chat:updated', message);
 		if (!message.deletedAt) fanOut(message);
 	};

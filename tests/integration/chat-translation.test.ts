@@ -8,7 +8,7 @@ import { chatSpace, nextMessage, record, request, sendOk } from '../helpers/chat
 import { startLibreTranslate, type FakeLibreTranslate } from '../helpers/libretranslate';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
-import { nextEvent, nextMatching } from '../helpers/wait';
+import { nextEvent, nextMatching, waitFor } from '../helpers/wait';
 
 const drivers = await availableDrivers();
 
@@ -179,6 +179,30 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			await deleted;
 			expect(await request(spanish.socket, 'chat:translate', { spaceId, messageId: sent.id })).toMatchObject({ ok: false, error: { code: 'message_deleted' } });
 			expect(libre.requests.translate).toBe(asked);
+		});
+
+		it('a message deleted while its translation is on the way: the translation is not delivered', async () => {
+			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }]);
+			const [author, spanish] = [members[0]!, members[1]!];
+			const got = record<ChatTranslation>(spanish.socket, 'chat:translation');
+			libre.delay(400);
+			try {
+				const secret = `My number is 0612345678 ${randomUUID()}`;
+				const asked = libre.requests.translate;
+				const sent = await sendOk(author.socket, spaceId, secret, { lang: 'en' });
+				await waitFor(() => libre.requests.translate > asked, { what: 'the translation to be asked for' });
+				const deleted = nextMatching<ChatMessage>(spanish.socket, 'chat:updated', (m) => m.id === sent.id && m.deletedAt !== null);
+				await request(author.socket, 'chat:delete', { spaceId, messageId: sent.id });
+				await deleted;
+				// A later message's translation comes after the deleted one's would have.
+				const later = `Sorry, wrong chat ${randomUUID()}`;
+				const laterTranslation = translationWith(spanish.socket, later);
+				await sendOk(author.socket, spaceId, later, { lang: 'en' });
+				await laterTranslation;
+				expect(got.map((t) => t.messageId)).not.toContain(sent.id);
+			} finally {
+				libre.delay(0);
+			}
 		});
 
 		it('switching the reading language moves the connection to that language’s translations, through a reconnect too', async () => {
