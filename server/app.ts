@@ -13,7 +13,10 @@ import { createTranslator } from './translate';
  */
 export async function createTessera(config: Config) {
 	const logger = createLogger({ level: config.logLevel, destination: config.logDestination });
-	const database = await openDatabase(config);
+	const database = await openDatabase({
+		...config,
+		onFatal: (err) => logger.fatal({ err }, 'the embedded database stopped: nothing can be stored or read until Tessera restarts (/healthz now fails)')
+	});
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const docs = createDocsService({ db: database.db, logger, accounts, spaces, config });

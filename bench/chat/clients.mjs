@@ -35,6 +35,8 @@ const ops = {
 			const client = { socket, seat, index, sent: 0 };
 			socket.on('chat:message', (m) => {
 				if (!run || m.authorId === undefined) return;
+				// A translation the server had ready comes inside the message.
+				if (m.translation) run.translated.add(`${m.id}/${m.translation.lang}`);
 				const t = sentAt.get(m.clientId);
 				if (t === undefined) return;
 				if (m.clientId.startsWith(`${index}-`)) return; // the author's own echo

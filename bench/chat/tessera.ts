@@ -26,7 +26,7 @@ export async function startTessera({ driver, spaceCount, members, config }: { dr
 		}
 		return {
 			name: `Tessera (${driver === 'pglite' ? 'PGlite' : 'PostgreSQL'})`,
-			persistence: 'validated, moderation pipeline, stored (batched INSERTs), then ack and broadcast; translations after',
+			persistence: 'validated, moderation pipeline, stored (batched INSERTs), then ack and broadcast, each language room’s copy carrying its translation when the cache has it; the others follow',
 			url: server.url,
 			spaces,
 			tokens: users.map((u) => u.token),

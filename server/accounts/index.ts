@@ -35,7 +35,7 @@ export interface Me {
 	id: string;
 	email: string;
 	role: Role;
-	status: 'active' | 'suspended';
+	status: 'active' | 'suspended' | 'pending_consent';
 	createdAt: string;
 	profile: Profile;
 }
@@ -47,7 +47,7 @@ export interface UserSummary {
 	displayName: string;
 	country: string;
 	role: Role;
-	status: 'active' | 'suspended';
+	status: 'active' | 'suspended' | 'pending_consent';
 	createdAt: string;
 }
 

@@ -46,6 +46,11 @@ export interface SendInput {
 const ROLE_TTL_MS = 10_000;
 /** Sends remembered by client id, so a retry is answered without a database round trip. */
 const RECENT_SENDS = 20_000;
+/**
+ * Sends waiting for the database at most. Past this the database has fallen far behind (or is down): a new send
+ * is refused with `server_busy`, kept in its sender's outbox, instead of piling up in memory.
+ */
+export const MAX_QUEUED_SENDS = 10_000;
 
 /**
  * Chat in spaces: sending (validated, moderated, rate-limited, stored in batches, idempotent by client id),
@@ -161,8 +166,17 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			}
 
 			const work = (async () => {
-				takeToken(spaceId, author.id);
-				await moderate({ spaceId, authorId: author.id, authorName: author.name, role, text, lang, clientId, editOf: null });
+				try {
+					takeToken(spaceId, author.id);
+					await moderate({ spaceId, authorId: author.id, authorName: author.name, role, text, lang, clientId, editOf: null });
+					if (writer.pending >= MAX_QUEUED_SENDS) throw new AppError(503, 'server_busy', { retryAfterSeconds: 5 });
+				} catch (e) {
+					// A retry this process does not remember (it restarted since) of a message stored before is answered
+					// with that message: it was allowed when it was sent, and must not turn into "too fast" now.
+					const earlier = await store.byClientId({ spaceId, authorId: author.id, clientId }).catch(() => undefined);
+					if (earlier) return { message: toChatMessage(earlier, author.name), created: false };
+					throw e;
+				}
 				const stored = await writer.write({ spaceId, authorId: author.id, clientId, text, lang }, { authorName: author.name }).catch((e: unknown) => {
 					// The space was deleted while the message waited.
 					if (sqlState(e) === '23503') throw notFound();

@@ -21,13 +21,13 @@ export function refill(bucket: Bucket | undefined, { burst, perSecond }: BucketL
 }
 
 /**
- * Takes one token if there is one. A refusal leaves the bucket as it is (refused sends cost nothing) and says
- * how long until a token is back.
+ * Takes `cost` tokens (one by default) if there are that many. A refusal leaves the bucket as it is (refused
+ * requests cost nothing) and says how long until enough tokens are back.
  */
-export function take({ bucket, limits, now }: { bucket: Bucket | undefined; limits: BucketLimits; now: number }): TakeResult {
+export function take({ bucket, limits, now, cost = 1 }: { bucket: Bucket | undefined; limits: BucketLimits; now: number; cost?: number }): TakeResult {
 	const current = refill(bucket, limits, now);
-	if (current.tokens >= 1) return { allowed: true, bucket: { tokens: current.tokens - 1, updatedAt: current.updatedAt } };
-	return { allowed: false, bucket: current, retryAfterMs: Math.ceil(((1 - current.tokens) * 1000) / limits.perSecond) };
+	if (current.tokens >= cost) return { allowed: true, bucket: { tokens: current.tokens - cost, updatedAt: current.updatedAt } };
+	return { allowed: false, bucket: current, retryAfterMs: Math.ceil(((cost - current.tokens) * 1000) / limits.perSecond) };
 }
 
 /** True when the bucket has refilled completely, so forgetting it changes nothing. */

@@ -56,15 +56,32 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 
 	/** One translation per reading language present in the space, each to its own language room. */
 	function fanOut(message: ChatMessage): void {
-		for (const target of presence.targets(message.spaceId)) {
-			if (!chat.translations.needs(message, target)) continue;
-			void chat.translations.translate(message, target).then((outcome) => deliver(io.to(languageRoom(message.spaceId, target)), message, target, outcome));
-		}
+		for (const target of presence.targets(message.spaceId)) translateFor(message, target);
 	}
 
+	function translateFor(message: ChatMessage, target: string): void {
+		if (!chat.translations.needs(message, target)) return;
+		void chat.translations.translate(message, target).then((outcome) => deliver(io.to(languageRoom(message.spaceId, target)), message, target, outcome));
+	}
+
+	/**
+	 * A new message goes to each language room of its space, carrying the translation for that room when the
+	 * translator has it in memory (most short phrases): those readers get one frame, already in their language,
+	 * and a screen reader announces it once. Other rooms get the original now and the translation when it is
+	 * ready. Whoever is in the space but in none of these rooms (another node's readers, once rooms span
+	 * processes) gets the original through the space's room.
+	 */
 	const onMessage = (message: ChatMessage) => {
-		io.to(spaceRoom(message.spaceId)).emit('chat:message', message);
-		fanOut(message);
+		const { spaceId } = message;
+		const rooms: string[] = [];
+		for (const target of presence.targets(spaceId)) {
+			const room = languageRoom(spaceId, target);
+			rooms.push(room);
+			const translation = chat.translations.needs(message, target) ? chat.translations.ready(message, target) : undefined;
+			io.to(room).emit('chat:message', translation ? { ...message, translation } : message);
+			if (!translation) translateFor(message, target);
+		}
+		io.to(spaceRoom(spaceId)).except(rooms).emit('chat:message', message);
 	};
 	const onUpdated = (message: ChatMessage) => {
 		if (message.deletedAt) {

@@ -94,6 +94,14 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 			}
 		},
 
+		/** The translation into `target` if the translator holds it in memory now (so it can go out with the message). */
+		ready(message: ChatMessage, target: string): ChatTranslation | undefined {
+			if (!api.enabled) return undefined;
+			const text = translator.peek({ text: message.text, source: message.lang, target });
+			if (text === undefined) return undefined;
+			return { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider: translator.provider, editedAt: message.editedAt };
+		},
+
 		/** Translates one message into `target`; a failure comes back as a reason, never as an exception. */
 		async translate(message: ChatMessage, target: string): Promise<TranslationOutcome> {
 			if (!api.enabled) return { ok: false, reason: 'off' };

@@ -56,6 +56,40 @@ describe('chat message writer', () => {
 		expect(calls.map((c) => c.map((r) => r.text))).toEqual([['kept'], ['kept']]);
 	});
 
+	it('a batch committed by an attempt whose answer was lost still counts as created, once per message', async () => {
+		// A store keyed like chat_messages (space, author, client id): the first INSERT commits, then its answer is lost.
+		const byKey = new Map<string, MessageRow>();
+		let seq = 0;
+		let loseAnswer = true;
+		const store = {
+			async insertMany(rows: NewMessage[]) {
+				const out = rows.map((r) => {
+					const existing = byKey.get(r.clientId);
+					if (existing) return { row: existing, created: false };
+					const stored = { ...r, id: `id-${++seq}`, seq } as unknown as MessageRow;
+					byKey.set(r.clientId, stored);
+					return { row: stored, created: true };
+				});
+				if (loseAnswer) {
+					loseAnswer = false;
+					throw Object.assign(new Error('connection lost after commit'), { code: '08006' });
+				}
+				return out;
+			}
+		} as unknown as ChatStore;
+		const announced: string[] = [];
+		const writer = createMessageWriter({ store, logger, onStored: (rs) => rs.filter((r) => r.created).forEach((r) => announced.push(r.row.id)) });
+		const first = writer.write(row('a'), undefined);
+		// The client resends 'a' (its ack was late) while the first write is still being retried.
+		await new Promise((r) => setTimeout(r, 1));
+		const again = writer.write(row('a'), undefined);
+		const [one, two] = await Promise.all([first, again]);
+		expect(one.created).toBe(true);
+		expect(two.created).toBe(false);
+		expect(one.row.id).toBe(two.row.id);
+		expect(announced).toEqual([one.row.id]);
+	});
+
 	it('a row the database refuses for good is found and refused alone; the rest of its batch is stored', async () => {
 		const { store } = fakeStore();
 		const writer = createMessageWriter({ store, logger });

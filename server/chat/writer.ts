@@ -11,6 +11,12 @@ interface Pending<M> {
 	row: NewMessage;
 	/** Whatever the caller needs beside the row once it is stored (not written). */
 	meta: M;
+	/**
+	 * Failed writes of this row so far. A write can fail after its commit (the connection drops before the
+	 * answer): the retry then finds the row already there, and it must still count as created, or a message its
+	 * sender was told is stored would never be delivered.
+	 */
+	attempts: number;
 	resolve(result: Stored): void;
 	reject(err: unknown): void;
 }
@@ -61,6 +67,7 @@ export function createMessageWriter<M = undefined>({ store, logger, onStored, ma
 					continue;
 				}
 				failures += 1;
+				for (const p of batch) p.attempts += 1;
 				queue = [...batch, ...queue];
 				if (stopped && failures > 3) {
 					log.error({ err, messages: queue.length }, 'storing chat messages failed while stopping; their senders get an error and may retry');
@@ -76,6 +83,14 @@ export function createMessageWriter<M = undefined>({ store, logger, onStored, ma
 			}
 			stats.batches += 1;
 			stats.rows += batch.length;
+			// Rows of a retried batch that are already there were committed by the attempt that seemed to fail, unless
+			// an earlier row of this very batch (the same send, retried by its client) created them.
+			const createdHere = new Set<string>();
+			results = results.map((r, i) => {
+				const created = r.created || (batch[i]!.attempts > 0 && !createdHere.has(r.row.id));
+				if (created) createdHere.add(r.row.id);
+				return created === r.created ? r : { ...r, created };
+			});
 			batch.forEach((p, i) => p.resolve(results[i]!));
 			try {
 				onStored?.(results.map((r, i) => ({ ...r, meta: batch[i]!.meta })));
@@ -100,7 +115,7 @@ export function createMessageWriter<M = undefined>({ store, logger, onStored, ma
 		/** Resolves once the message is committed (or with the row stored by an earlier send with the same client id). */
 		write(row: NewMessage, meta: M): Promise<Stored> {
 			return new Promise<Stored>((resolve, reject) => {
-				queue.push({ row, meta, resolve, reject });
+				queue.push({ row, meta, attempts: 0, resolve, reject });
 				kick();
 			});
 		},

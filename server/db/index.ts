@@ -29,10 +29,12 @@ export interface DatabaseOptions {
 	databaseUrl?: string;
 	dataDir: string;
 	migrationsDir: string;
+	/** Told when the database is lost for good while running (the embedded database's thread stopped). */
+	onFatal?: (err: Error) => void;
 }
 
 /** Opens the database and applies committed migrations before anything else touches it. */
-export async function openDatabase({ databaseUrl, dataDir, migrationsDir }: DatabaseOptions): Promise<Database> {
+export async function openDatabase({ databaseUrl, dataDir, migrationsDir, onFatal }: DatabaseOptions): Promise<Database> {
 	if (databaseUrl) {
 		const client = postgres(databaseUrl, { max: 10, onnotice: () => {} });
 		const db = drizzlePostgres(client, { schema });
@@ -46,7 +48,7 @@ export async function openDatabase({ databaseUrl, dataDir, migrationsDir }: Data
 	}
 	mkdirSync(dataDir, { recursive: true });
 	// In a thread of its own: PGlite runs each query synchronously on the thread that owns it.
-	const client = await PGliteThread.create({ dataDir });
+	const client = await PGliteThread.create({ dataDir, onDeath: onFatal });
 	const db = drizzlePglite(client as unknown as PGlite, { schema });
 	await migratePglite(db, { migrationsFolder: migrationsDir });
 	return {

@@ -44,7 +44,9 @@ export class PGliteThread implements Queryable {
 	#next = 1;
 	#dead: Error | null = null;
 
-	private constructor(worker: Worker) {
+	#closing = false;
+
+	private constructor(worker: Worker, onDeath?: (err: Error) => void) {
 		this.#worker = worker;
 		worker.on('message', (m: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
 			const p = this.#pending.get(m.id);
@@ -54,6 +56,7 @@ export class PGliteThread implements Queryable {
 			else p.resolve(m.result);
 		});
 		const die = (err: Error) => {
+			if (!this.#dead && !this.#closing) onDeath?.(err);
 			this.#dead ??= err;
 			for (const p of this.#pending.values()) p.reject(err);
 			this.#pending.clear();
@@ -62,8 +65,11 @@ export class PGliteThread implements Queryable {
 		worker.on('exit', (code) => die(new Error(`the database thread stopped (exit code ${code})`)));
 	}
 
-	/** Starts the thread and opens (or creates) the database in `dataDir`. */
-	static async create({ dataDir }: { dataDir: string }): Promise<PGliteThread> {
+	/**
+	 * Starts the thread and opens (or creates) the database in `dataDir`. `onDeath` hears of a thread that stops
+	 * other than through close(): every query fails from then on.
+	 */
+	static async create({ dataDir, onDeath }: { dataDir: string; onDeath?: (err: Error) => void }): Promise<PGliteThread> {
 		const worker = new Worker(workerFile(), { workerData: { dataDir } });
 		await new Promise<void>((resolve, reject) => {
 			const onMessage = (m: { ready?: boolean; failed?: Record<string, unknown> }) => {
@@ -76,7 +82,7 @@ export class PGliteThread implements Queryable {
 			worker.on('message', onMessage);
 			worker.once('error', reject);
 		});
-		return new PGliteThread(worker);
+		return new PGliteThread(worker, onDeath);
 	}
 
 	#call<T>(message: Record<string, unknown>, id = this.#next++): Promise<T> {
@@ -122,6 +128,7 @@ export class PGliteThread implements Queryable {
 	}
 
 	async close(): Promise<void> {
+		this.#closing = true;
 		if (!this.#dead) await this.#call({ op: 'close' });
 		this.#dead ??= new Error('the database is closed');
 		await this.#worker.terminate();

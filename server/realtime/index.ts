@@ -13,6 +13,7 @@ import type { Tessera } from '../app';
 import { createChatSockets } from '../chat/socket';
 import { localeFor } from '../i18n';
 import { fail, replier, type TesseraSocket } from './ack';
+import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
 
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -92,6 +93,17 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			app.accounts.touchSession(socket.data.sessionId).catch((err) => log.warn({ err }, 'session touch failed'));
 		});
 		log.debug({ userId: socket.data.userId, socketId: socket.id, recovered: socket.recovered }, 'socket connected');
+		// Every event draws on the connection's budget; one over it is answered `rate_limited` (or, without an ack,
+		// dropped) and runs nothing.
+		const limiter = createEventLimiter();
+		let refusals = 0;
+		socket.use((packet, next) => {
+			const r = limiter.take(String(packet[0]));
+			if (r.allowed) return next();
+			if (refusals++ % 100 === 0) log.warn({ userId: socket.data.userId, socketId: socket.id, event: String(packet[0]), refusals }, 'socket events over the rate limit');
+			const ack = packet[packet.length - 1];
+			if (typeof ack === 'function') (ack as (res: unknown) => void)(fail(socket, 'rate_limited', { seconds: r.retryAfterSeconds }));
+		});
 		chat.register(socket);
 
 		socket.on('space:join', async (payload, ack) => {

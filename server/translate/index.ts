@@ -77,6 +77,7 @@ function createNoTranslator(): TranslationService {
 		needsTranslation: () => false,
 		translate: () => Promise.reject(new TranslateError('unsupported', 'Translation is off')),
 		cached: async () => undefined,
+		peek: () => undefined,
 		status: () => ({ provider: 'none', available: false }),
 		onStatus: () => () => {},
 		languages: async () => [],
@@ -307,6 +308,17 @@ export function createTranslator({
 			const stored = (await withDeadline(store.lookup([key]), timeoutMs, new Map<string, string>())).get(key);
 			if (stored !== undefined) lru.set(key, stored);
 			return stored;
+		},
+
+		peek({ text, source, target }) {
+			try {
+				const from = sourceTag(source);
+				const to = targetTag(target);
+				if (!needsTranslation({ source: from, target: to })) return text;
+				return lru.get(translationKey({ provider: name, source: from, target: to, text }));
+			} catch {
+				return undefined;
+			}
 		},
 
 		status: () => ({ provider: name, available: available && !closing.signal.aborted }),

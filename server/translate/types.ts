@@ -90,6 +90,8 @@ export interface Translator {
 	translate(req: { texts: string[]; source: string; target: string }): Promise<{ texts: string[]; provider: ProviderName }>;
 	/** Cached translation, or undefined; never calls the provider. */
 	cached(req: { text: string; source: string; target: string }): Promise<string | undefined>;
+	/** The translation held in memory right now, or undefined: no database, no provider, no waiting. */
+	peek(req: { text: string; source: string; target: string }): string | undefined;
 	status(): { provider: ProviderName; available: boolean };
 	/** Called with the new status whenever the breaker opens or closes. Returns an unsubscribe function. */
 	onStatus(listener: (status: { provider: ProviderName; available: boolean }) => void): () => void;

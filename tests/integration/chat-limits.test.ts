@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ModerationVeto, type ModerationContext } from '../../server/chat';
+import { createChatService, ModerationVeto, type ModerationContext } from '../../server/chat';
 import { projectRoot } from '../../server/config';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import { createSpace, joinSpace } from '../helpers/api';
@@ -93,6 +93,45 @@ describe.each(drivers)('chat limits and moderation (%s)', (driver) => {
 				ok: false,
 				error: { code: 'send_rate_limited' }
 			});
+		});
+
+		it('a retry this process does not remember (it restarted since) of a stored message gets it back, even over the limit', async () => {
+			const { spaceId, members } = await chatSpace(server, sockets, [{}]);
+			const author = { id: members[0]!.user.id, name: 'Ana' };
+			const sent = await sendOk(members[0]!.socket, spaceId, 'sent before the restart');
+			// A second chat service on the same database: the memory of a process that has just started.
+			const restarted = createChatService({
+				db: server.db,
+				logger: server.app.logger,
+				spaces: server.app.spaces,
+				translator: server.app.translator,
+				config: { chatSendBurst: BURST, chatSendPerSecond: PER_SECOND }
+			});
+			try {
+				for (let i = 0; i < BURST; i++) await restarted.send({ spaceId, author, clientId: randomUUID(), text: `after ${i}`, lang: 'en' });
+				await expect(restarted.send({ spaceId, author, clientId: randomUUID(), text: 'too fast', lang: 'en' })).rejects.toMatchObject({ code: 'send_rate_limited' });
+				const retry = await restarted.send({ spaceId, author, clientId: sent.clientId, text: sent.text, lang: 'en' });
+				expect(retry).toMatchObject({ created: false, message: { id: sent.id, seq: sent.seq } });
+			} finally {
+				await restarted.close();
+			}
+			expect(await storedCount(server, spaceId)).toBe(BURST + 1);
+		});
+
+		it('every event draws on the connection’s budget: a flood of history requests is refused in the person’s language, and the connection stays', async () => {
+			const { spaceId, members } = await chatSpace(server, sockets, [{ socket: { headers: { 'accept-language': 'es' } } }]);
+			const socket = members[0]!.socket;
+			const answers = await Promise.all(Array.from({ length: 30 }, () => request(socket, 'chat:history', { spaceId })));
+			const refused = answers.filter((a) => !a.ok);
+			expect(answers.filter((a) => a.ok).length).toBeGreaterThan(0);
+			expect(refused.length).toBeGreaterThan(0);
+			const [before] = es.error_rate_limited!.split('{seconds}') as [string, string];
+			for (const a of refused) {
+				expect(a).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+				expect(a.ok ? '' : a.error.message.startsWith(before)).toBe(true);
+			}
+			expect(socket.connected).toBe(true);
+			expect(logs.some((l) => l.includes('socket events over the rate limit') && l.includes('chat:history'))).toBe(true);
 		});
 	});
 

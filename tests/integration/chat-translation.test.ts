@@ -130,6 +130,32 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			expect(got.map((list) => list.filter((t) => t.text.endsWith(text)).length)).toEqual([1, 1, 1, 1]);
 		});
 
+		it('a phrase translated before comes with its translation in one frame to that language’s readers; others get the original alone', async () => {
+			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }, { user: { readingLanguage: 'en-US' } }]);
+			const [author, spanish, english] = [members[0]!, members[1]!, members[2]!];
+			const text = `See you tomorrow ${randomUUID()}`;
+			const first = randomUUID();
+			const firstTranslation = translationWith(spanish.socket, text);
+			await sendOk(author.socket, spaceId, text, { clientId: first, lang: 'en' });
+			await firstTranslation;
+
+			const separateTranslations = record<ChatTranslation>(spanish.socket, 'chat:translation');
+			const again = randomUUID();
+			const [toSpanish, toEnglish, toAuthor] = [spanish, english, author].map((m) => nextMessage(m.socket, again));
+			const sent = await sendOk(author.socket, spaceId, text, { clientId: again, lang: 'en' });
+			expect(await toSpanish).toEqual({ ...sent, translation: { messageId: sent.id, spaceId, lang: 'es', text: `[es] ${text}`, provider: 'libretranslate', editedAt: null } });
+			expect(await toEnglish).toEqual(sent);
+			expect(await toAuthor).toEqual(sent);
+			expect(requestsFor(text)).toHaveLength(1);
+
+			// Nothing more about it follows.
+			const sentinel = randomUUID();
+			const done = nextMessage(spanish.socket, sentinel);
+			await sendOk(author.socket, spaceId, 'ok', { clientId: sentinel, lang: 'es' });
+			await done;
+			expect(separateTranslations.filter((t) => t.messageId === sent.id)).toEqual([]);
+		});
+
 		it('history carries cached translations; a reader of a new language gets theirs as events after the page', async () => {
 			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }]);
 			const [author, spanish] = [members[0]!, members[1]!];

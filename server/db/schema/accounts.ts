@@ -2,7 +2,8 @@ import { sql } from 'drizzle-orm';
 import { index, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 export const userRole = pgEnum('user_role', ['mentee', 'mentor', 'moderator', 'admin']);
-export const userStatus = pgEnum('user_status', ['active', 'suspended']);
+/** `pending_consent`: signed up under the consent age; can sign in, but reaches no space until a guardian confirms. */
+export const userStatus = pgEnum('user_status', ['active', 'suspended', 'pending_consent']);
 
 export const users = pgTable(
 	'users',

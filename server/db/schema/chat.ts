@@ -25,7 +25,9 @@ export const chatMessages = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		editedAt: timestamp('edited_at', { withTimezone: true }),
 		deletedAt: timestamp('deleted_at', { withTimezone: true }),
-		deletedBy: uuid('deleted_by').references(() => users.id, { onDelete: 'set null' })
+		deletedBy: uuid('deleted_by').references(() => users.id, { onDelete: 'set null' }),
+		/** Held by moderation: only its author (and moderators) see it until a moderator approves it. */
+		heldAt: timestamp('held_at', { withTimezone: true })
 	},
 	(t) => [
 		uniqueIndex('chat_messages_seq_key').on(t.seq),

@@ -3,3 +3,4 @@ export * from './profiles';
 export * from './spaces';
 export * from './documents';
 export * from './chat';
+export * from './safeguarding';

@@ -11,7 +11,10 @@ export const spaces = pgTable('spaces', {
 	createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
 	createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 	/** Set when the last member left; content is kept, never silently dropped. */
-	archivedAt: timestamp('archived_at', { withTimezone: true })
+	archivedAt: timestamp('archived_at', { withTimezone: true }),
+	/** A moderator locked the space: everyone reads, nobody writes, until it is unlocked. */
+	lockedAt: timestamp('locked_at', { withTimezone: true }),
+	lockedBy: uuid('locked_by').references(() => users.id, { onDelete: 'set null' })
 });
 
 export const spaceMembers = pgTable(

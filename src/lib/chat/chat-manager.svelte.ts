@@ -360,8 +360,9 @@ export class ChatManager {
 		}
 	}
 
-	#onMessage(message: ChatMessage): void {
+	#onMessage({ translation, ...message }: ChatHistoryMessage): void {
 		if (message.spaceId !== this.#connection.spaceId) return;
+		if (translation) this.translations.received(translation);
 		const known = this.#messages.some((x) => x.id === message.id);
 		this.#messages = mergeMessages(this.#messages, [message]);
 		this.#outbox.settle(this.#messages, this.#myId);

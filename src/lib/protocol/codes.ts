@@ -29,6 +29,7 @@ export const ERROR_CODES = [
 	'not_your_message',
 	'message_deleted',
 	'send_rate_limited',
+	'server_busy',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',

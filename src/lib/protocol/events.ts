@@ -49,8 +49,12 @@ export interface ServerToClientEvents {
 	/** Sent just before the server closes this connection because the session ended. */
 	'session:ended': (payload: { reason: 'suspended' | 'signed_out' | 'password_changed' | 'expired' }) => void;
 	'presence:update': (payload: { spaceId: string; members: PresenceMember[] }) => void;
-	/** A new message, in its original language, sent at once to everyone in the room (the author too). */
-	'chat:message': (message: ChatMessage) => void;
+	/**
+	 * A new message, sent at once to everyone in the room (the author too), in its original language. It carries
+	 * `translation` into this connection's reading language when the server already had one; otherwise one
+	 * follows as `chat:translation` (or `chat:translation-unavailable`).
+	 */
+	'chat:message': (message: ChatHistoryMessage) => void;
 	/** A message's text changed (or it was deleted: `deletedAt` set and `text` empty). Translations follow again. */
 	'chat:updated': (message: ChatMessage) => void;
 	/** A translation into this connection's reading language; sent only to readers of that language. */
