@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { rawQuery, valuesList } from '../db/raw';
 import { docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
 import type { UpdateStats } from './attribution';
 
@@ -33,6 +34,7 @@ export interface UpdateRow {
 
 /** The SQL behind the relay: the update log, snapshots, versions and attribution. */
 export function createDocStore(db: Db) {
+	const raw = rawQuery(db);
 	return {
 		/** The snapshot and the log tail, read in one snapshot of the database so a compaction cannot fall between them. */
 		async load(documentId: string): Promise<StoredState> {
@@ -68,11 +70,14 @@ export function createDocStore(db: Db) {
 		async append(rows: UpdateRow[]): Promise<Map<string, number>> {
 			const lastIds = new Map<string, number>();
 			if (rows.length === 0) return lastIds;
-			const inserted = await db
-				.insert(docUpdates)
-				.values(rows.map((r) => ({ documentId: r.documentId, authorId: r.authorId, data: r.data })))
-				.returning({ id: docUpdates.id, documentId: docUpdates.documentId });
-			for (const { id, documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
+			// Run for every keystroke batch: written by hand (see rawQuery), the same INSERT drizzle would build.
+			const params: unknown[] = [];
+			for (const r of rows) params.push(r.documentId, r.authorId, toBuffer(r.data));
+			const inserted = await raw<{ id: number; document_id: string }>(
+				`insert into doc_updates (document_id, author_id, data) values ${valuesList(rows.length, 3)} returning id::float8 as id, document_id`,
+				params
+			);
+			for (const { id, document_id: documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
 			return lastIds;
 		},
 
@@ -117,3 +122,7 @@ export function createDocStore(db: Db) {
 }
 
 export type DocStore = ReturnType<typeof createDocStore>;
+
+function toBuffer(u: Uint8Array): Buffer {
+	return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
