@@ -1,6 +1,5 @@
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../db';
-import { translations } from '../db/schema';
+import { rawQuery, valuesList } from '../db/raw';
 import type { Logger } from '../logger';
 
 export interface TranslationRow {
@@ -41,6 +40,8 @@ const defaults: StoreOptions = { chunk: 500, flushDelayMs: 20, retryDelayMs: 100
  */
 export function createTranslationStore({ db, logger, options = {} }: { db: Db; logger: Logger; options?: Partial<StoreOptions> }): TranslationStore {
 	const o = { ...defaults, ...options };
+	// Both statements run for nearly every chat message: written by hand (see rawQuery).
+	const raw = rawQuery(db);
 	const pending = new Map<string, TranslationRow>();
 	let batch: { keys: Set<string>; result: Promise<Map<string, string>> } | undefined;
 	let timer: NodeJS.Timeout | undefined;
@@ -51,10 +52,8 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 	async function read(keys: string[]): Promise<Map<string, string>> {
 		const found = new Map<string, string>();
 		for (let i = 0; i < keys.length; i += o.chunk) {
-			const rows = await db
-				.select({ key: translations.key, text: translations.text })
-				.from(translations)
-				.where(inArray(translations.key, keys.slice(i, i + o.chunk)));
+			const chunk = keys.slice(i, i + o.chunk);
+			const rows = await raw<{ key: string; text: string }>(`select key, text from translations where key in (${valuesList(1, chunk.length).slice(1, -1)})`, chunk);
 			for (const row of rows) found.set(row.key, row.text);
 		}
 		return found;
@@ -74,7 +73,10 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 			const rows = [...pending.values()].slice(0, o.chunk);
 			for (const row of rows) pending.delete(row.key);
 			try {
-				await db.insert(translations).values(rows).onConflictDoNothing();
+				await raw(
+					`insert into translations (key, provider, source, target, text) values ${valuesList(rows.length, 5)} on conflict do nothing`,
+					rows.flatMap((r) => [r.key, r.provider, r.source, r.target, r.text])
+				);
 				if (failing) logger.info({ rows: rows.length }, 'translations are being stored again');
 				failing = false;
 			} catch (err) {
