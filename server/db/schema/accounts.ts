@@ -16,7 +16,12 @@ export const users = pgTable(
 		status: userStatus('status').notNull().default('active'),
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-		suspendedAt: timestamp('suspended_at', { withTimezone: true })
+		suspendedAt: timestamp('suspended_at', { withTimezone: true }),
+		/**
+		 * The person deleted their account: personal data is gone, the account cannot sign in, and the row stays only
+		 * as long as safeguarding records that point to it are kept (program_policy.retention_days).
+		 */
+		deletedAt: timestamp('deleted_at', { withTimezone: true })
 	},
 	(t) => [uniqueIndex('users_email_key').on(t.email)]
 );
