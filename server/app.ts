@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
+import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
 
@@ -20,6 +21,9 @@ export async function createTessera(config: Config) {
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const docs = createDocsService({ db: database.db, logger, accounts, spaces, config });
+	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
+	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
+	safeguarding.events.on('participation:withdrawn', ({ userId }) => void docs.relay.closeUser(userId));
 	const translator = createTranslator({ db: database.db, logger, config });
 	const chat = createChatService({ db: database.db, logger, spaces, translator, config });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
@@ -38,10 +42,12 @@ export async function createTessera(config: Config) {
 		docs,
 		translator,
 		chat,
+		safeguarding,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
 			await chat.close();
+			await safeguarding.close();
 			await translator.close();
 			await docs.close();
 			await database.close();

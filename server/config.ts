@@ -54,6 +54,10 @@ export interface Config {
 	chatSendBurst: number;
 	/** Sustained messages per second one person may send into one space. */
 	chatSendPerSecond: number;
+	/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...; without it, admins pass unsent mail on by hand. Never logged. */
+	smtpUrl: string | undefined;
+	/** The From of mail Tessera sends (guardian consent links). */
+	mailFrom: string;
 	/** Where the built SvelteKit app lives (build/handler.js). */
 	buildDir: string;
 	migrationsDir: string;
@@ -103,7 +107,9 @@ const envSchema = z.object({
 	TRANSLATE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
 	TRANSLATE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(10_000),
 	CHAT_SEND_BURST: z.coerce.number().int().min(1).default(10),
-	CHAT_SEND_PER_SECOND: z.coerce.number().min(0.01).default(2)
+	CHAT_SEND_PER_SECOND: z.coerce.number().min(0.01).default(2),
+	SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+	MAIL_FROM: z.string().default('Tessera <tessera@localhost>')
 });
 
 export class ConfigError extends Error {
@@ -151,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		translateCacheEntries: e.TRANSLATE_CACHE_ENTRIES,
 		chatSendBurst: e.CHAT_SEND_BURST,
 		chatSendPerSecond: e.CHAT_SEND_PER_SECOND,
+		smtpUrl: e.SMTP_URL,
+		mailFrom: e.MAIL_FROM,
 		buildDir: resolve(projectRoot, 'build'),
 		migrationsDir: resolve(projectRoot, 'server/db/migrations'),
 		version: readVersion()

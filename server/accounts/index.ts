@@ -11,7 +11,10 @@ import { createLoginLimiter } from './rate-limits';
 import { hashToken, isWellFormedToken, newToken, sessionState, shouldTouch, type SessionPolicy } from './session-policy';
 import type { ProfileUpdate, SignUpInput } from './validation';
 
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
 export type Role = 'mentee' | 'mentor' | 'moderator' | 'admin';
+export type AccountStatus = 'active' | 'suspended' | 'pending_consent';
 
 // pg_advisory_xact_lock keys: sign-ups (first admin) and admin changes (last admin).
 const SIGN_UP_LOCK = 7318001;
@@ -35,7 +38,8 @@ export interface Me {
 	id: string;
 	email: string;
 	role: Role;
-	status: 'active' | 'suspended' | 'pending_consent';
+	/** `pending_consent`: signed up under the consent age; signs in, but reaches no space until a guardian confirms. */
+	status: AccountStatus;
 	createdAt: string;
 	profile: Profile;
 }
@@ -47,7 +51,7 @@ export interface UserSummary {
 	displayName: string;
 	country: string;
 	role: Role;
-	status: 'active' | 'suspended' | 'pending_consent';
+	status: AccountStatus;
 	createdAt: string;
 }
 
@@ -145,8 +149,14 @@ export function createAccountsService(options: AccountsOptions) {
 		events,
 		sessionPolicy: policy,
 
-		/** Creates the account and its profile in one transaction; the very first account becomes admin. */
-		async signUp(input: SignUpInput, { ip }: { ip: string }): Promise<Me> {
+		/**
+		 * Creates the account and its profile in one transaction; the very first account becomes admin. Use
+		 * `safeguarding.signUp`, which adds the consent rules through `status` and `inTransaction`.
+		 */
+		async signUp(
+			input: SignUpInput,
+			{ ip, status = 'active', inTransaction }: { ip: string; status?: 'active' | 'pending_consent'; inTransaction?: (tx: Tx, userId: string) => Promise<void> }
+		): Promise<Me> {
 			await limiter.beforeSignUp({ ip });
 			const passwordHash = await hashPassword(input.password);
 			let userId: string;
@@ -157,7 +167,7 @@ export function createAccountsService(options: AccountsOptions) {
 					const [{ n }] = (await tx.select({ n: count() }).from(users)) as [{ n: number }];
 					const [user] = await tx
 						.insert(users)
-						.values({ email: input.email, passwordHash, role: n === 0 ? 'admin' : input.role })
+						.values({ email: input.email, passwordHash, role: n === 0 ? 'admin' : input.role, status })
 						.returning({ id: users.id });
 					await tx.insert(profiles).values({
 						userId: user!.id,
@@ -172,6 +182,7 @@ export function createAccountsService(options: AccountsOptions) {
 						birthDate: input.birthDate,
 						gender: input.gender || null
 					});
+					await inTransaction?.(tx, user!.id);
 					return user!.id;
 				});
 			} catch (e) {
@@ -214,7 +225,8 @@ export function createAccountsService(options: AccountsOptions) {
 				return null;
 			}
 			const me = await loadMe(row.userId);
-			if (!me || me.status !== 'active') return null;
+			// A pending account signs in (to see where it stands); the spaces refuse it until a guardian confirms.
+			if (!me || me.status === 'suspended') return null;
 			if (shouldTouch(row, now, policy)) await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, id));
 			return { id, user: me, expiresAt: row.expiresAt };
 		},
@@ -227,7 +239,7 @@ export function createAccountsService(options: AccountsOptions) {
 				.innerJoin(users, eq(users.id, sessions.userId))
 				.where(eq(sessions.id, sessionId))
 				.limit(1);
-			return !!row && row.status === 'active' && sessionState(row.session, policy, new Date()) === 'valid';
+			return !!row && row.status !== 'suspended' && sessionState(row.session, policy, new Date()) === 'valid';
 		},
 
 		/** Marks a live session as in use (socket events count as activity); never revives an expired one. */

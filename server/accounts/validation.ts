@@ -157,7 +157,15 @@ export const signUpInput = z
 	languages: languages.optional(),
 	passions: passions.optional(),
 	bio: cleanText({ max: 500, code: 'bio_too_long', multiline: true }).optional(),
-	gender: optionalText(40, 'gender_too_long').optional()
+	gender: optionalText(40, 'gender_too_long').optional(),
+	// Required under the consent age for the participant's country (policy), which only the server knows.
+	guardianName: optionalText(80, 'guardian_name_invalid').optional(),
+	guardianEmail: z
+		.string()
+		.trim()
+		.transform((s) => (s === '' ? null : s))
+		.pipe(email.nullable())
+		.optional()
 	})
 	.superRefine((input, ctx) => {
 		if (input.role === 'mentor' && ageOn(input.birthDate, new Date()) < MENTOR_MIN_AGE) {

@@ -34,6 +34,8 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 				const auth = await authenticateUpgrade(app, req, url.searchParams.get('token') ?? undefined);
 				if (!auth.ok) return refuse(socket, auth.status, auth.status === 401 ? 'Unauthorized' : 'Forbidden');
 				const { user, id: sessionId } = auth.session;
+				// Consent pending or withdrawn: no document, whatever the membership says.
+				if ((await app.safeguarding.participation(user.id)) !== 'ok') return refuse(socket, 403, 'Forbidden');
 				const access = await app.docs.access({ documentId: id.data, userId: user.id });
 				if (!access) return refuse(socket, 404, 'Not Found');
 				if (!socket.writable) return;

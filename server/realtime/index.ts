@@ -112,6 +112,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
 			const { spaceId } = parsed.data;
 			try {
+				// Consent pending or withdrawn: say so, rather than pretend the space is not there.
+				const participation = await app.safeguarding.participation(socket.data.userId);
+				if (participation !== 'ok') return ack(fail(socket, participation));
 				const role = await app.spaces.roleOf(spaceId, socket.data.userId);
 				if (!role) return ack(fail(socket, 'not_found'));
 				await socket.join(spaceRoom(spaceId));
@@ -185,6 +188,12 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	app.accounts.events.on('session:ended', ({ sessionId, reason }) => {
 		io.to(sessionRoom(sessionId)).emit('session:ended', { reason });
 		io.in(sessionRoom(sessionId)).disconnectSockets(true);
+	});
+	// Withdrawn participation takes effect on live connections too: the person's sockets close.
+	app.safeguarding.events.on('participation:withdrawn', ({ userId }) => {
+		io.to(userRoom(userId)).emit('session:ended', { reason: 'consent_withdrawn' });
+		io.in(userRoom(userId)).disconnectSockets(true);
+		log.info({ userId }, 'closed sockets: participation withdrawn');
 	});
 	app.spaces.events.on('member:left', ({ spaceId, userId }) => {
 		io.in(userRoom(userId)).socketsLeave(chat.roomsOf(spaceId));

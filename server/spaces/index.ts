@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { auditLog, profiles, spaceInvites, spaceMembers, spaces } from '../db/schema';
+import { auditLog, profiles, spaceInvites, spaceMembers, spaces, users } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { hashToken } from '../accounts/session-policy';
@@ -48,6 +48,28 @@ export interface Invite {
 
 export interface SpaceEvents {
 	'member:left': [{ spaceId: string; userId: string }];
+	/** Someone became a member (created the space, was named its supervisor, or accepted an invite). */
+	'member:joined': [{ spaceId: string; userId: string }];
+}
+
+/** A transaction handle, as the rules below receive it. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+/**
+ * Rules another capability (safeguarding) adds to spaces, as optional async hooks. A hook that throws an
+ * AppError vetoes; the `tx` hooks run inside the transaction that makes the change, with the space row locked.
+ */
+export interface SpaceRules {
+	/** Throws when `userId` may take part in no space at the moment (consent pending or withdrawn). */
+	assertParticipant?(userId: string): Promise<void>;
+	/** Whether `userId` may take part in spaces now; `roleOf` answers null for someone who may not. */
+	canParticipate?(userId: string): Promise<boolean>;
+	/** After the space, its owner and any named supervisor are inserted. */
+	afterCreate?(ctx: { tx: Tx; spaceId: string; userId: string }): Promise<void>;
+	/** Before `userId` joins through an invite. */
+	beforeJoin?(ctx: { tx: Tx; spaceId: string; userId: string; role: SpaceRole }): Promise<void>;
+	/** Before `userId` (whose role is `role`) leaves or is removed. */
+	beforeLeave?(ctx: { tx: Tx; spaceId: string; userId: string; role: SpaceRole }): Promise<void>;
 }
 
 export interface SpacesOptions {
@@ -59,8 +81,14 @@ export interface SpacesOptions {
 export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOptions) {
 	const log = logger.child({ ns: 'spaces' });
 	const events = new EventEmitter<SpaceEvents>();
+	const rules: SpaceRules[] = [];
+
+	async function assertParticipant(userId: string): Promise<void> {
+		for (const r of rules) await r.assertParticipant?.(userId);
+	}
 
 	async function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
+		for (const r of rules) if (r.canParticipate && !(await r.canParticipate(userId))) return null;
 		const [row] = await db
 			.select({ role: spaceMembers.role })
 			.from(spaceMembers)
@@ -113,6 +141,7 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 				.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
 				.for('update');
 			if (!me) throw notFound();
+			for (const r of rules) await r.beforeLeave?.({ tx, spaceId, userId, role: me.role });
 			await tx.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)));
 			const rest = await tx
 				.select()
@@ -137,19 +166,44 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 	return {
 		events,
 		roleOf,
-		get,
 
-		async create({ userId, title, kind }: { userId: string; title: string; kind: SpaceKind }): Promise<Space> {
+		/** Adds rules (see SpaceRules); they apply from then on, in the order added. */
+		use(more: SpaceRules): void {
+			rules.push(more);
+		},
+
+		/** The space as `userId` sees it; anyone who is not a member gets not_found, never forbidden. */
+		async get({ spaceId, userId }: { spaceId: string; userId: string }): Promise<Space> {
+			await assertParticipant(userId);
+			return get({ spaceId, userId });
+		},
+
+		/**
+		 * Creates a space owned by `userId`. `supervisorId` names a moderator or admin who joins it as its
+		 * supervisor (a minor's space needs one, when the policy says so).
+		 */
+		async create({ userId, title, kind, supervisorId }: { userId: string; title: string; kind: SpaceKind; supervisorId?: string }): Promise<Space> {
+			await assertParticipant(userId);
 			const id = await db.transaction(async (tx) => {
 				const [space] = await tx.insert(spaces).values({ title, kind, createdBy: userId }).returning({ id: spaces.id });
 				await tx.insert(spaceMembers).values({ spaceId: space!.id, userId, role: 'owner' });
+				if (supervisorId !== undefined) {
+					const [supervisor] = await tx.select({ role: users.role, status: users.status }).from(users).where(eq(users.id, supervisorId)).limit(1);
+					const eligible = supervisor && supervisor.status === 'active' && (supervisor.role === 'moderator' || supervisor.role === 'admin');
+					if (!eligible || supervisorId === userId) throw new AppError(400, 'invalid_input', { fields: { supervisorId: 'supervisor_invalid' } });
+					await tx.insert(spaceMembers).values({ spaceId: space!.id, userId: supervisorId, role: 'supervisor' });
+				}
+				for (const r of rules) await r.afterCreate?.({ tx, spaceId: space!.id, userId });
 				return space!.id;
 			});
-			log.info({ spaceId: id, userId, kind }, 'space created');
+			log.info({ spaceId: id, userId, kind, supervised: supervisorId !== undefined }, 'space created');
+			events.emit('member:joined', { spaceId: id, userId });
+			if (supervisorId !== undefined) events.emit('member:joined', { spaceId: id, userId: supervisorId });
 			return get({ spaceId: id, userId });
 		},
 
 		async listForUser(userId: string): Promise<SpaceSummary[]> {
+			await assertParticipant(userId);
 			const mine = await db
 				.select({ id: spaces.id, title: spaces.title, kind: spaces.kind, createdAt: spaces.createdAt, myRole: spaceMembers.role })
 				.from(spaceMembers)
@@ -207,6 +261,8 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 
 		/** Joins the space; idempotent for someone already in it. Counting a use and joining happen together. */
 		async acceptInvite({ code, userId }: { code: string; userId: string }): Promise<Space> {
+			await assertParticipant(userId);
+			let joined = false;
 			const spaceId = await db.transaction(async (tx) => {
 				const [invite] = await tx.select().from(spaceInvites).where(eq(spaceInvites.codeHash, hashToken(code))).for('update');
 				if (!invite) throw notFound();
@@ -225,10 +281,13 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 					.from(spaceMembers)
 					.where(and(eq(spaceMembers.spaceId, space.id), inArray(spaceMembers.role, ['owner', 'member'])))) as [{ n: number }];
 				if (!hasRoomFor({ kind: space.kind, participants: Number(n), joiningRole: invite.role })) throw new AppError(409, 'space_full');
+				for (const r of rules) await r.beforeJoin?.({ tx, spaceId: space.id, userId, role: invite.role });
 				await tx.insert(spaceMembers).values({ spaceId: space.id, userId, role: invite.role });
 				await tx.update(spaceInvites).set({ uses: sql`${spaceInvites.uses} + 1` }).where(eq(spaceInvites.id, invite.id));
+				joined = true;
 				return space.id;
 			});
+			if (joined) events.emit('member:joined', { spaceId, userId });
 			log.info({ spaceId, userId }, 'joined space');
 			return get({ spaceId, userId });
 		},

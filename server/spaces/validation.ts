@@ -3,7 +3,9 @@ import { cleanText } from '../text';
 
 export const createSpaceInput = z.object({
 	title: cleanText({ min: 1, max: 80, code: 'title_invalid' }),
-	kind: z.enum(['pair', 'collective'], { error: 'kind_invalid' })
+	kind: z.enum(['pair', 'collective'], { error: 'kind_invalid' }),
+	/** A moderator or admin who joins as the space's supervisor; required when a minor creates a space (policy). */
+	supervisorId: z.uuid({ error: 'supervisor_invalid' }).optional()
 });
 
 export const createInviteInput = z.object({

@@ -19,7 +19,7 @@ function client(socket: Client) {
 	socket.emit('space:join', { space: 'id' }, () => {});
 	// @ts-expect-error the ack is required
 	socket.emit('space:join', { spaceId: 'id' });
-	socket.on('session:ended', ({ reason }) => expectTypeOf(reason).toEqualTypeOf<'suspended' | 'signed_out' | 'password_changed' | 'expired'>());
+	socket.on('session:ended', ({ reason }) => expectTypeOf(reason).toEqualTypeOf<'suspended' | 'signed_out' | 'password_changed' | 'expired' | 'consent_withdrawn'>());
 }
 
 function chatClient(socket: Client) {

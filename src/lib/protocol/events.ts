@@ -46,8 +46,11 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-	/** Sent just before the server closes this connection because the session ended. */
-	'session:ended': (payload: { reason: 'suspended' | 'signed_out' | 'password_changed' | 'expired' }) => void;
+	/**
+	 * Sent just before the server closes this connection because the session ended, or (`consent_withdrawn`)
+	 * because the person withdrew their consent to take part: they stay signed in but reach no space.
+	 */
+	'session:ended': (payload: { reason: 'suspended' | 'signed_out' | 'password_changed' | 'expired' | 'consent_withdrawn' }) => void;
 	'presence:update': (payload: { spaceId: string; members: PresenceMember[] }) => void;
 	/**
 	 * A new message, sent at once to everyone in the room (the author too), in its original language. It carries

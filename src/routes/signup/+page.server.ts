@@ -6,11 +6,14 @@ import { failFromError, formValues, invalid, safeRedirectPath } from '../_lib/fo
 import { countryOptions, languageOptions, timezoneOptions } from '../_lib/options.server';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	const next = safeRedirectPath(url.searchParams.get('next'));
 	if (locals.user) redirect(303, next ?? '/spaces');
+	const policy = await locals.app.safeguarding.policy();
 	return {
 		next,
+		// The form asks for a guardian when the birth date and country call for one; the server decides again.
+		consentAge: { default: policy.consentAge, byCountry: policy.consentAgeByCountry },
 		countries: countryOptions(locals.locale),
 		languages: languageOptions(locals.locale),
 		timezones: timezoneOptions()
@@ -29,15 +32,19 @@ export const actions: Actions = {
 			birthDate: values.birthDate,
 			country: values.country,
 			timezone: values.timezone,
-			readingLanguage: values.readingLanguage
+			readingLanguage: values.readingLanguage,
+			guardianName: values.guardianName,
+			guardianEmail: values.guardianEmail
 		});
 		if (!parsed.success) return invalid(parsed.error, { locale, values });
 
-		const { accounts } = event.locals.app;
+		const { accounts, safeguarding } = event.locals.app;
 		const ip = clientAddress(event);
 		let session;
+		let pending = false;
 		try {
-			const user = await accounts.signUp(parsed.data, { ip });
+			const user = await safeguarding.signUp(parsed.data, { ip, baseUrl: event.url.origin, locale });
+			pending = user.status === 'pending_consent';
 			// The account was just made with this password: open its session directly. Signing in again would
 			// hash the password a second time and could be refused by the sign-in rate limit, leaving an
 			// account that exists but a page that says it failed.
@@ -46,6 +53,7 @@ export const actions: Actions = {
 			return failFromError(e, { locale, values });
 		}
 		setSessionCookie(event, session.token);
+		if (pending) redirect(303, '/consent');
 		redirect(303, safeRedirectPath(values.next ?? event.url.searchParams.get('next')) ?? '/spaces');
 	}
 };

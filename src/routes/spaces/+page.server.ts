@@ -6,6 +6,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const { user, app } = event.locals;
 	if (!user) redirect(303, signInUrl(event));
+	// Waiting for a guardian, or consent withdrawn: the consent page says so and what to do.
+	if ((await app.safeguarding.participation(user.id)) !== 'ok') redirect(303, '/consent');
 	return { spaces: await app.spaces.listForUser(user.id) };
 };
 

@@ -27,6 +27,8 @@ export const load: PageServerLoad = async (event) => {
 	} catch (e) {
 		// Non-members get the same answer as for a space that does not exist.
 		if (isAppError(e) && e.status === 404) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
+		// Waiting for a guardian, or consent withdrawn: the consent page says what to do.
+		if (isAppError(e) && (e.code === 'consent_pending' || e.code === 'consent_withdrawn')) redirect(303, '/consent');
 		throw e;
 	}
 	const documents = await event.locals.app.docs.list({ spaceId: id, userId: user.id });

@@ -10,7 +10,7 @@ export const GET: RequestHandler = endpoint(async (event) => {
 
 export const POST: RequestHandler = endpoint(async (event) => {
 	const me = requireUser(event);
-	const { title, kind } = await readJson(event, createSpaceInput);
-	const space = await event.locals.app.spaces.create({ userId: me.id, title, kind });
+	const { title, kind, supervisorId } = await readJson(event, createSpaceInput);
+	const space = await event.locals.app.spaces.create({ userId: me.id, title, kind, supervisorId });
 	return json(space, { status: 201 });
 });

@@ -1,0 +1,251 @@
+import { and, asc, count, desc, eq, gt, isNull, notInArray } from 'drizzle-orm';
+import type { Db } from '../db';
+import { consents, guardianConsents, profiles, users } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import { hashToken, isWellFormedToken, newToken } from '../accounts/session-policy';
+import type { Tx } from '../spaces';
+import { isUiLocale, type UiLocale } from '../../src/lib/i18n/locales';
+import * as m from '../../src/lib/paraglide/messages.js';
+import type { Outbox } from './outbox';
+import { ageOf, consentAgeFor, type Policy } from './policy';
+
+export const CONSENT_PURPOSES = ['participation', 'recording', 'exhibition', 'evaluation'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+/** A guardian's link works for 7 days, once. */
+export const GUARDIAN_LINK_DAYS = 7;
+/** Requests to a guardian per account per day: enough to fix a typo, not enough to flood someone's inbox. */
+const GUARDIAN_REQUESTS_PER_DAY = 5;
+
+export interface ConsentState {
+	purpose: ConsentPurpose;
+	granted: boolean;
+	grantedBy: 'self' | 'guardian' | null;
+	grantedAt: string | null;
+}
+
+export interface ConsentRecord {
+	purpose: ConsentPurpose;
+	grantedBy: 'self' | 'guardian';
+	grantedAt: string;
+	revokedAt: string | null;
+	revokedBy: 'self' | 'guardian' | null;
+}
+
+export interface ConsentLedger {
+	/** Whether this person may grant consents for themselves (false under the consent age: their guardian does). */
+	canGrantForSelf: boolean;
+	current: ConsentState[];
+	history: ConsentRecord[];
+}
+
+export type GuardianLinkState = 'valid' | 'used' | 'expired' | 'superseded' | 'unknown';
+
+type MessageFn = (params: Record<string, unknown>, options: { locale: UiLocale }) => string;
+const catalog = m as unknown as Record<string, MessageFn>;
+
+export function createConsents({
+	db,
+	logger,
+	outbox,
+	policy,
+	onParticipationChange
+}: {
+	db: Db;
+	logger: Logger;
+	outbox: Outbox;
+	policy: () => Promise<Policy>;
+	onParticipationChange: (userId: string, change: { withdrawn: boolean }) => void;
+}) {
+	const log = logger.child({ ns: 'consent' });
+
+	async function underConsentAge(userId: string): Promise<boolean> {
+		const [row] = await db
+			.select({ birthDate: profiles.birthDate, country: profiles.country, status: users.status })
+			.from(users)
+			.innerJoin(profiles, eq(profiles.userId, users.id))
+			.where(eq(users.id, userId))
+			.limit(1);
+		if (!row) throw notFound();
+		return row.status === 'pending_consent' || ageOf(row.birthDate) < consentAgeFor(await policy(), row.country);
+	}
+
+	async function list({ userId }: { userId: string }): Promise<ConsentLedger> {
+		const rows = await db.select().from(consents).where(eq(consents.userId, userId)).orderBy(asc(consents.grantedAt));
+		const current = CONSENT_PURPOSES.map((purpose): ConsentState => {
+			const live = rows.find((r) => r.purpose === purpose && r.revokedAt === null);
+			return { purpose, granted: !!live, grantedBy: live?.grantedBy ?? null, grantedAt: live?.grantedAt.toISOString() ?? null };
+		});
+		return {
+			canGrantForSelf: !(await underConsentAge(userId)),
+			current,
+			history: rows.map((r) => ({
+				purpose: r.purpose,
+				grantedBy: r.grantedBy,
+				grantedAt: r.grantedAt.toISOString(),
+				revokedAt: r.revokedAt?.toISOString() ?? null,
+				revokedBy: r.revokedBy
+			}))
+		};
+	}
+
+	/** Mails the guardian a new single-use link; any earlier unconfirmed link stops working. Never logs the address or the token. */
+	async function requestGuardianConsent({
+		tx,
+		userId,
+		guardianName,
+		guardianEmail,
+		childName,
+		baseUrl,
+		locale
+	}: {
+		tx: Tx;
+		userId: string;
+		guardianName: string;
+		guardianEmail: string;
+		childName: string;
+		baseUrl: string;
+		locale: string;
+	}): Promise<void> {
+		const now = new Date();
+		const [{ n }] = (await tx
+			.select({ n: count() })
+			.from(guardianConsents)
+			.where(and(eq(guardianConsents.userId, userId), gt(guardianConsents.createdAt, new Date(now.getTime() - 86_400_000))))) as [{ n: number }];
+		if (Number(n) >= GUARDIAN_REQUESTS_PER_DAY) throw new AppError(429, 'rate_limited', { retryAfterSeconds: 3600 });
+		await tx
+			.update(guardianConsents)
+			.set({ supersededAt: now })
+			.where(and(eq(guardianConsents.userId, userId), isNull(guardianConsents.confirmedAt), isNull(guardianConsents.supersededAt)));
+		const token = newToken();
+		await tx.insert(guardianConsents).values({
+			userId,
+			guardianName,
+			guardianEmail,
+			tokenHash: hashToken(token),
+			purposes: [...CONSENT_PURPOSES],
+			createdAt: now,
+			expiresAt: new Date(now.getTime() + GUARDIAN_LINK_DAYS * 86_400_000)
+		});
+		const ui: UiLocale = isUiLocale(locale) ? locale : 'en';
+		const link = new URL(`/consent/${token}`, baseUrl).href;
+		await outbox.enqueue(tx, {
+			kind: 'guardian_consent',
+			to: guardianEmail,
+			subject: catalog.mail_guardian_subject!({ childName }, { locale: ui }),
+			body: catalog.mail_guardian_body!({ childName, guardianName, link, days: GUARDIAN_LINK_DAYS }, { locale: ui })
+		});
+		log.info({ userId }, 'guardian consent requested');
+	}
+
+	async function findLink(token: string) {
+		if (!isWellFormedToken(token)) return null;
+		const [row] = await db
+			.select({ consent: guardianConsents, childName: profiles.displayName })
+			.from(guardianConsents)
+			.innerJoin(profiles, eq(profiles.userId, guardianConsents.userId))
+			.where(eq(guardianConsents.tokenHash, hashToken(token)))
+			.limit(1);
+		return row ?? null;
+	}
+
+	function linkState(c: typeof guardianConsents.$inferSelect, now: Date): GuardianLinkState {
+		if (c.confirmedAt) return 'used';
+		if (c.supersededAt) return 'superseded';
+		if (now.getTime() >= c.expiresAt.getTime()) return 'expired';
+		return 'valid';
+	}
+
+	return {
+		list,
+		requestGuardianConsent,
+
+		async hasConsent({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<boolean> {
+			const [row] = await db
+				.select({ id: consents.id })
+				.from(consents)
+				.where(and(eq(consents.userId, userId), eq(consents.purpose, purpose), isNull(consents.revokedAt)))
+				.limit(1);
+			return !!row;
+		},
+
+		/** Someone grants a purpose for themselves; under the consent age only a guardian can. */
+		async grant({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<ConsentLedger> {
+			if (await underConsentAge(userId)) throw new AppError(403, 'consent_guardian_only');
+			await db.insert(consents).values({ userId, purpose, grantedBy: 'self' }).onConflictDoNothing();
+			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: false });
+			log.info({ userId, purpose }, 'consent granted');
+			return list({ userId });
+		},
+
+		/** Anyone withdraws any purpose, any time; withdrawing participation closes their live connections to spaces. */
+		async revoke({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<ConsentLedger> {
+			const revoked = await db
+				.update(consents)
+				.set({ revokedAt: new Date(), revokedBy: 'self' })
+				.where(and(eq(consents.userId, userId), eq(consents.purpose, purpose), isNull(consents.revokedAt)))
+				.returning({ id: consents.id });
+			if (revoked.length > 0) {
+				log.info({ userId, purpose }, 'consent withdrawn');
+				if (purpose === 'participation') onParticipationChange(userId, { withdrawn: true });
+			}
+			return list({ userId });
+		},
+
+		/** What the consent page shows: the child's display name only while the link still works. */
+		async guardianLink(token: string): Promise<{ state: GuardianLinkState; childName: string | null; purposes: ConsentPurpose[] }> {
+			const row = await findLink(token);
+			if (!row) return { state: 'unknown', childName: null, purposes: [] };
+			const state = linkState(row.consent, new Date());
+			return { state, childName: state === 'valid' ? row.childName : null, purposes: row.consent.purposes as ConsentPurpose[] };
+		},
+
+		/**
+		 * The guardian agrees, through their link, to `purposes` (participation is required). The account becomes
+		 * active, the ledger records each purpose as granted by the guardian, and the link is spent.
+		 */
+		async confirmGuardianConsent({ token, purposes }: { token: string; purposes: ConsentPurpose[] }): Promise<{ userId: string }> {
+			if (!purposes.includes('participation')) throw new AppError(400, 'invalid_input', { fields: { participation: 'participation_required' } });
+			if (!isWellFormedToken(token)) throw new AppError(404, 'consent_link_invalid');
+			const userId = await db.transaction(async (tx) => {
+				const [c] = await tx.select().from(guardianConsents).where(eq(guardianConsents.tokenHash, hashToken(token))).for('update');
+				if (!c) throw new AppError(404, 'consent_link_invalid');
+				const state = linkState(c, new Date());
+				if (state !== 'valid') throw new AppError(410, state === 'used' ? 'consent_link_used' : 'consent_link_expired');
+				const agreed = CONSENT_PURPOSES.filter((p) => purposes.includes(p));
+				const now = new Date();
+				await tx.update(guardianConsents).set({ confirmedAt: now, purposes: agreed }).where(eq(guardianConsents.id, c.id));
+				await tx.update(users).set({ status: 'active', updatedAt: now }).where(and(eq(users.id, c.userId), eq(users.status, 'pending_consent')));
+				// The guardian's answer is the whole current state: what they left unticked is no longer granted.
+				await tx
+					.update(consents)
+					.set({ revokedAt: now, revokedBy: 'guardian' })
+					.where(and(eq(consents.userId, c.userId), isNull(consents.revokedAt), notInArray(consents.purpose, agreed)));
+				await tx
+					.insert(consents)
+					.values(agreed.map((purpose) => ({ userId: c.userId, purpose, grantedBy: 'guardian' as const, guardianConsentId: c.id, grantedAt: now })))
+					.onConflictDoNothing();
+				return c.userId;
+			});
+			onParticipationChange(userId, { withdrawn: false });
+			log.info({ userId, purposes }, 'guardian consent confirmed');
+			return { userId };
+		},
+
+		/** The guardian named in the newest request, for resending without asking again. */
+		async lastGuardian(userId: string): Promise<{ guardianName: string; guardianEmail: string } | null> {
+			const [row] = await db
+				.select({ guardianName: guardianConsents.guardianName, guardianEmail: guardianConsents.guardianEmail })
+				.from(guardianConsents)
+				.where(eq(guardianConsents.userId, userId))
+				.orderBy(desc(guardianConsents.createdAt))
+				.limit(1);
+			return row ?? null;
+		},
+
+		underConsentAge
+	};
+}
+
+export type Consents = ReturnType<typeof createConsents>;

@@ -1,0 +1,289 @@
+import { EventEmitter } from 'node:events';
+import { and, eq, sql } from 'drizzle-orm';
+import type { AccountsService } from '../accounts';
+import type { SignUpInput } from '../accounts/validation';
+import type { Config } from '../config';
+import type { Db } from '../db';
+import { consents, profiles, spaceMembers, users } from '../db/schema';
+import { AppError } from '../errors';
+import type { Logger } from '../logger';
+import type { SpacesService, Tx } from '../spaces';
+import { createConsents, type ConsentPurpose } from './consent';
+import { createOutbox } from './outbox';
+import { ageOf, consentAgeFor, createPolicyStore, type Policy, type PolicyPatch } from './policy';
+import { isSupervisor, lastSupervisorLeaving, needsSupervisor, type Participation } from './rules';
+
+export type { Policy, PolicyPatch, ConsentPurpose, Participation };
+export { ageOf };
+
+export interface SafeguardingEvents {
+	/** Someone's participation consent was withdrawn (or their account went back to pending): close their connections to spaces. */
+	'participation:withdrawn': [{ userId: string }];
+}
+
+export interface SafeguardingOptions {
+	db: Db;
+	logger: Logger;
+	accounts: AccountsService;
+	spaces: SpacesService;
+	config: Pick<Config, 'origin'> & Partial<Pick<Config, 'smtpUrl' | 'mailFrom'>>;
+}
+
+const MINORS_TTL_MS = 10_000;
+const PARTICIPATION_TTL_MS = 5_000;
+
+/**
+ * Policy, guardian consent, the consent ledger and the minor rules. Other capabilities read `policy()`,
+ * `minorsIn(spaceId)` and `hasConsent(...)`; spaces get the minor rules through `spaces.use`.
+ */
+export function createSafeguarding({ db, logger, accounts, spaces, config }: SafeguardingOptions) {
+	const log = logger.child({ ns: 'safeguarding' });
+	const events = new EventEmitter<SafeguardingEvents>();
+	const minorsCache = new Map<string, { ids: Promise<string[]>; at: number }>();
+	const participationCache = new Map<string, { state: Promise<Participation>; at: number }>();
+	const store = createPolicyStore({ db, onChange: () => minorsCache.clear() });
+	const outbox = createOutbox({ db, logger, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom });
+
+	const policy = () => store.get();
+
+	async function ageAndCountry(userId: string, tx: Pick<Db, 'select'> = db): Promise<{ age: number; country: string } | null> {
+		const [row] = await tx.select({ birthDate: profiles.birthDate, country: profiles.country }).from(profiles).where(eq(profiles.userId, userId)).limit(1);
+		return row ? { age: ageOf(row.birthDate), country: row.country } : null;
+	}
+
+	async function isMinor(userId: string, tx?: Pick<Db, 'select'>): Promise<boolean> {
+		const p = await store.get(tx);
+		const who = await ageAndCountry(userId, tx);
+		return who !== null && who.age < p.minorAge;
+	}
+
+	/** Members of the space (any role) who are minors, read inside `tx` when given. */
+	async function readMinors(spaceId: string, tx: Pick<Db, 'select'> = db): Promise<string[]> {
+		const p = await store.get(tx);
+		const rows = await tx
+			.select({ userId: spaceMembers.userId, birthDate: profiles.birthDate })
+			.from(spaceMembers)
+			.innerJoin(profiles, eq(profiles.userId, spaceMembers.userId))
+			.where(eq(spaceMembers.spaceId, spaceId));
+		return rows.filter((r) => ageOf(r.birthDate) < p.minorAge).map((r) => r.userId);
+	}
+
+	async function readParticipation(userId: string): Promise<Participation> {
+		const [row] = await db
+			.select({
+				status: users.status,
+				live: sql<boolean>`exists (select 1 from ${consents} where ${consents.userId} = ${users.id} and ${consents.purpose} = 'participation' and ${consents.revokedAt} is null)`,
+				any: sql<boolean>`exists (select 1 from ${consents} where ${consents.userId} = ${users.id} and ${consents.purpose} = 'participation')`
+			})
+			.from(users)
+			.where(eq(users.id, userId))
+			.limit(1);
+		if (!row) return 'account_suspended';
+		if (row.status === 'suspended') return 'account_suspended';
+		if (row.status === 'pending_consent') return 'consent_pending';
+		// Accounts created before the ledger have no rows: signing up was their consent. Withdrawing is what counts.
+		if (row.any && !row.live) return 'consent_withdrawn';
+		return 'ok';
+	}
+
+	/** Whether `userId` may take part in spaces now; a short-lived cache, dropped here on every change. */
+	async function participation(userId: string): Promise<Participation> {
+		const hit = participationCache.get(userId);
+		if (hit && Date.now() - hit.at < PARTICIPATION_TTL_MS) return hit.state;
+		const state = readParticipation(userId);
+		participationCache.set(userId, { state, at: Date.now() });
+		if (participationCache.size > 50_000) participationCache.delete(participationCache.keys().next().value!);
+		return state.catch((e: unknown) => {
+			participationCache.delete(userId);
+			throw e;
+		});
+	}
+
+	function participationChanged(userId: string, { withdrawn }: { withdrawn: boolean }): void {
+		participationCache.delete(userId);
+		if (withdrawn) events.emit('participation:withdrawn', { userId });
+	}
+
+	const ledger = createConsents({
+		db,
+		logger,
+		outbox,
+		policy,
+		onParticipationChange: participationChanged
+	});
+
+	async function supervisorsIn(tx: Tx, spaceId: string) {
+		return tx
+			.select({ userId: spaceMembers.userId, spaceRole: spaceMembers.role, accountRole: users.role, status: users.status })
+			.from(spaceMembers)
+			.innerJoin(users, eq(users.id, spaceMembers.userId))
+			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.role, 'supervisor')));
+	}
+
+	spaces.use({
+		async assertParticipant(userId) {
+			const state = await participation(userId);
+			if (state !== 'ok') throw new AppError(403, state);
+		},
+		async canParticipate(userId) {
+			return (await participation(userId)) === 'ok';
+		},
+		async afterCreate({ tx, spaceId, userId }) {
+			const p = await store.get(tx);
+			if (!p.supervisedSpacesForMinors || !(await isMinor(userId, tx))) return;
+			const supervisors = (await supervisorsIn(tx, spaceId)).filter(isSupervisor);
+			if (needsSupervisor({ policy: p, minorPresent: true, supervisors: supervisors.length })) {
+				throw new AppError(400, 'invalid_input', { fields: { supervisorId: 'supervisor_required' } });
+			}
+		},
+		async beforeJoin({ tx, spaceId, userId }) {
+			const p = await store.get(tx);
+			if (!p.supervisedSpacesForMinors || !(await isMinor(userId, tx))) return;
+			const supervisors = (await supervisorsIn(tx, spaceId)).filter(isSupervisor);
+			if (needsSupervisor({ policy: p, minorPresent: true, supervisors: supervisors.length })) throw new AppError(403, 'supervisor_required');
+		},
+		async beforeLeave({ tx, spaceId, userId, role }) {
+			if (role !== 'supervisor') return;
+			const p = await store.get(tx);
+			if (!p.supervisedSpacesForMinors) return;
+			const supervisors = (await supervisorsIn(tx, spaceId)).filter(isSupervisor);
+			const minors = await readMinors(spaceId, tx);
+			if (lastSupervisorLeaving({ leavingUserId: userId, supervisorIds: supervisors.map((s) => s.userId), minorIds: minors })) {
+				throw new AppError(409, 'last_supervisor');
+			}
+		}
+	});
+
+	const dropMinors = ({ spaceId }: { spaceId: string }) => void minorsCache.delete(spaceId);
+	spaces.events.on('member:joined', dropMinors);
+	spaces.events.on('member:left', dropMinors);
+	outbox.start();
+
+	return {
+		events,
+		outbox,
+
+		/** The program policy (cached; an update drops the cache). */
+		policy,
+
+		/** An admin changes the policy; one `policy.update` audit entry names the changed fields. */
+		async updatePolicy({ actorId, patch }: { actorId: string; patch: PolicyPatch }): Promise<Policy> {
+			const updated = await store.update({ actorId, patch });
+			log.info({ actorId, fields: Object.keys(patch) }, 'policy updated');
+			return updated;
+		},
+
+		/** The age under which someone living in `country` needs a guardian's consent. */
+		async consentAgeFor(country: string): Promise<number> {
+			return consentAgeFor(await policy(), country);
+		},
+
+		ageOf,
+		isMinor: (userId: string) => isMinor(userId),
+
+		/** User ids of the minors who are members of the space (any role); cached briefly, dropped on membership changes. */
+		async minorsIn(spaceId: string): Promise<string[]> {
+			const hit = minorsCache.get(spaceId);
+			if (hit && Date.now() - hit.at < MINORS_TTL_MS) return hit.ids;
+			const ids = readMinors(spaceId);
+			minorsCache.set(spaceId, { ids, at: Date.now() });
+			if (minorsCache.size > 10_000) minorsCache.delete(minorsCache.keys().next().value!);
+			return ids.catch((e: unknown) => {
+				minorsCache.delete(spaceId);
+				throw e;
+			});
+		},
+
+		/** 'ok', or why `userId` may not take part in spaces now (an error code). */
+		participation,
+
+		hasConsent: ledger.hasConsent,
+		consents: ledger.list,
+		grantConsent: ledger.grant,
+		revokeConsent: ledger.revoke,
+		requestGuardianConsent: ledger.requestGuardianConsent,
+		guardianLink: ledger.guardianLink,
+		confirmGuardianConsent: ledger.confirmGuardianConsent,
+
+		/**
+		 * Sign-up with the consent rules: under the consent age for their country, a participant must name a
+		 * guardian; the account is then created pending, and the guardian is sent a link. Everyone else grants
+		 * participation for themselves by signing up.
+		 */
+		async signUp(input: SignUpInput, { ip, baseUrl, locale }: { ip: string; baseUrl: string; locale: string }) {
+			const p = await policy();
+			const needsGuardian = ageOf(input.birthDate) < consentAgeFor(p, input.country);
+			if (needsGuardian && (!input.guardianName || !input.guardianEmail)) {
+				const fields: Record<string, 'guardian_required'> = {};
+				if (!input.guardianName) fields.guardianName = 'guardian_required';
+				if (!input.guardianEmail) fields.guardianEmail = 'guardian_required';
+				throw new AppError(400, 'invalid_input', { fields });
+			}
+			const user = await accounts.signUp(input, {
+				ip,
+				status: needsGuardian ? 'pending_consent' : 'active',
+				inTransaction: async (tx, userId) => {
+					if (needsGuardian) {
+						await ledger.requestGuardianConsent({
+							tx,
+							userId,
+							guardianName: input.guardianName!,
+							guardianEmail: input.guardianEmail!,
+							childName: input.displayName,
+							baseUrl,
+							locale
+						});
+					} else {
+						await tx.insert(consents).values({ userId, purpose: 'participation', grantedBy: 'self' });
+					}
+				}
+			});
+			if (needsGuardian) outbox.kick();
+			return user;
+		},
+
+		/**
+		 * Sends the guardian a new link (the old one stops working): for someone under the consent age whose guardian
+		 * lost the mail, or who withdrew participation and needs their guardian to grant it again.
+		 */
+		async resendGuardianRequest({
+			userId,
+			guardianName,
+			guardianEmail,
+			baseUrl,
+			locale
+		}: {
+			userId: string;
+			guardianName?: string | null;
+			guardianEmail?: string | null;
+			baseUrl: string;
+			locale: string;
+		}): Promise<void> {
+			if (!(await ledger.underConsentAge(userId))) throw new AppError(409, 'guardian_not_needed');
+			const last = await ledger.lastGuardian(userId);
+			const name = guardianName ?? last?.guardianName;
+			const address = guardianEmail ?? last?.guardianEmail;
+			if (!name || !address) {
+				const fields: Record<string, 'guardian_required'> = {};
+				if (!name) fields.guardianName = 'guardian_required';
+				if (!address) fields.guardianEmail = 'guardian_required';
+				throw new AppError(400, 'invalid_input', { fields });
+			}
+			const [profile] = await db.select({ displayName: profiles.displayName }).from(profiles).where(eq(profiles.userId, userId)).limit(1);
+			await db.transaction((tx) =>
+				ledger.requestGuardianConsent({ tx, userId, guardianName: name, guardianEmail: address, childName: profile?.displayName ?? '', baseUrl, locale })
+			);
+			outbox.kick();
+		},
+
+		async close(): Promise<void> {
+			spaces.events.off('member:joined', dropMinors);
+			spaces.events.off('member:left', dropMinors);
+			await outbox.stop();
+		}
+	};
+}
+
+export type Safeguarding = ReturnType<typeof createSafeguarding>;
+
+export { CONSENT_PURPOSES } from './consent';
