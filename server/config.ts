@@ -54,6 +54,12 @@ export interface Config {
 	chatSendBurst: number;
 	/** Sustained messages per second one person may send into one space. */
 	chatSendPerSecond: number;
+	/** External classifier every chat text is posted to (optional). */
+	moderationWebhookUrl: string | undefined;
+	/** How long the classifier may take, in ms, before `moderationWebhookFail` applies. */
+	moderationWebhookTimeoutMs: number;
+	/** When the classifier times out or fails: `closed` holds the text for review, `open` lets it through. */
+	moderationWebhookFail: 'open' | 'closed';
 	/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...; without it, admins pass unsent mail on by hand. Never logged. */
 	smtpUrl: string | undefined;
 	/** The From of mail Tessera sends (guardian consent links). */
@@ -108,6 +114,9 @@ const envSchema = z.object({
 	TRANSLATE_CACHE_ENTRIES: z.coerce.number().int().min(0).default(10_000),
 	CHAT_SEND_BURST: z.coerce.number().int().min(1).default(10),
 	CHAT_SEND_PER_SECOND: z.coerce.number().min(0.01).default(2),
+	MODERATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+	MODERATION_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+	MODERATION_WEBHOOK_FAIL: z.enum(['open', 'closed']).default('closed'),
 	SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 	MAIL_FROM: z.string().default('Tessera <tessera@localhost>')
 });
@@ -157,6 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		translateCacheEntries: e.TRANSLATE_CACHE_ENTRIES,
 		chatSendBurst: e.CHAT_SEND_BURST,
 		chatSendPerSecond: e.CHAT_SEND_PER_SECOND,
+		moderationWebhookUrl: e.MODERATION_WEBHOOK_URL,
+		moderationWebhookTimeoutMs: e.MODERATION_WEBHOOK_TIMEOUT_MS,
+		moderationWebhookFail: e.MODERATION_WEBHOOK_FAIL,
 		smtpUrl: e.SMTP_URL,
 		mailFrom: e.MAIL_FROM,
 		buildDir: resolve(projectRoot, 'build'),

@@ -38,6 +38,10 @@ export const ERROR_CODES = [
 	'not_your_message',
 	'message_deleted',
 	'send_rate_limited',
+	'message_blocked',
+	'message_flood',
+	'message_held',
+	'already_reviewed',
 	'server_busy',
 	// field-level codes
 	'email_invalid',

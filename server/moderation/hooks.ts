@@ -1,0 +1,51 @@
+import { findContactDetails } from './contact';
+import { createFloodGuard, type FloodGuard, type FloodOptions } from './flood';
+import { createListMatcher, type ListMatcher, type WordList } from './lists';
+import type { ModerationHook, Verdict } from './pipeline';
+
+/**
+ * Word and phrase lists (every shipped language on every text: people mix languages and the message's tag is
+ * often just the reader's language), on originals and on their translations.
+ */
+export function wordListHook({ lists, priority = 300 }: { lists?: Record<string, WordList>; priority?: number } = {}): ModerationHook & { matcher: ListMatcher } {
+	const matcher = createListMatcher(lists);
+	const verdict = (text: string, minorsPresent: boolean): Verdict => {
+		const [strongest] = matcher.match({ text, minorsPresent });
+		return strongest ? { action: strongest.action, reason: strongest.reason } : { action: 'allow' };
+	};
+	return {
+		name: 'word_list',
+		priority,
+		matcher,
+		check: (ctx) => verdict(ctx.text, ctx.minorsPresent),
+		checkTranslation: (ctx) => verdict(ctx.text, ctx.minorsPresent)
+	};
+}
+
+/** Contact details are held in spaces with a minor, when the policy's contact filter is on. */
+export function contactHook({ priority = 200 }: { priority?: number } = {}): ModerationHook {
+	return {
+		name: 'contact_details',
+		priority,
+		check(ctx): Verdict {
+			if (!ctx.minorsPresent || !ctx.policy.contactFilterForMinors) return { action: 'allow' };
+			const [kind] = findContactDetails(ctx.text);
+			return kind ? { action: 'hold', reason: `contact_${kind}` } : { action: 'allow' };
+		}
+	};
+}
+
+/** Flood (block, `message_flood`) and repetition (hold) limits on new chat messages; edits and documents are not counted. */
+export function floodHook({ priority = 400, ...options }: Partial<FloodOptions> & { priority?: number } = {}): ModerationHook & { guard: FloodGuard } {
+	const guard = createFloodGuard(options);
+	return {
+		name: 'flood',
+		priority,
+		guard,
+		check(ctx): Verdict {
+			if (ctx.kind !== 'chat') return { action: 'allow' };
+			const v = guard.check({ spaceId: ctx.spaceId, authorId: ctx.authorId, text: ctx.text });
+			return v.action === 'block' ? { action: 'block', reason: v.reason, code: 'message_flood' } : v;
+		}
+	};
+}

@@ -1,0 +1,113 @@
+import en from './lists/en.json';
+import es from './lists/es.json';
+import fr from './lists/fr.json';
+import { tokens, words } from './normalize';
+
+/** One listed word or phrase, as written in `lists/<lang>.json`. */
+export interface ListTerm {
+	text: string;
+	action: 'hold' | 'block';
+	/** A short code recorded with the verdict (`grooming`, `slur`...). */
+	reason: string;
+	/** Applied only in spaces with a minor (phrases that are ordinary between adults). */
+	minorsOnly?: boolean;
+}
+
+export interface WordList {
+	terms: ListTerm[];
+}
+
+/** A term hit: what to do and why, never the words matched. */
+export interface ListHit {
+	action: 'hold' | 'block';
+	reason: string;
+	lang: string;
+}
+
+export const SHIPPED_LISTS: Record<string, WordList> = { en: en as WordList, es: es as WordList, fr: fr as WordList };
+
+interface Spelled {
+	spellings: string[];
+	joined: boolean;
+}
+
+interface Compiled {
+	words: string[];
+	joined: string;
+	action: 'hold' | 'block';
+	reason: string;
+	minorsOnly: boolean;
+	lang: string;
+}
+
+/** Three or more of one letter in a row ("fuuuck"), for the variants with one and with two. */
+const LONG_RUN = /(\p{L})\1{2,}/gu;
+
+/** The spellings a word is compared under: as written, and with long letter runs shortened to one and to two. */
+function variants(word: string): string[] {
+	if (!LONG_RUN.test(word)) return [word];
+	LONG_RUN.lastIndex = 0;
+	return [word, word.replace(LONG_RUN, '$1'), word.replace(LONG_RUN, '$1$1')];
+}
+
+/** Does `word` (one spelling of a text's word) stand for `term`? The plain plural counts for longer terms. */
+function sameWord(word: string, term: string): boolean {
+	return word === term || (term.length >= 4 && word === `${term}s`);
+}
+
+/**
+ * Compiles word lists into a matcher. A term hits when its words appear as consecutive words of the text (see
+ * normalize.ts for what a word is), or when a single word of the text is a whole phrase written without spaces
+ * ("sendmeaphoto", or "s e n d m e a p h o t o" once joined). A word spelled out letter by letter also hits
+ * when it starts or ends with a term of four letters or more ("f u c k y o u"). Never a substring of an ordinary
+ * word: "disputa", "putain" and "Scunthorpe" are not "puta", "puta" and "cunt".
+ */
+export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LISTS) {
+	const compiled: Compiled[] = [];
+	const seen = new Set<string>();
+	for (const [lang, list] of Object.entries(lists)) {
+		for (const t of list.terms) {
+			const w = words(t.text);
+			if (w.length === 0) continue;
+			const key = `${w.join(' ')}\u0000${t.action}\u0000${t.minorsOnly ? 1 : 0}`;
+			if (seen.has(key)) continue;
+			seen.add(key);
+			compiled.push({ words: w, joined: w.join(''), action: t.action, reason: t.reason, minorsOnly: t.minorsOnly === true, lang });
+		}
+	}
+
+	function hits(term: Compiled, text: Spelled[]): boolean {
+		const n = term.words.length;
+		for (let i = 0; i + n <= text.length; i++) {
+			let all = true;
+			for (let j = 0; j < n && all; j++) all = text[i + j]!.spellings.some((v) => sameWord(v, term.words[j]!));
+			if (all) return true;
+		}
+		return text.some(({ spellings, joined }) =>
+			spellings.some(
+				(v) =>
+					(n > 1 && v === term.joined) ||
+					(joined && term.joined.length >= 4 && v.length > term.joined.length && (v.startsWith(term.joined) || v.endsWith(term.joined)))
+			)
+		);
+	}
+
+	return {
+		/** Every term the text hits, strongest first. */
+		match({ text, minorsPresent }: { text: string; minorsPresent: boolean }): ListHit[] {
+			const spelled: Spelled[] = tokens(text).map((t) => ({ spellings: variants(t.word), joined: t.joined }));
+			if (spelled.length === 0) return [];
+			const out: ListHit[] = [];
+			for (const term of compiled) {
+				if (term.minorsOnly && !minorsPresent) continue;
+				if (hits(term, spelled)) out.push({ action: term.action, reason: term.reason, lang: term.lang });
+			}
+			return out.sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
+		},
+		get size(): number {
+			return compiled.length;
+		}
+	};
+}
+
+export type ListMatcher = ReturnType<typeof createListMatcher>;

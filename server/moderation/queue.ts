@@ -1,0 +1,151 @@
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db';
+import { auditLog, chatMessageEdits, chatMessages, moderationQueue, profiles, spaceMembers, spaces, users } from '../db/schema';
+import { AppError, notFound } from '../errors';
+
+export type ReviewStatus = 'held' | 'approved' | 'rejected';
+
+/**
+ * What is held: `chat` a new message (stored with `held_at`, seen by its author only), `chat-edit` a new text for
+ * a message others still read in its earlier version, `chat-translation` a machine translation that hit a word
+ * list (not delivered; the original went out or was held on its own), `doc` text written into a document.
+ */
+export type QueueKind = 'chat' | 'chat-edit' | 'chat-translation' | 'doc';
+
+/** One entry of the moderation queue, as moderators see it. */
+export interface QueueItem {
+	id: string;
+	kind: string;
+	spaceId: string;
+	spaceTitle: string;
+	/** The message (or document) concerned. */
+	targetId: string;
+	authorId: string | null;
+	authorName: string;
+	text: string;
+	lang: string;
+	hook: string;
+	reason: string;
+	status: ReviewStatus;
+	createdAt: string;
+	reviewedAt: string | null;
+	reviewedBy: string | null;
+}
+
+/** What a review changed, for whoever delivers it (chat). */
+export interface Reviewed {
+	id: string;
+	kind: string;
+	spaceId: string;
+	targetId: string;
+	authorId: string | null;
+	status: 'approved' | 'rejected';
+}
+
+const MAX_PAGE = 200;
+
+/** The SQL of the moderation queue: listing, and approving or rejecting with the audit entry in the same transaction. */
+export function createQueueStore(db: Db) {
+	/** Moderators and admins review anything; a space's supervisor reviews what was held in that space. */
+	async function mayReview(tx: Pick<Db, 'select'>, actorId: string, spaceId: string): Promise<boolean> {
+		const [actor] = await tx.select({ role: users.role, status: users.status }).from(users).where(eq(users.id, actorId)).limit(1);
+		if (!actor || actor.status !== 'active') return false;
+		if (actor.role === 'moderator' || actor.role === 'admin') return true;
+		const [member] = await tx
+			.select({ role: spaceMembers.role })
+			.from(spaceMembers)
+			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, actorId)))
+			.limit(1);
+		return member?.role === 'supervisor';
+	}
+
+	return {
+		mayReview: (actorId: string, spaceId: string) => mayReview(db, actorId, spaceId),
+
+		/** Entries with this status, oldest first, after `after` (an entry id) when paging. */
+		async list({ status = 'held', limit = 50, after, spaceId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string }): Promise<QueueItem[]> {
+			if (after && (await db.select({ id: moderationQueue.id }).from(moderationQueue).where(eq(moderationQueue.id, after)).limit(1)).length === 0) throw notFound();
+			const rows = await db
+				.select({ q: moderationQueue, authorName: profiles.displayName, spaceTitle: spaces.title })
+				.from(moderationQueue)
+				.innerJoin(spaces, eq(spaces.id, moderationQueue.spaceId))
+				.leftJoin(profiles, eq(profiles.userId, moderationQueue.authorId))
+				.where(
+					and(
+						eq(moderationQueue.status, status),
+						spaceId ? eq(moderationQueue.spaceId, spaceId) : undefined,
+						after
+							? sql`(${moderationQueue.createdAt}, ${moderationQueue.id}) > (select q.created_at, q.id from moderation_queue q where q.id = ${after}::uuid)`
+							: undefined
+					)
+				)
+				.orderBy(asc(moderationQueue.createdAt), asc(moderationQueue.id))
+				.limit(Math.min(Math.max(1, limit), MAX_PAGE));
+			return rows.map(({ q, authorName, spaceTitle }) => ({
+				id: q.id,
+				kind: q.kind,
+				spaceId: q.spaceId,
+				spaceTitle,
+				targetId: q.targetId,
+				authorId: q.authorId,
+				authorName: authorName ?? '',
+				text: q.text,
+				lang: q.lang,
+				hook: q.hook,
+				reason: q.reason,
+				status: q.status,
+				createdAt: q.createdAt.toISOString(),
+				reviewedAt: q.reviewedAt?.toISOString() ?? null,
+				reviewedBy: q.reviewedBy
+			}));
+		},
+
+		/**
+		 * Approves or rejects a held entry. Approving a held message clears its `held_at`; approving an edit applies
+		 * it (the earlier text kept in chat_message_edits). The audit entry is written in the same transaction.
+		 */
+		async review({ id, actorId, decision, reason }: { id: string; actorId: string; decision: 'approved' | 'rejected'; reason?: string }): Promise<Reviewed> {
+			return db.transaction(async (tx) => {
+				const [item] = await tx.select().from(moderationQueue).where(eq(moderationQueue.id, id)).for('update');
+				if (!item) throw notFound();
+				if (!(await mayReview(tx, actorId, item.spaceId))) throw new AppError(403, 'forbidden');
+				if (item.status !== 'held') throw new AppError(409, 'already_reviewed');
+				await tx.update(moderationQueue).set({ status: decision, reviewedAt: sql`now()`, reviewedBy: actorId }).where(eq(moderationQueue.id, id));
+				if (decision === 'approved' && item.kind === 'chat') {
+					await tx.update(chatMessages).set({ heldAt: null }).where(eq(chatMessages.id, item.targetId));
+				}
+				if (decision === 'approved' && item.kind === 'chat-edit') {
+					const [current] = await tx
+						.select()
+						.from(chatMessages)
+						.where(and(eq(chatMessages.id, item.targetId), isNull(chatMessages.deletedAt)))
+						.for('update');
+					if (current && current.text !== item.text) {
+						await tx.insert(chatMessageEdits).values({ messageId: current.id, previousText: current.text });
+						await tx.update(chatMessages).set({ text: item.text, editedAt: sql`now()` }).where(eq(chatMessages.id, current.id));
+					}
+				}
+				await tx.insert(auditLog).values({
+					actorId,
+					action: decision === 'approved' ? 'message.approve' : 'message.reject',
+					targetType: item.kind === 'doc' ? 'document' : 'message',
+					targetId: item.targetId,
+					// Codes and ids only: the text stays in the queue, not in the log.
+					detail: JSON.stringify({ queueId: item.id, kind: item.kind, spaceId: item.spaceId, hook: item.hook, reason: item.reason, ...(reason ? { note: reason } : {}) })
+				});
+				return { id: item.id, kind: item.kind, spaceId: item.spaceId, targetId: item.targetId, authorId: item.authorId, status: decision };
+			});
+		},
+
+		/** How many entries wait for review (in one space, or everywhere). */
+		async countHeld({ spaceId }: { spaceId?: string } = {}): Promise<number> {
+			const [row] = await db
+				.select({ n: sql<number>`count(*)::int` })
+				.from(moderationQueue)
+				.where(and(eq(moderationQueue.status, 'held'), spaceId ? eq(moderationQueue.spaceId, spaceId) : undefined));
+			return row?.n ?? 0;
+		}
+	};
+}
+
+export type QueueStore = ReturnType<typeof createQueueStore>;
