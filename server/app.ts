@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
+import { createModerationService } from './moderation';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
@@ -25,7 +26,9 @@ export async function createTessera(config: Config) {
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => void docs.relay.closeUser(userId));
 	const translator = createTranslator({ db: database.db, logger, config });
-	const chat = createChatService({ db: database.db, logger, spaces, translator, config });
+	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
+	const chat = createChatService({ db: database.db, logger, spaces, translator, config, moderation: moderation.pipeline });
+	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
 	const purge = setInterval(() => {
@@ -42,11 +45,13 @@ export async function createTessera(config: Config) {
 		docs,
 		translator,
 		chat,
+		moderation,
 		safeguarding,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
 			await chat.close();
+			moderation.close();
 			await safeguarding.close();
 			await translator.close();
 			await docs.close();

@@ -6,10 +6,11 @@ import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { SpacesService, SpaceRole } from '../spaces';
 import type { Translator } from '../translate';
-import { createModerationPipeline, isModerationVeto, type ModerationHook, type ModerationPipeline } from './moderation';
+import type { Reviewed } from '../moderation/queue';
+import { createModerationPipeline, type Decision, type ModerationHook, type ModerationPipeline } from './moderation';
 import { canSendChat, countCodePoints, messageTextProblem } from './policy';
 import { createRateLimiter } from './rate-limit';
-import { createChatStore, toChatMessage } from './store';
+import { createChatStore, toChatMessage, type MessageRow } from './store';
 import { createChatTranslations } from './translations';
 import { createMessageWriter, sqlState } from './writer';
 
@@ -30,6 +31,11 @@ export interface ChatEvents {
 	message: [ChatMessage];
 	/** A message was edited or deleted. */
 	updated: [ChatMessage];
+	/**
+	 * For the author's eyes only: their message held for review (new, or deleted while held), their edit held, or a
+	 * moderator's rejection. Nobody else is sent anything.
+	 */
+	held: [message: ChatMessage, fresh: boolean];
 }
 
 export interface SendInput {
@@ -62,15 +68,37 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 	const store = createChatStore(db);
 	const moderation = Array.isArray(hooks) || !hooks ? createModerationPipeline(hooks ?? []) : hooks;
 	const limiter = createRateLimiter({ burst: config.chatSendBurst, perSecond: config.chatSendPerSecond });
-	const translations = createChatTranslations({ translator, logger });
+	// A translation that hits a word list is not delivered, and the message goes to the moderation queue.
+	const flaggedTranslations = new Set<string>();
+	const translations = createChatTranslations({
+		translator,
+		logger,
+		screen: (message, translation) => {
+			const decision = moderation.checkTranslation({ spaceId: message.spaceId, messageId: message.id, text: translation.text, lang: translation.lang });
+			if (decision.action === 'allow' || decision.action === 'redact') return true;
+			const key = `${message.id}\u0000${translation.lang}\u0000${message.editedAt}`;
+			if (!flaggedTranslations.has(key)) {
+				flaggedTranslations.add(key);
+				if (flaggedTranslations.size > 10_000) flaggedTranslations.delete(flaggedTranslations.values().next().value!);
+				log.info({ spaceId: message.spaceId, messageId: message.id, lang: translation.lang, hook: decision.hook, reason: decision.reason }, 'a translation was withheld for review');
+				store
+					.enqueue({ kind: 'chat-translation', spaceId: message.spaceId, targetId: message.id, authorId: message.authorId, text: translation.text, lang: translation.lang, hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' })
+					.catch((err: unknown) => log.error({ err, messageId: message.id }, 'queueing a withheld translation failed'));
+			}
+			return false;
+		}
+	});
 	const events = new EventEmitter<ChatEvents>();
 
-	// Stored messages are announced after their senders' acks, in commit order.
+	// Stored messages are announced after their senders' acks, in commit order; held ones to their author only.
 	let announce: ChatMessage[] = [];
 	const flushAnnouncements = () => {
 		const list = announce;
 		announce = [];
-		for (const m of list) events.emit('message', m);
+		for (const m of list) {
+			if (m.held) events.emit('held', m, true);
+			else events.emit('message', m);
+		}
 	};
 	const writer = createMessageWriter<{ authorName: string }>({
 		store,
@@ -119,22 +147,33 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		if (!r.allowed) throw new AppError(429, 'send_rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
 	}
 
-	async function moderate(ctx: Parameters<ModerationPipeline['beforeSend']>[0]): Promise<void> {
+	/** Runs the pipeline; a block is thrown as the sender's error, anything else comes back to be stored accordingly. */
+	async function moderate(input: Parameters<ModerationPipeline['run']>[0]): Promise<Decision> {
+		let decision: Decision;
 		try {
-			await moderation.beforeSend(ctx);
+			decision = await moderation.run(input);
 		} catch (e) {
-			if (isModerationVeto(e)) {
-				log.info({ spaceId: ctx.spaceId, authorId: ctx.authorId, code: e.code, reason: e.reason, chars: ctx.text.length }, 'moderation refused a text');
-				throw new AppError(422, e.code, { detail: `moderation: ${e.reason ?? e.code}` });
-			}
-			log.error({ err: e, spaceId: ctx.spaceId, authorId: ctx.authorId }, 'moderation hook failed; text refused');
+			log.error({ err: e, spaceId: input.spaceId, authorId: input.authorId }, 'moderation hook failed; text refused');
 			throw e;
 		}
+		if (decision.action === 'block') {
+			log.info({ spaceId: input.spaceId, authorId: input.authorId, code: decision.code, hook: decision.hook, reason: decision.reason, chars: input.text.length }, 'moderation refused a text');
+			throw new AppError(422, decision.code ?? 'message_blocked', { detail: `moderation: ${decision.hook}/${decision.reason}` });
+		}
+		return decision;
 	}
 
-	async function getMessage(spaceId: string, messageId: string) {
+	/** The message as its author sees it: a held one says whether a moderator turned it down. */
+	async function forAuthor(row: MessageRow, authorName: string | null): Promise<ChatMessage> {
+		if (!row.heldAt || !row.authorId) return toChatMessage(row, authorName);
+		const reviews = await store.reviewsOf({ authorId: row.authorId, messageIds: [row.id] });
+		return toChatMessage(row, authorName, reviews.get(row.id)?.rejected ? 'rejected' : 'pending');
+	}
+
+	/** A message as `viewerId` may see it: a held message exists for its author only. */
+	async function getMessage(spaceId: string, messageId: string, viewerId: string) {
 		const found = await store.byId({ spaceId, messageId });
-		if (!found) throw notFound();
+		if (!found || (found.row.heldAt && found.row.authorId !== viewerId)) throw notFound();
 		return found;
 	}
 
@@ -166,9 +205,10 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			}
 
 			const work = (async () => {
+				let decision: Decision;
 				try {
 					takeToken(spaceId, author.id);
-					await moderate({ spaceId, authorId: author.id, authorName: author.name, role, text, lang, clientId, editOf: null });
+					decision = await moderate({ spaceId, authorId: author.id, authorName: author.name, authorRole: role, text, lang, kind: 'chat', clientId, editOf: null });
 					if (writer.pending >= MAX_QUEUED_SENDS) throw new AppError(503, 'server_busy', { retryAfterSeconds: 5 });
 				} catch (e) {
 					// A retry this process does not remember (it restarted since) of a message stored before is answered
@@ -177,7 +217,9 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 					if (earlier) return { message: toChatMessage(earlier, author.name), created: false };
 					throw e;
 				}
-				const stored = await writer.write({ spaceId, authorId: author.id, clientId, text, lang }, { authorName: author.name }).catch((e: unknown) => {
+				const review = decision.action === 'hold' ? { hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' } : undefined;
+				const row = { spaceId, authorId: author.id, clientId, text: decision.text, lang, ...(review ? { review } : {}) };
+				const stored = await writer.write(row, { authorName: author.name }).catch((e: unknown) => {
 					// The space was deleted while the message waited.
 					if (sqlState(e) === '23503') throw notFound();
 					throw e;
@@ -199,14 +241,24 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		async edit({ spaceId, userId, messageId, text }: { spaceId: string; userId: string; messageId: string; text: string }): Promise<ChatMessage> {
 			checkText(text);
 			const role = await requireRole(spaceId, userId);
-			const { row, authorName } = await getMessage(spaceId, messageId);
+			const { row, authorName } = await getMessage(spaceId, messageId, userId);
 			if (row.authorId !== userId) throw new AppError(403, 'not_your_message');
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
 			if (row.deletedAt) throw new AppError(409, 'message_deleted');
+			// What a moderator is asked to approve must be what goes out: a held message is not changed while it waits.
+			if (row.heldAt) throw new AppError(409, 'message_held');
 			if (row.text === text) return toChatMessage(row, authorName);
 			takeToken(spaceId, userId);
-			await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', role, text, lang: row.lang, clientId: null, editOf: messageId });
-			const updated = await store.edit({ spaceId, messageId, text });
+			const decision = await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', authorRole: role, text, lang: row.lang, kind: 'chat-edit', clientId: null, editOf: messageId });
+			if (decision.action === 'hold') {
+				// Held edit: readers keep the earlier text; the author sees the new one waiting for a moderator.
+				await store.enqueue({ kind: 'chat-edit', spaceId, targetId: messageId, authorId: userId, text: decision.text, lang: row.lang, hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' });
+				log.debug({ spaceId, messageId, chars: countCodePoints(text) }, 'edit held for review');
+				const pending: ChatMessage = { ...toChatMessage(row, authorName), text: decision.text, held: 'pending' };
+				events.emit('held', pending, false);
+				return pending;
+			}
+			const updated = await store.edit({ spaceId, messageId, text: decision.text });
 			if (!updated) throw new AppError(409, 'message_deleted');
 			const message = toChatMessage(updated, authorName);
 			log.debug({ spaceId, messageId, chars: countCodePoints(text) }, 'message edited');
@@ -217,11 +269,11 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		/** Deletes one's own message for readers (moderators still see it). Deleting it again changes nothing. */
 		async remove({ spaceId, userId, messageId }: { spaceId: string; userId: string; messageId: string }): Promise<ChatMessage> {
 			await requireRole(spaceId, userId);
-			const { row, authorName } = await getMessage(spaceId, messageId);
+			const { row, authorName } = await getMessage(spaceId, messageId, userId);
 			if (row.authorId !== userId) throw new AppError(403, 'not_your_message');
 			const result = await store.markDeleted({ spaceId, messageId, by: userId });
 			if (!result) throw notFound();
-			const message = toChatMessage(result.row, authorName);
+			const message = await forAuthor(result.row, authorName);
 			if (result.changed) {
 				log.debug({ spaceId, messageId }, 'message deleted');
 				events.emit('updated', message);
@@ -255,11 +307,21 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			if (cursor && seq === undefined) throw notFound();
 			const page = await store.page({
 				spaceId,
+				viewerId: userId,
 				beforeSeq: before ? seq : undefined,
 				afterSeq: after ? seq : undefined,
 				limit: Math.min(Math.max(1, limit), CHAT_MAX_PAGE)
 			});
 			const messages: ChatHistoryMessage[] = page.rows.map((r) => toChatMessage(r.row, r.authorName));
+			// The reader's own texts waiting for (or turned down by) a moderator.
+			const own = messages.filter((m) => m.authorId === userId && !m.deletedAt).map((m) => m.id);
+			const reviews = await store.reviewsOf({ authorId: userId, messageIds: own });
+			for (const m of messages) {
+				const r = reviews.get(m.id);
+				if (!r) continue;
+				if (m.held && r.rejected) m.held = 'rejected';
+				else if (r.pendingEdit !== undefined) Object.assign(m, { text: r.pendingEdit, held: 'pending' });
+			}
 			const untranslated: ChatMessage[] = [];
 			if (target) {
 				await Promise.all(
@@ -275,11 +337,28 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			return { messages, hasMore: page.hasMore, untranslated };
 		},
 
-		/** One message as a member sees it. */
+		/** One message as a member sees it (a held one exists only for its author). */
 		async message({ spaceId, userId, messageId }: { spaceId: string; userId: string; messageId: string }): Promise<ChatMessage> {
 			await requireRole(spaceId, userId);
-			const { row, authorName } = await getMessage(spaceId, messageId);
-			return toChatMessage(row, authorName);
+			const { row, authorName } = await getMessage(spaceId, messageId, userId);
+			return forAuthor(row, authorName);
+		},
+
+		/**
+		 * A moderator's review of something held in chat, after it was committed: an approved message goes out to
+		 * everyone as a new one (in its place by seq), an approved edit as an update; a rejection is told to the
+		 * author only.
+		 */
+		async reviewed(review: Reviewed): Promise<void> {
+			if (review.kind !== 'chat' && review.kind !== 'chat-edit') return;
+			const found = await store.byId({ spaceId: review.spaceId, messageId: review.targetId });
+			if (!found) return;
+			const { row, authorName } = found;
+			const message = toChatMessage(row, authorName);
+			// Deleted by its author while it waited: there is nothing to show anyone.
+			if (review.status === 'approved' && row.deletedAt) events.emit('held', message, false);
+			else if (review.status === 'approved') events.emit(review.kind === 'chat' ? 'message' : 'updated', message);
+			else events.emit('held', review.kind === 'chat' ? toChatMessage(row, authorName, 'rejected') : message, false);
 		},
 
 		/** Moves the member's read position forward to this message (never back). */

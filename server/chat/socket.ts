@@ -83,7 +83,27 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 		}
 		io.to(spaceRoom(spaceId)).except(rooms).emit('chat:message', message);
 	};
+	/**
+	 * Held texts, their deletion while held, and rejections go to their author's connections in that space and
+	 * nowhere else: other members are not told that anything exists.
+	 */
+	const onHeld = (message: ChatMessage, fresh: boolean) => {
+		if (!message.authorId) return;
+		const room = spaceRoom(message.spaceId);
+		void io
+			.in(`user:${message.authorId}`)
+			.fetchSockets()
+			.then((sockets) => {
+				for (const s of sockets) {
+					if (!s.rooms.has(room)) continue;
+					if (fresh) s.emit('chat:message', message);
+					else s.emit('chat:updated', message);
+				}
+			})
+			.catch((err: unknown) => log.error({ err, messageId: message.id }, 'delivering a held message to its author failed'));
+	};
 	const onUpdated = (message: ChatMessage) => {
+		if (message.held) return onHeld(message, false);
 		if (message.deletedAt) {
 			const now = Date.now();
 			forget(now);
@@ -94,6 +114,7 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 	};
 	chat.events.on('message', onMessage);
 	chat.events.on('updated', onUpdated);
+	chat.events.on('held', onHeld);
 	const offStatus = translator.onStatus((status) => io.emit('translation:status', status as TranslationStatus));
 
 	/** The language rooms this socket is in for one space. */
@@ -155,6 +176,7 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 			offStatus();
 			chat.events.off('message', onMessage);
 			chat.events.off('updated', onUpdated);
+			chat.events.off('held', onHeld);
 			adapter.off('create-room', onCreateRoom);
 			adapter.off('delete-room', onDeleteRoom);
 		}

@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { Db } from '../db';
-import { chatMessageEdits, chatMessages, chatReadPositions, profiles } from '../db/schema';
+import { chatMessageEdits, chatMessages, chatReadPositions, moderationQueue, profiles } from '../db/schema';
 
 export type MessageRow = typeof chatMessages.$inferSelect;
 export interface NewMessage {
@@ -10,11 +10,22 @@ export interface NewMessage {
 	clientId: string;
 	text: string;
 	lang: string;
+	/** Held by moderation: stored with `held_at` and a moderation_queue entry in the same transaction. */
+	review?: { hook: string; reason: string };
 }
 
-/** What readers see of a stored row: a deleted message keeps its text in the database, never on the wire. */
-export function toChatMessage(row: MessageRow, authorName: string | null): ChatMessage {
-	return {
+/** Which hook held a text, and why (codes, never the text). */
+export interface Review {
+	hook: string;
+	reason: string;
+}
+
+/**
+ * What readers see of a stored row: a deleted message keeps its text in the database, never on the wire. A held
+ * row is marked `held` (only its author is ever sent one); `rejected` when a moderator turned it down.
+ */
+export function toChatMessage(row: MessageRow, authorName: string | null, held?: 'pending' | 'rejected'): ChatMessage {
+	const message: ChatMessage = {
 		id: row.id,
 		seq: row.seq,
 		spaceId: row.spaceId,
@@ -27,6 +38,8 @@ export function toChatMessage(row: MessageRow, authorName: string | null): ChatM
 		editedAt: row.editedAt?.toISOString() ?? null,
 		deletedAt: row.deletedAt?.toISOString() ?? null
 	};
+	if (row.heldAt || held) message.held = held ?? 'pending';
+	return message;
 }
 
 /** The SQL behind chat. */
@@ -59,15 +72,34 @@ export function createChatStore(db: Db) {
 		 */
 		async insertMany(rows: NewMessage[]): Promise<{ row: MessageRow; created: boolean }[]> {
 			if (rows.length === 0) return [];
-			const inserted = await db
-				.insert(chatMessages)
-				.values(rows)
-				.onConflictDoNothing({
-					target: [chatMessages.spaceId, chatMessages.authorId, chatMessages.clientId],
-					where: sql`author_id is not null`
-				})
-				.returning();
+			const values = rows.map(({ review, ...row }) => (review ? { ...row, heldAt: sql`now()` } : row));
+			const insert = (q: Pick<Db, 'insert'>) =>
+				q
+					.insert(chatMessages)
+					.values(values)
+					.onConflictDoNothing({
+						target: [chatMessages.spaceId, chatMessages.authorId, chatMessages.clientId],
+						where: sql`author_id is not null`
+					})
+					.returning();
 			const key = (r: { spaceId: string; authorId: string | null; clientId: string }) => `${r.spaceId}\u0000${r.authorId}\u0000${r.clientId}`;
+			const reviewed = rows.filter((r) => r.review);
+			const inserted =
+				reviewed.length === 0
+					? await insert(db)
+					: // A held message and its queue entry are stored together: a held message nobody can find would never be seen.
+						await db.transaction(async (tx) => {
+							const stored = await insert(tx);
+							const fresh = new Map(stored.map((r) => [key(r), r]));
+							const entries = reviewed.flatMap((r) => {
+								const row = fresh.get(key(r));
+								if (!row) return [];
+								fresh.delete(key(r));
+								return [{ kind: 'chat', spaceId: r.spaceId, targetId: row.id, authorId: r.authorId, text: r.text, lang: r.lang, hook: r.review!.hook, reason: r.review!.reason }];
+							});
+							if (entries.length > 0) await tx.insert(moderationQueue).values(entries);
+							return stored;
+						});
 			const byKey = new Map(inserted.map((r) => [key(r), r]));
 			const claimed = new Set<string>();
 			const out: { row: MessageRow; created: boolean }[] = [];
@@ -90,8 +122,11 @@ export function createChatStore(db: Db) {
 		byClientId,
 		byId,
 
-		/** Up to `limit` messages before or after a position (by seq), oldest first, and whether more lie beyond. */
-		async page({ spaceId, beforeSeq, afterSeq, limit }: { spaceId: string; beforeSeq?: number; afterSeq?: number; limit: number }) {
+		/**
+		 * Up to `limit` messages before or after a position (by seq), oldest first, and whether more lie beyond.
+		 * Held messages are in it only for their author (`viewerId`).
+		 */
+		async page({ spaceId, viewerId, beforeSeq, afterSeq, limit }: { spaceId: string; viewerId: string; beforeSeq?: number; afterSeq?: number; limit: number }) {
 			const forward = afterSeq !== undefined;
 			const rows = await db
 				.select(withAuthor)
@@ -100,6 +135,7 @@ export function createChatStore(db: Db) {
 				.where(
 					and(
 						eq(chatMessages.spaceId, spaceId),
+						or(isNull(chatMessages.heldAt), eq(chatMessages.authorId, viewerId)),
 						forward ? gt(chatMessages.seq, afterSeq) : beforeSeq !== undefined ? lt(chatMessages.seq, beforeSeq) : undefined
 					)
 				)
@@ -172,6 +208,38 @@ export function createChatStore(db: Db) {
 				.where(and(eq(chatReadPositions.spaceId, spaceId), eq(chatReadPositions.userId, userId)))
 				.limit(1);
 			return row?.id ?? null;
+		},
+
+		/**
+		 * What the author of these messages has waiting or turned down: per message id, `rejected` for a held
+		 * message a moderator did not approve, and the newest edit still waiting for a moderator.
+		 */
+		async reviewsOf({ authorId, messageIds }: { authorId: string; messageIds: string[] }): Promise<Map<string, { rejected: boolean; pendingEdit?: string }>> {
+			const out = new Map<string, { rejected: boolean; pendingEdit?: string }>();
+			if (messageIds.length === 0) return out;
+			const rows = await db
+				.select({ targetId: moderationQueue.targetId, kind: moderationQueue.kind, status: moderationQueue.status, text: moderationQueue.text })
+				.from(moderationQueue)
+				.where(
+					and(
+						inArray(moderationQueue.targetId, messageIds),
+						eq(moderationQueue.authorId, authorId),
+						or(and(eq(moderationQueue.kind, 'chat'), eq(moderationQueue.status, 'rejected')), and(eq(moderationQueue.kind, 'chat-edit'), eq(moderationQueue.status, 'held')))
+					)
+				)
+				.orderBy(asc(moderationQueue.createdAt));
+			for (const r of rows) {
+				const entry = out.get(r.targetId) ?? { rejected: false };
+				if (r.kind === 'chat') entry.rejected = true;
+				else entry.pendingEdit = r.text;
+				out.set(r.targetId, entry);
+			}
+			return out;
+		},
+
+		/** Puts a text in the moderation queue: an edit held for review, or a translation withheld. */
+		async enqueue(entry: { kind: 'chat-edit' | 'chat-translation'; spaceId: string; targetId: string; authorId: string | null; text: string; lang: string } & Review): Promise<void> {
+			await db.insert(moderationQueue).values(entry);
 		},
 
 		/** Every edit's earlier text, for moderators and tests. */

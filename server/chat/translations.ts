@@ -24,7 +24,16 @@ const GATHER_MS = 20;
  * messages. Translations asked for within GATHER_MS of each other with the same source and target go to the
  * translator as one batch. Never throws: a failure is an outcome with a reason, and never touches the original.
  */
-export function createChatTranslations({ translator, logger }: { translator: Translator; logger: Logger }) {
+export function createChatTranslations({
+	translator,
+	logger,
+	screen = () => true
+}: {
+	translator: Translator;
+	logger: Logger;
+	/** Whether a translation may be delivered (moderation's word lists); one that may not is never handed out. */
+	screen?: (message: ChatMessage, translation: ChatTranslation) => boolean;
+}) {
 	const log = logger.child({ ns: 'chat.translate' });
 	let queued = new Map<string, { source: string; target: string; jobs: Job[] }>();
 	let scheduled = false;
@@ -77,7 +86,7 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 
 		/** Whether a reader of `target` should get a translation of this message. */
 		needs(message: ChatMessage, target: string): boolean {
-			if (!api.enabled || message.deletedAt || message.text === '') return false;
+			if (!api.enabled || message.deletedAt || message.held || message.text === '') return false;
 			return translator.needsTranslation({ source: message.lang, target });
 		},
 
@@ -86,7 +95,8 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 			try {
 				const text = await translator.cached({ text: message.text, source: message.lang, target });
 				if (text === undefined) return undefined;
-				return { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider: translator.provider, editedAt: message.editedAt };
+				const translation = { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider: translator.provider, editedAt: message.editedAt };
+				return screen(message, translation) ? translation : undefined;
 			} catch (err) {
 				const { kind, name } = (err ?? {}) as { kind?: string; name?: string };
 				log.warn({ kind, type: name, messageId: message.id, target }, 'cached translation lookup failed');
@@ -99,7 +109,8 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 			if (!api.enabled) return undefined;
 			const text = translator.peek({ text: message.text, source: message.lang, target });
 			if (text === undefined) return undefined;
-			return { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider: translator.provider, editedAt: message.editedAt };
+			const translation = { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider: translator.provider, editedAt: message.editedAt };
+			return screen(message, translation) ? translation : undefined;
 		},
 
 		/** Translates one message into `target`; a failure comes back as a reason, never as an exception. */
@@ -107,10 +118,10 @@ export function createChatTranslations({ translator, logger }: { translator: Tra
 			if (!api.enabled) return { ok: false, reason: 'off' };
 			try {
 				const { text, provider } = await translateText({ text: message.text, source: message.lang, target });
-				return {
-					ok: true,
-					translation: { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider, editedAt: message.editedAt }
-				};
+				const translation = { messageId: message.id, spaceId: message.spaceId, lang: target, text, provider, editedAt: message.editedAt };
+				// Withheld for review: readers are told it is unavailable and keep the original.
+				if (!screen(message, translation)) return { ok: false, reason: 'unavailable' };
+				return { ok: true, translation };
 			} catch (err) {
 				const reason = reasonOf(err);
 				// Only the error's kind: a translator's error text could quote the message (Apertium takes it in the URL).

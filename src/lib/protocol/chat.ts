@@ -30,6 +30,12 @@ export interface ChatMessage {
 	createdAt: string;
 	editedAt: string | null;
 	deletedAt: string | null;
+	/**
+	 * Present only on what its author receives about their own held text: `pending` while it waits for a
+	 * moderator (a new message nobody else sees yet, or an edit others still read in the earlier version),
+	 * `rejected` when a moderator did not approve it (it stays hidden from everyone else). Absent otherwise.
+	 */
+	held?: 'pending' | 'rejected';
 }
 
 /** A machine translation of one message into one reading language. */

@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { moderationQueue } from '../../server/db/schema';
+import type { ChatMessage, ChatTranslation } from '../../src/lib/protocol/chat';
+import { chatSpace, nextMessage, record, request, sendOk } from '../helpers/chat';
+import { startLibreTranslate, type FakeLibreTranslate } from '../helpers/libretranslate';
+import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+import { Sockets } from '../helpers/sockets';
+import { nextMatching, waitFor } from '../helpers/wait';
+
+const drivers = await availableDrivers();
+type Unavailable = { messageId: string; spaceId: string; lang: string; reason: string };
+
+/**
+ * Word lists apply to translations too. The stand-in LibreTranslate translates by tagging ("[es] text"), so a
+ * test hook plays the Spanish list here: it flags Spanish translations that carry a marker.
+ */
+describe.each(drivers)('moderation of translations (%s)', (driver) => {
+	let libre: FakeLibreTranslate;
+	let server: TestServer;
+	const sockets = new Sockets();
+
+	beforeAll(async () => {
+		libre = await startLibreTranslate();
+		server = await startTestServer({ db: driver, config: { translator: 'libretranslate', libreTranslateUrl: libre.url, chatSendBurst: 10_000 } });
+	});
+	afterEach(() => sockets.closeAll());
+	afterAll(async () => {
+		await server?.close();
+		await libre?.close();
+	});
+
+	it('a translation that hits a list is not delivered, readers keep the original, and the message goes to the queue', async () => {
+		const marker = `flagged-${randomUUID().slice(0, 8)}`;
+		const off = server.app.moderation.pipeline.use({
+			name: 'test: spanish list',
+			checkTranslation: (ctx) => (ctx.lang === 'es' && ctx.text.startsWith('[es]') && ctx.text.includes(marker) ? { action: 'hold', reason: 'grooming' } : undefined)
+		});
+		try {
+			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }]);
+			const [author, spanish] = [members[0]!, members[1]!];
+			const translations = record<ChatTranslation>(spanish.socket, 'chat:translation');
+
+			const clientId = randomUUID();
+			const original = nextMessage(spanish.socket, clientId);
+			const unavailable = nextMatching<Unavailable>(spanish.socket, 'chat:translation-unavailable', () => true, 10_000);
+			const sent = await sendOk(author.socket, spaceId, `a story about ${marker}`, { clientId, lang: 'en' });
+			expect((await original).text).toBe(`a story about ${marker}`);
+			expect(await unavailable).toMatchObject({ messageId: sent.id, reason: 'unavailable' });
+
+			const entries = await waitFor(async () => {
+				const rows = await server.db.select().from(moderationQueue).where(eq(moderationQueue.targetId, sent.id));
+				return rows.length > 0 ? rows : undefined;
+			});
+			expect(entries).toEqual([expect.objectContaining({ kind: 'chat-translation', lang: 'es', hook: 'test: spanish list', reason: 'grooming', status: 'held' })]);
+
+			// Sent again, its translation is now in the translator's memory: it still does not ride along with the message.
+			const again = randomUUID();
+			const secondArrives = nextMatching<ChatMessage & { translation?: ChatTranslation }>(spanish.socket, 'chat:message', (m) => m.clientId === again);
+			const secondUnavailable = nextMatching<Unavailable>(spanish.socket, 'chat:translation-unavailable', (u) => u.messageId !== sent.id, 10_000);
+			await sendOk(author.socket, spaceId, `a story about ${marker}`, { clientId: again, lang: 'en' });
+			expect((await secondArrives).translation).toBeUndefined();
+			await secondUnavailable;
+
+			// History carries no translation for either, and a retry gets none.
+			const history = await request(spanish.socket, 'chat:history', { spaceId });
+			expect(history.ok && history.messages.every((m) => !m.translation)).toBe(true);
+			const retried = nextMatching<Unavailable>(spanish.socket, 'chat:translation-unavailable', (u) => u.messageId === sent.id, 10_000);
+			expect(await request(spanish.socket, 'chat:translate', { spaceId, messageId: sent.id })).toEqual({ ok: true });
+			await retried;
+			expect(translations).toEqual([]);
+
+			// Other messages are translated as usual.
+			const plain = randomUUID();
+			const translated = nextMatching<ChatTranslation>(spanish.socket, 'chat:translation', () => true, 10_000);
+			const ok = await sendOk(author.socket, spaceId, 'see you tomorrow', { clientId: plain, lang: 'en' });
+			expect(await translated).toMatchObject({ messageId: ok.id, text: '[es] see you tomorrow' });
+		} finally {
+			off();
+		}
+	});
+});
