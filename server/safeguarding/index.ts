@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { AccountsService } from '../accounts';
 import type { SignUpInput } from '../accounts/validation';
 import type { Config } from '../config';
@@ -69,20 +69,15 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 	}
 
 	async function readParticipation(userId: string): Promise<Participation> {
-		const [row] = await db
-			.select({
-				status: users.status,
-				live: sql<boolean>`exists (select 1 from ${consents} where ${consents.userId} = ${users.id} and ${consents.purpose} = 'participation' and ${consents.revokedAt} is null)`,
-				any: sql<boolean>`exists (select 1 from ${consents} where ${consents.userId} = ${users.id} and ${consents.purpose} = 'participation')`
-			})
-			.from(users)
-			.where(eq(users.id, userId))
-			.limit(1);
-		if (!row) return 'account_suspended';
-		if (row.status === 'suspended') return 'account_suspended';
-		if (row.status === 'pending_consent') return 'consent_pending';
+		const [user] = await db.select({ status: users.status }).from(users).where(eq(users.id, userId)).limit(1);
+		if (!user || user.status === 'suspended') return 'account_suspended';
+		if (user.status === 'pending_consent') return 'consent_pending';
+		const grants = await db
+			.select({ revokedAt: consents.revokedAt })
+			.from(consents)
+			.where(and(eq(consents.userId, userId), eq(consents.purpose, 'participation')));
 		// Accounts created before the ledger have no rows: signing up was their consent. Withdrawing is what counts.
-		if (row.any && !row.live) return 'consent_withdrawn';
+		if (grants.length > 0 && grants.every((g) => g.revokedAt !== null)) return 'consent_withdrawn';
 		return 'ok';
 	}
 

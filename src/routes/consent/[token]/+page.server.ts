@@ -4,19 +4,19 @@ import { isAppError } from '$server/errors';
 import { errorMessage } from '$server/i18n';
 import type { Actions, PageServerLoad } from './$types';
 
-// The token is in the path: keep it out of Referer headers sent from this page.
-const NO_REFERRER = { 'referrer-policy': 'no-referrer', 'cache-control': 'no-store' };
+// The token is in the path: no cache keeps the page (the page's own meta tag keeps it out of Referer headers).
+const NO_STORE = { 'cache-control': 'no-store' };
 
 /** A guardian's consent page: who the child is (display name only), what they agree to, once. */
 export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
-	setHeaders(NO_REFERRER);
+	setHeaders(NO_STORE);
 	const link = await locals.app.safeguarding.guardianLink(params.token);
 	return { state: link.state, childName: link.childName, purposes: CONSENT_PURPOSES };
 };
 
 export const actions: Actions = {
 	default: async ({ params, request, locals, setHeaders }) => {
-		setHeaders(NO_REFERRER);
+		setHeaders(NO_STORE);
 		const data = await request.formData();
 		const purposes = CONSENT_PURPOSES.filter((p) => data.get(p) === 'yes') as ConsentPurpose[];
 		try {
