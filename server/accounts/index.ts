@@ -276,6 +276,15 @@ export function createAccountsService(options: AccountsOptions) {
 			log.info({ userId }, 'password changed');
 		},
 
+		/** Confirms a person's own password before something irreversible (account deletion); counts towards the login limits. */
+		async verifyOwnPassword({ userId, password }: { userId: string; password: string }): Promise<void> {
+			const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+			if (!user) throw notFound();
+			await limiter.beforePasswordCheck({ account: user.email });
+			if (!(await verifyPassword(user.passwordHash, password))) throw new AppError(400, 'wrong_password', { fields: { password: 'wrong_password' } });
+			await limiter.afterPasswordCheckSucceeded({ account: user.email });
+		},
+
 		getMe: loadMe,
 
 		async updateProfile(userId: string, patch: ProfileUpdate): Promise<Me> {

@@ -1,9 +1,15 @@
 import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { changePasswordInput, profileUpdate } from '$server/accounts/validation';
 import { clearSessionCookie, LOCALE_COOKIE, setLocaleCookie } from '$lib/server/session-cookie';
 import { failFromError, formValues, invalid, signInUrl, type FormState } from '../_lib/forms.server';
 import { countryOptions, formatCalendarDate, languageOptions, timezoneOptions } from '../_lib/options.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const deletionForm = z.object({
+	password: z.string({ error: 'required' }).min(1, { error: 'required' }).max(1024, { error: 'password_too_long' }),
+	confirm: z.literal('yes', { error: 'required' })
+});
 
 const MAX_LANGUAGE_ROWS = 5;
 /** Rows shown without JavaScript, so there is room to add languages without a script. */
@@ -91,6 +97,21 @@ export const actions: Actions = {
 		}
 		const state: FormState = { form: 'password', ok: true };
 		return state;
+	},
+
+	deleteAccount: async (event) => {
+		const user = requireUser(event);
+		const { locale } = event.locals;
+		const values = formValues(await event.request.formData());
+		const parsed = deletionForm.safeParse(values);
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'delete' });
+		try {
+			await event.locals.app.privacy.deleteAccount({ userId: user.id, password: parsed.data.password });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'delete' });
+		}
+		clearSessionCookie(event);
+		redirect(303, '/signin?deleted');
 	},
 
 	signOutEverywhere: async (event) => {

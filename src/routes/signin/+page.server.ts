@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = ({ locals, url }) => {
 	const next = safeRedirectPath(url.searchParams.get('next'));
 	if (locals.user) redirect(303, next ?? '/spaces');
-	return { next };
+	return { next, deleted: url.searchParams.has('deleted') };
 };
 
 export const actions: Actions = {

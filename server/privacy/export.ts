@@ -1,0 +1,109 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Db } from '../db';
+import {
+	chatMessageEdits,
+	chatMessages,
+	chatReadPositions,
+	consents,
+	docContributions,
+	documents,
+	guardianConsents,
+	profiles,
+	reports,
+	sessions,
+	spaceMembers,
+	spaces,
+	users
+} from '../db/schema';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/**
+ * Everything Tessera holds about one person, in one JSON document. Not in it: what others wrote, reports made
+ * about this person (they would name the reporter) and moderators' notes — safeguarding records described in
+ * the README.
+ */
+export async function collectExport(db: Db, userId: string) {
+	const [account] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+	if (!account || account.deletedAt) return null;
+	const [profile] = await db.select().from(profiles).where(eq(profiles.userId, userId)).limit(1);
+
+	const memberships = await db
+		.select({ spaceId: spaceMembers.spaceId, title: spaces.title, kind: spaces.kind, role: spaceMembers.role, joinedAt: spaceMembers.joinedAt })
+		.from(spaceMembers)
+		.innerJoin(spaces, eq(spaces.id, spaceMembers.spaceId))
+		.where(eq(spaceMembers.userId, userId))
+		.orderBy(asc(spaceMembers.joinedAt));
+
+	const messages = await db.select().from(chatMessages).where(eq(chatMessages.authorId, userId)).orderBy(asc(chatMessages.seq));
+	const edits = await db
+		.select({ messageId: chatMessageEdits.messageId, previousText: chatMessageEdits.previousText, editedAt: chatMessageEdits.editedAt })
+		.from(chatMessageEdits)
+		.innerJoin(chatMessages, eq(chatMessages.id, chatMessageEdits.messageId))
+		.where(eq(chatMessages.authorId, userId))
+		.orderBy(asc(chatMessageEdits.editedAt));
+	const editsOf = new Map<string, { text: string; replacedAt: string | null }[]>();
+	for (const e of edits) {
+		const list = editsOf.get(e.messageId) ?? [];
+		list.push({ text: e.previousText, replacedAt: iso(e.editedAt) });
+		editsOf.set(e.messageId, list);
+	}
+
+	const contributions = await db
+		.select({ documentId: docContributions.documentId, title: documents.title, updates: docContributions.updates, chars: docContributions.chars, shapes: docContributions.shapes, lastEditAt: docContributions.lastEditAt })
+		.from(docContributions)
+		.innerJoin(documents, eq(documents.id, docContributions.documentId))
+		.where(eq(docContributions.userId, userId));
+
+	const ledger = await db.select().from(consents).where(eq(consents.userId, userId)).orderBy(asc(consents.grantedAt));
+	const guardian = await db.select().from(guardianConsents).where(eq(guardianConsents.userId, userId)).orderBy(asc(guardianConsents.createdAt));
+	const reported = await db.select().from(reports).where(eq(reports.reporterId, userId)).orderBy(asc(reports.createdAt));
+	const mySessions = await db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(asc(sessions.createdAt));
+	const reads = await db.select().from(chatReadPositions).where(eq(chatReadPositions.userId, userId));
+
+	return {
+		format: 'tessera-data-export/1',
+		exportedAt: new Date().toISOString(),
+		account: { id: account.id, email: account.email, role: account.role, status: account.status, createdAt: iso(account.createdAt) },
+		profile: profile
+			? {
+					displayName: profile.displayName,
+					country: profile.country,
+					timezone: profile.timezone,
+					languages: profile.languages,
+					readingLanguage: profile.readingLanguage,
+					uiLanguage: profile.uiLanguage,
+					passions: profile.passions,
+					bio: profile.bio,
+					birthDate: profile.birthDate,
+					gender: profile.gender
+				}
+			: null,
+		consents: ledger.map((c) => ({ purpose: c.purpose, grantedBy: c.grantedBy, grantedAt: iso(c.grantedAt), revokedAt: iso(c.revokedAt), revokedBy: c.revokedBy })),
+		guardianConsentRequests: guardian.map((g) => ({
+			guardianName: g.guardianName,
+			guardianEmail: g.guardianEmail,
+			purposes: g.purposes,
+			requestedAt: iso(g.createdAt),
+			confirmedAt: iso(g.confirmedAt)
+		})),
+		spaces: memberships.map((m) => ({ id: m.spaceId, title: m.title, kind: m.kind, role: m.role, joinedAt: iso(m.joinedAt) })),
+		chatMessages: messages.map((m) => ({
+			id: m.id,
+			spaceId: m.spaceId,
+			text: m.text,
+			lang: m.lang,
+			createdAt: iso(m.createdAt),
+			editedAt: iso(m.editedAt),
+			deletedAt: iso(m.deletedAt),
+			heldForReview: m.heldAt !== null,
+			earlierVersions: editsOf.get(m.id) ?? []
+		})),
+		documentContributions: contributions.map((c) => ({ ...c, lastEditAt: iso(c.lastEditAt) })),
+		readPositions: reads.map((r) => ({ spaceId: r.spaceId, updatedAt: iso(r.updatedAt) })),
+		reportsMade: reported.map((r) => ({ id: r.id, targetType: r.targetType, targetId: r.targetId, spaceId: r.spaceId, reason: r.reason, details: r.details, status: r.status, createdAt: iso(r.createdAt) })),
+		sessions: mySessions.map((s) => ({ createdAt: iso(s.createdAt), lastSeenAt: iso(s.lastSeenAt), expiresAt: iso(s.expiresAt), userAgent: s.userAgent }))
+	};
+}
+
+export type DataExport = NonNullable<Awaited<ReturnType<typeof collectExport>>>;
