@@ -5,6 +5,10 @@ import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createModerationService } from './moderation';
+import { createModerationActions } from './moderation/actions';
+import { createAudit } from './moderation/audit';
+import { createReports } from './moderation/reports';
+import { createRestrictions } from './moderation/restrictions';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
@@ -26,9 +30,13 @@ export async function createTessera(config: Config) {
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => void docs.relay.closeUser(userId));
 	const translator = createTranslator({ db: database.db, logger, config });
+	const restrictions = createRestrictions({ db: database.db });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
-	const chat = createChatService({ db: database.db, logger, spaces, translator, config, moderation: moderation.pipeline });
+	const chat = createChatService({ db: database.db, logger, spaces, translator, config, restrictions, moderation: moderation.pipeline });
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
+	const audit = createAudit({ db: database.db });
+	const reports = createReports({ db: database.db, logger, spaces, restrictions, audit, isMinor: safeguarding.isMinor });
+	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
 	const purge = setInterval(() => {
@@ -47,9 +55,14 @@ export async function createTessera(config: Config) {
 		chat,
 		moderation,
 		safeguarding,
+		restrictions,
+		audit,
+		reports,
+		moderationActions,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
+			moderationActions.close();
 			await chat.close();
 			moderation.close();
 			await safeguarding.close();

@@ -302,7 +302,7 @@ export function createAccountsService(options: AccountsOptions) {
 		 * Suspension ends every session and, through `events`, every open socket of that account at once.
 		 * Admin changes are serialised (one advisory lock) so two admins cannot demote each other to zero.
 		 */
-		async updateUser({ actorId, userId, role, suspended }: { actorId: string; userId: string; role?: Role; suspended?: boolean }): Promise<UserSummary> {
+		async updateUser({ actorId, userId, role, suspended, reason }: { actorId: string; userId: string; role?: Role; suspended?: boolean; reason?: string }): Promise<UserSummary> {
 			if (suspended && actorId === userId) throw new AppError(400, 'invalid_value');
 			const before = await db.transaction(async (tx) => {
 				await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_CHANGES_LOCK})`);
@@ -320,7 +320,13 @@ export function createAccountsService(options: AccountsOptions) {
 						.update(users)
 						.set({ status: suspended ? 'suspended' : 'active', suspendedAt: suspended ? now : null, updatedAt: now })
 						.where(eq(users.id, userId));
-					await tx.insert(auditLog).values({ actorId, action: suspended ? 'user.suspend' : 'user.unsuspend', targetType: 'user', targetId: userId });
+					await tx.insert(auditLog).values({
+						actorId,
+						action: suspended ? 'user.suspend' : 'user.unsuspend',
+						targetType: 'user',
+						targetId: userId,
+						detail: reason ? JSON.stringify({ reason }) : null
+					});
 				}
 				return target;
 			});

@@ -24,6 +24,8 @@ export interface ChatOptions {
 	/** Hooks to start with (or a pipeline built elsewhere); more can be added later with `moderation.use()`. */
 	moderation?: ModerationHook[] | ModerationPipeline;
 	config: Pick<Config, 'chatSendBurst' | 'chatSendPerSecond'>;
+	/** Locks and mutes (moderation): throws `space_locked`, `muted` or `muted_until` for someone who may not write now. */
+	restrictions?: { assertMayWrite(args: { spaceId: string; userId: string }): Promise<void> };
 }
 
 export interface ChatEvents {
@@ -63,7 +65,7 @@ export const MAX_QUEUED_SENDS = 10_000;
  * editing and deleting one's own messages, history pages, read positions. Emits `message` and `updated`
  * after commit; delivering them is the socket layer's job.
  */
-export function createChatService({ db, logger, spaces, translator, moderation: hooks, config }: ChatOptions) {
+export function createChatService({ db, logger, spaces, translator, moderation: hooks, config, restrictions }: ChatOptions) {
 	const log = logger.child({ ns: 'chat' });
 	const store = createChatStore(db);
 	const moderation = Array.isArray(hooks) || !hooks ? createModerationPipeline(hooks ?? []) : hooks;
@@ -194,6 +196,7 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			checkText(text);
 			const role = await requireRole(spaceId, author.id);
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
+			await restrictions?.assertMayWrite({ spaceId, userId: author.id });
 
 			const key = `${spaceId}\u0000${author.id}\u0000${clientId}`;
 			const running = inflight.get(key);
@@ -244,6 +247,7 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			const { row, authorName } = await getMessage(spaceId, messageId, userId);
 			if (row.authorId !== userId) throw new AppError(403, 'not_your_message');
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
+			await restrictions?.assertMayWrite({ spaceId, userId });
 			if (row.deletedAt) throw new AppError(409, 'message_deleted');
 			// What a moderator is asked to approve must be what goes out: a held message is not changed while it waits.
 			if (row.heldAt) throw new AppError(409, 'message_held');

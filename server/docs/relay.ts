@@ -514,6 +514,30 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		closeMembership(userId: string, spaceId: string): number {
 			return closeWhere((c) => c.userId === userId && c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'no longer a member');
 		},
+		/** A moderator ended the space's live session: every document connection in it closes. */
+		closeSpace(spaceId: string): number {
+			return closeWhere((c) => c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
+		},
+		/** Everyone with a document of the space open here. */
+		usersIn(spaceId: string): string[] {
+			const out: string[] = [];
+			for (const [userId, conns] of byUser) if ([...conns].some((c) => c.doc.ref.spaceId === spaceId)) out.push(userId);
+			return out;
+		},
+		/**
+		 * Whether a user's open connections to the space's documents may write, from their next frame on (a mute or
+		 * a lock began or ended). Refused updates are dropped as for observers.
+		 */
+		setWritable({ spaceId, userId }: { spaceId: string; userId: string }, writable: boolean): number {
+			let n = 0;
+			for (const c of byUser.get(userId) ?? []) {
+				if (c.doc.ref.spaceId !== spaceId || c.canWrite === writable) continue;
+				c.canWrite = writable;
+				c.deniedSent = false;
+				n++;
+			}
+			return n;
+		},
 		/** The live state of a document when it is open here (for versions), else null. */
 		liveState(documentId: string): Uint8Array | null {
 			const doc = docs.get(documentId);

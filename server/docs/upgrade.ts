@@ -38,6 +38,10 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 				if ((await app.safeguarding.participation(user.id)) !== 'ok') return refuse(socket, 403, 'Forbidden');
 				const access = await app.docs.access({ documentId: id.data, userId: user.id });
 				if (!access) return refuse(socket, 404, 'Not Found');
+				// A locked space, or a mute of this person there, makes the connection read-only (moderation).
+				const mayEdit = async (role: typeof access.role) =>
+					canWrite(role) && !(await app.restrictions.block({ spaceId: access.ref.spaceId, userId: user.id }));
+				const writable = await mayEdit(access.role);
 				if (!socket.writable) return;
 				clearTimeout(timer);
 				wss.handleUpgrade(req, socket, head, (ws) => {
@@ -45,7 +49,7 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 						document: access.ref,
 						userId: user.id,
 						sessionId,
-						canWrite: canWrite(access.role),
+						canWrite: writable,
 						acks: url.searchParams.get('acks') === '1',
 						displayName: user.profile.displayName,
 						onActivity: () => app.accounts.touchSession(sessionId).catch((err) => log.warn({ err }, 'session touch failed'))
@@ -54,9 +58,9 @@ export function createYjsUpgrade({ app }: { app: Tessera }) {
 					// found nothing to close. Read it once more now that it is registered.
 					void app.docs
 						.access({ documentId: id.data, userId: user.id })
-						.then((again) => {
+						.then(async (again) => {
 							if (!again) conn.close(CloseCode.SessionEnded, 'no longer a member');
-							else if (canWrite(again.role) !== canWrite(access.role)) conn.close(1012, 'role changed; reconnect');
+							else if ((await mayEdit(again.role)) !== writable) conn.close(1012, 'role changed; reconnect');
 						})
 						.catch((err) => log.error({ err }, 'membership re-check failed'));
 				});

@@ -73,6 +73,14 @@ export function createPrivacyService({ db, logger, accounts, retentionDays, mino
 					}
 					await forgetTranslations(tx, removed);
 				}
+				// What is kept leaves the conversation too (readers see it as deleted); moderators still read it.
+				const keptIds = [...kept];
+				for (let i = 0; i < keptIds.length; i += 500) {
+					await tx
+						.update(chatMessages)
+						.set({ deletedAt: sql`coalesce(${chatMessages.deletedAt}, ${now.toISOString()}::timestamptz)`, deletedBy: sql`coalesce(${chatMessages.deletedBy}, ${userId}::uuid)` })
+						.where(inArray(chatMessages.id, keptIds.slice(i, i + 500)));
+				}
 				await tx.delete(chatReadPositions).where(eq(chatReadPositions.userId, userId));
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
 				await tx.delete(spaceMembers).where(eq(spaceMembers.userId, userId));

@@ -15,6 +15,7 @@ import { localeFor } from '../i18n';
 import { fail, replier, type TesseraSocket } from './ack';
 import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
+import { attachModerationRealtime, joinModeratorsRoom } from './moderation';
 
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -40,6 +41,8 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 
 	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });
 	httpServer.once('close', () => chat.close());
+	const detachModeration = attachModerationRealtime({ io, app, spaceRoom });
+	httpServer.once('close', detachModeration);
 
 	guardRecovery(io, app);
 
@@ -62,6 +65,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			const recoveredLanguage = socket.recovered ? socket.data?.readingLanguage : undefined;
 			socket.data = {
 				userId: session.user.id,
+				role: session.user.role,
 				sessionId: session.id,
 				expiresAt: session.expiresAt.getTime(),
 				displayName: session.user.profile.displayName,
@@ -77,6 +81,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 
 	io.on('connection', (socket) => {
 		socket.join([userRoom(socket.data.userId), sessionRoom(socket.data.sessionId)]);
+		joinModeratorsRoom(socket);
 		// A recovered connection gets its rooms back without a new space:join: check it still belongs there.
 		if (socket.recovered) void revalidateRooms(socket).catch((err) => log.error({ err }, 'room revalidation failed'));
 		// A live connection never outlives its session's absolute lifetime...

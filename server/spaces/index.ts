@@ -130,7 +130,7 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 	}
 
 	/** Takes someone out of a space. An owner who leaves hands the space to a member; a space with no participant left is archived, so nothing anyone wrote is dropped. */
-	async function removeMember({ spaceId, userId, audit }: { spaceId: string; userId: string; audit?: { actorId: string } }): Promise<void> {
+	async function removeMember({ spaceId, userId, audit }: { spaceId: string; userId: string; audit?: { actorId: string; reason?: string } }): Promise<void> {
 		await db.transaction(async (tx) => {
 			// Lock the space first, as acceptInvite does, so concurrent leaves and joins see each other.
 			const [space] = await tx.select({ id: spaces.id }).from(spaces).where(eq(spaces.id, spaceId)).for('update');
@@ -158,7 +158,7 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 				await tx.update(spaces).set({ archivedAt: new Date() }).where(eq(spaces.id, spaceId));
 			}
 			if (audit) {
-				await tx.insert(auditLog).values({ actorId: audit.actorId, action: 'space.remove_member', targetType: 'user', targetId: userId, detail: spaceId });
+				await tx.insert(auditLog).values({ actorId: audit.actorId, action: 'space.remove_member', targetType: 'user', targetId: userId, detail: audit.reason ? JSON.stringify({ spaceId, reason: audit.reason }) : spaceId });
 			}
 		});
 	}
@@ -304,17 +304,20 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 
 		/**
 		 * The owner or a supervisor removes someone (not the owner) from the space. Their live connections to the
-		 * space close at once; what they wrote stays. Recorded in the audit log.
+		 * space close at once; what they wrote stays. Recorded in the audit log. `moderator`: a moderator or admin
+		 * acting through the moderation tools (the caller checked their role), who may remove anyone, the owner too.
 		 */
-		async removeMember({ spaceId, userId, by }: { spaceId: string; userId: string; by: string }): Promise<void> {
-			const byRole = await roleOf(spaceId, by);
-			if (!byRole) throw notFound();
-			if (byRole !== 'owner' && byRole !== 'supervisor') throw forbidden();
+		async removeMember({ spaceId, userId, by, moderator = false, reason }: { spaceId: string; userId: string; by: string; moderator?: boolean; reason?: string }): Promise<void> {
+			if (!moderator) {
+				const byRole = await roleOf(spaceId, by);
+				if (!byRole) throw notFound();
+				if (byRole !== 'owner' && byRole !== 'supervisor') throw forbidden();
+			}
 			if (userId === by) throw new AppError(400, 'invalid_input');
 			const target = await roleOf(spaceId, userId);
 			if (!target) throw notFound();
-			if (target === 'owner') throw forbidden();
-			await removeMember({ spaceId, userId, audit: { actorId: by } });
+			if (target === 'owner' && !moderator) throw forbidden();
+			await removeMember({ spaceId, userId, audit: { actorId: by, reason } });
 			events.emit('member:left', { spaceId, userId });
 			log.info({ spaceId, userId, by }, 'member removed');
 		}

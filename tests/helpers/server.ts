@@ -14,6 +14,11 @@ export interface TestServer extends RunningServer {
 	driver: Driver;
 	/** The server's own database handle, for setting up states the API cannot reach (expired invites, idle sessions). */
 	db: Db;
+	/**
+	 * Stops this server (as a restart would: sockets closed, everything received stored) and starts a new one on the
+	 * same database and config, keeping the data. The returned server owns the database from then on.
+	 */
+	restart?(): Promise<TestServer>;
 }
 
 /** Where the integration tests find PostgreSQL: `DATABASE_URL`, or the local trust-auth server. */
@@ -78,25 +83,32 @@ export async function startTestServer({ db: driver, config = {} }: { db: Driver;
 		};
 	}
 
-	let server: RunningServer;
-	try {
-		server = await startServer({ config: { ...base, ...dbConfig, ...config } });
-	} catch (e) {
-		await cleanup();
-		throw e;
-	}
-	return {
-		...server,
-		driver,
-		db: server.app.database.db,
-		async close() {
-			try {
-				await server.close();
-			} finally {
-				await cleanup();
-			}
+	const serve = async (): Promise<TestServer> => {
+		let server: RunningServer;
+		try {
+			server = await startServer({ config: { ...base, ...dbConfig, ...config } });
+		} catch (e) {
+			await cleanup();
+			throw e;
 		}
+		return {
+			...server,
+			driver,
+			db: server.app.database.db,
+			async close() {
+				try {
+					await server.close();
+				} finally {
+					await cleanup();
+				}
+			},
+			async restart() {
+				await server.close();
+				return serve();
+			}
+		};
 	};
+	return serve();
 }
 
 async function postgresProblem(): Promise<string | null> {

@@ -91,7 +91,7 @@ describe.each(drivers)('data rights: download and deletion (%s)', (driver) => {
 		const friend = await newUser(server.url);
 		const plain = await createSpace(server.url, me, { title: 'Adults only' });
 		await joinSpace(server.url, me, friend, plain);
-		const { spaceId: supervised } = await spaceWithMinor(me);
+		const { spaceId: supervised, minor } = await spaceWithMinor(me);
 		const socket = await connected(me, plain);
 		const ordinary = await sendOk(socket, plain, 'an ordinary message');
 		const edited = await sendOk(socket, plain, 'first version');
@@ -119,9 +119,12 @@ describe.each(drivers)('data rights: download and deletion (%s)', (driver) => {
 		const byId = new Map(rows.map((r) => [r.id, r]));
 		expect(byId.get(ordinary.id)).toMatchObject({ text: '', deletedAt: expect.any(Date) });
 		expect(byId.get(edited.id)).toMatchObject({ text: '', deletedAt: expect.any(Date) });
-		expect(byId.get(kept.id)).toMatchObject({ text: 'a message a minor read', deletedAt: null });
+		// Kept as written for moderators, gone from the conversation for its readers.
+		expect(byId.get(kept.id)).toMatchObject({ text: 'a message a minor read', deletedAt: expect.any(Date) });
 		const history = await request(await connected(friend, plain), 'chat:history', { spaceId: plain });
 		expect(history.ok && history.messages.filter((m) => m.authorId === me.id).map((m) => m.text)).toEqual(['', '']);
+		const minorsView = await request(await connected(minor, supervised), 'chat:history', { spaceId: supervised });
+		expect(minorsView.ok && minorsView.messages.find((m) => m.id === kept.id)).toMatchObject({ text: '', deletedAt: expect.any(String) });
 
 		const audit = await server.db.select().from(auditLog).where(eq(auditLog.targetId, me.id));
 		expect(audit.map((a) => a.action)).toContain('user.delete');

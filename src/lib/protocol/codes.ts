@@ -43,6 +43,11 @@ export const ERROR_CODES = [
 	'message_held',
 	'already_reviewed',
 	'server_busy',
+	'muted',
+	'muted_until',
+	'space_locked',
+	'report_closed',
+	'pair_only',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',
@@ -74,7 +79,8 @@ export const ERROR_CODES = [
 	'retention_out_of_range',
 	'purpose_invalid',
 	'participation_required',
-	'invalid_characters'
+	'invalid_characters',
+	'details_too_long'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

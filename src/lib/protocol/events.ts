@@ -67,12 +67,30 @@ export interface ServerToClientEvents {
 	'chat:typing': (payload: { spaceId: string; userId: string; displayName: string; typing: boolean }) => void;
 	/** The translator went down or came back. */
 	'translation:status': (status: TranslationStatus) => void;
+	/** To connected moderators and admins only: something needs a look now (a report, a paused match, feedback). */
+	'moderation:alert': (alert: ModerationAlert) => void;
+	/** A moderator ended this space's live session; the connection closes right after. */
+	'space:session-ended': (payload: { spaceId: string; reason: 'ended_by_moderator' }) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
 
+/** What moderators are alerted with. Never the reporter, never a message text. */
+export interface ModerationAlert {
+	kind: 'report' | 'pause' | 'feedback';
+	reportId: string | null;
+	spaceId: string | null;
+	/** The report's reason code (`paused_match` for a pause, `feedback` for feedback). */
+	reason: string;
+	/** A minor reported an adult, or a mentee paused their match: sending was already paused. */
+	urgent: boolean;
+	createdAt: string;
+}
+
 export interface SocketData {
 	userId: string;
+	/** The account's role when the connection was made (moderators and admins get moderation alerts). */
+	role: 'mentee' | 'mentor' | 'moderator' | 'admin';
 	sessionId: string;
 	/** Absolute end of the session, ms since epoch. */
 	expiresAt: number;

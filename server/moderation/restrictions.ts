@@ -1,0 +1,104 @@
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db';
+import { spaceMutes, spaces } from '../db/schema';
+import { AppError } from '../errors';
+
+/** What stops someone writing in a space: a lock (everyone), or a mute of them (until a time, or until lifted). */
+export type WriteBlock = { code: 'space_locked' } | { code: 'muted'; until: Date | null };
+
+export interface SpaceRestrictions {
+	lockedAt: Date | null;
+	/** Mutes not lifted, of anyone in the space; an ended one is ignored by `writeBlock`. */
+	mutes: { userId: string; until: Date | null }[];
+}
+
+/** Why `userId` may not write in the space now, or null. A lock wins over a mute; an open-ended mute over a timed one. */
+export function writeBlock(r: SpaceRestrictions, userId: string, now: Date): WriteBlock | null {
+	if (r.lockedAt) return { code: 'space_locked' };
+	let latest: Date | null | undefined;
+	for (const m of r.mutes) {
+		if (m.userId !== userId) continue;
+		if (m.until === null) return { code: 'muted', until: null };
+		if (m.until.getTime() > now.getTime() && (!latest || m.until.getTime() > latest.getTime())) latest = m.until;
+	}
+	return latest ? { code: 'muted', until: latest } : null;
+}
+
+/** The refusal a blocked writer gets: `space_locked`, `muted` (until lifted) or `muted_until` (Retry-After: seconds left). */
+export function blockError(block: WriteBlock, now: Date): AppError {
+	if (block.code === 'space_locked') return new AppError(423, 'space_locked');
+	if (!block.until) return new AppError(403, 'muted');
+	const seconds = Math.max(1, Math.ceil((block.until.getTime() - now.getTime()) / 1000));
+	return new AppError(403, 'muted_until', { retryAfterSeconds: seconds });
+}
+
+/** A lock or mute in this space began or ended (for `userId`, or for everyone when absent). */
+export interface RestrictionChange {
+	spaceId: string;
+	userId?: string;
+}
+
+/** How long a space's locks and mutes are trusted without asking the database again; changes made here apply at once. */
+const TTL_MS = 10_000;
+const MAX_SPACES = 20_000;
+
+/**
+ * Mutes and locks as the chat and document relays check them on every write: one query per space every few
+ * seconds at most, invalidated at once by whoever changes them on this process (`changed`).
+ */
+export function createRestrictions({ db, ttlMs = TTL_MS }: { db: Db; ttlMs?: number }) {
+	const followers = new Set<(change: RestrictionChange) => Promise<void>>();
+	const cache = new Map<string, { value: Promise<SpaceRestrictions>; at: number }>();
+
+	async function read(spaceId: string): Promise<SpaceRestrictions> {
+		const now = new Date();
+		const [space] = await db.select({ lockedAt: spaces.lockedAt }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
+		const mutes = await db
+			.select({ userId: spaceMutes.userId, until: spaceMutes.until })
+			.from(spaceMutes)
+			.where(and(eq(spaceMutes.spaceId, spaceId), isNull(spaceMutes.liftedAt), or(isNull(spaceMutes.until), gt(spaceMutes.until, now))));
+		return { lockedAt: space?.lockedAt ?? null, mutes };
+	}
+
+	function of(spaceId: string): Promise<SpaceRestrictions> {
+		const hit = cache.get(spaceId);
+		if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+		const value = read(spaceId);
+		cache.set(spaceId, { value, at: Date.now() });
+		if (cache.size > MAX_SPACES) cache.delete(cache.keys().next().value!);
+		value.catch(() => cache.delete(spaceId));
+		return value;
+	}
+
+	return {
+		of,
+
+		/** Runs `follow` after every change, before `changed` resolves (the document relay uses it); returns an unsubscribe. */
+		follow(follow: (change: RestrictionChange) => Promise<void>): () => void {
+			followers.add(follow);
+			return () => void followers.delete(follow);
+		},
+
+		async block({ spaceId, userId }: { spaceId: string; userId: string }): Promise<WriteBlock | null> {
+			return writeBlock(await of(spaceId), userId, new Date());
+		},
+
+		/** Throws `space_locked`, `muted` or `muted_until` when `userId` may not write in the space now. */
+		async assertMayWrite({ spaceId, userId }: { spaceId: string; userId: string }): Promise<void> {
+			const now = new Date();
+			const block = writeBlock(await of(spaceId), userId, now);
+			if (block) throw blockError(block, now);
+		},
+
+		/**
+		 * Call after changing a lock or mute: forgets the cached state and waits until every follower has applied it,
+		 * so the change is in force everywhere on this process when the action answers.
+		 */
+		async changed(change: RestrictionChange): Promise<void> {
+			cache.delete(change.spaceId);
+			await Promise.allSettled([...followers].map((f) => f(change)));
+		}
+	};
+}
+
+export type Restrictions = ReturnType<typeof createRestrictions>;

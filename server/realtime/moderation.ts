@@ -1,0 +1,40 @@
+import type { ModerationAlert } from '../../src/lib/protocol/events';
+import type { Tessera } from '../app';
+import type { TesseraIo } from '.';
+import type { TesseraSocket } from './ack';
+
+/** Connected moderators and admins, who receive `moderation:alert`. */
+export const MODERATORS_ROOM = 'moderators';
+
+/**
+ * Moderation over Socket.IO: alerts to connected staff, and a moderator's "end this session" closing every socket
+ * in the space after telling it why. Returns a function that detaches the listeners.
+ */
+export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo; app: Tessera; spaceRoom: (spaceId: string) => string }): () => void {
+	const log = app.logger.child({ ns: 'moderation.realtime' });
+
+	const onAlert = (alert: ModerationAlert) => {
+		io.to(MODERATORS_ROOM).emit('moderation:alert', alert);
+	};
+	const onSessionEnded = ({ spaceId }: { spaceId: string }) => {
+		void (async () => {
+			const sockets = await io.in(spaceRoom(spaceId)).fetchSockets();
+			for (const s of sockets) {
+				s.emit('space:session-ended', { spaceId, reason: 'ended_by_moderator' });
+				s.disconnect(true);
+			}
+			log.info({ spaceId, sockets: sockets.length }, 'closed the sockets of an ended session');
+		})().catch((err) => log.error({ err, spaceId }, 'ending a session failed'));
+	};
+	app.reports.events.on('alert', onAlert);
+	app.moderationActions.events.on('space:session-ended', onSessionEnded);
+	return () => {
+		app.reports.events.off('alert', onAlert);
+		app.moderationActions.events.off('space:session-ended', onSessionEnded);
+	};
+}
+
+/** Staff connections join the moderators' room as they connect. */
+export function joinModeratorsRoom(socket: TesseraSocket): void {
+	if (socket.data.role === 'moderator' || socket.data.role === 'admin') void socket.join(MODERATORS_ROOM);
+}
