@@ -40,7 +40,8 @@ describe.each(drivers)('safeguards (%s)', (driver) => {
 	});
 
 	it('the owner of a profile cannot change their date of birth, and nothing else in that request is saved', async () => {
-		const u = await newUser(url, { birthDate: yearsAgo(14) });
+		// Under the consent age (16): a guardian is named, and the account is pending until they confirm.
+		const u = await newUser(url, { birthDate: yearsAgo(14), guardianName: 'Rosa Example', guardianEmail: 'rosa@example.org' });
 		const res = await api(url, '/api/v1/me', { method: 'PATCH', token: u.token, body: { birthDate: '1980-01-01', bio: 'changed' } });
 		expect(res.status).toBe(400);
 		expect(res.body.error.fields.birthDate.code).toBe('birth_date_locked');
