@@ -60,6 +60,10 @@ export interface Config {
 	moderationWebhookTimeoutMs: number;
 	/** When the classifier times out or fails: `closed` holds the text for review, `open` lets it through. */
 	moderationWebhookFail: 'open' | 'closed';
+	/** Messages one person may send into one space per minute before moderation blocks them (0: no limit). Never below 3 × chatSendBurst. */
+	moderationFloodPerMinute: number;
+	/** The same text this many times within two minutes is held for review (0: never). */
+	moderationRepeatLimit: number;
 	/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...; without it, admins pass unsent mail on by hand. Never logged. */
 	smtpUrl: string | undefined;
 	/** The From of mail Tessera sends (guardian consent links). */
@@ -117,6 +121,8 @@ const envSchema = z.object({
 	MODERATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
 	MODERATION_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
 	MODERATION_WEBHOOK_FAIL: z.enum(['open', 'closed']).default('closed'),
+	MODERATION_FLOOD_PER_MINUTE: z.coerce.number().int().min(0).default(30),
+	MODERATION_REPEAT_LIMIT: z.coerce.number().int().min(0).default(5),
 	SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
 	MAIL_FROM: z.string().default('Tessera <tessera@localhost>')
 });
@@ -169,6 +175,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		moderationWebhookUrl: e.MODERATION_WEBHOOK_URL,
 		moderationWebhookTimeoutMs: e.MODERATION_WEBHOOK_TIMEOUT_MS,
 		moderationWebhookFail: e.MODERATION_WEBHOOK_FAIL,
+		moderationFloodPerMinute: e.MODERATION_FLOOD_PER_MINUTE,
+		moderationRepeatLimit: e.MODERATION_REPEAT_LIMIT,
 		smtpUrl: e.SMTP_URL,
 		mailFrom: e.MAIL_FROM,
 		buildDir: resolve(projectRoot, 'build'),

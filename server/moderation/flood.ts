@@ -15,8 +15,8 @@ export interface FloodOptions {
 export const FLOOD_DEFAULTS: FloodOptions = {
 	maxMessages: 30,
 	windowMs: 60_000,
-	maxRepeats: 3,
-	repeatWindowMs: 10 * 60_000,
+	maxRepeats: 5,
+	repeatWindowMs: 2 * 60_000,
 	minRepeatLetters: 8,
 	now: Date.now
 };
@@ -88,7 +88,7 @@ export function createFloodGuard(options: Partial<FloodOptions> = {}) {
 			const repeats = letters.length >= o.minRepeatLetters ? list.filter((s) => now - s.at <= o.repeatWindowMs && nearlySame(s.letters, letters)).length : 0;
 			list.push({ at: now, letters });
 			// Bounded memory per person: far more than any limit needs.
-			if (list.length > 4 * Math.max(o.maxMessages, o.maxRepeats)) list.shift();
+			if (list.length > Math.min(1000, 4 * Math.max(o.maxMessages, o.maxRepeats))) list.shift();
 			recent.delete(key);
 			recent.set(key, list);
 			if (recent.size > 50_000) recent.delete(recent.keys().next().value!);

@@ -21,7 +21,10 @@ export interface SafeguardingLookup {
 export interface ModerationOptions {
 	db: Db;
 	logger: Logger;
-	config: Pick<Config, 'moderationWebhookUrl' | 'moderationWebhookTimeoutMs' | 'moderationWebhookFail' | 'chatSendBurst'>;
+	config: Pick<
+		Config,
+		'moderationWebhookUrl' | 'moderationWebhookTimeoutMs' | 'moderationWebhookFail' | 'moderationFloodPerMinute' | 'moderationRepeatLimit' | 'chatSendBurst'
+	>;
 	/** Without it every space counts as having a minor and the contact filter is on: the strict reading. */
 	safeguarding?: SafeguardingLookup;
 	/** Word lists instead of the shipped ones. */
@@ -65,7 +68,12 @@ export function createModerationService({ db, logger, config, safeguarding, list
 
 	const shipped = {
 		// Never stricter than the send rate limit's burst: a program that allows bigger bursts allows them here too.
-		flood: floodHook({ maxMessages: Math.max(FLOOD_DEFAULTS.maxMessages, config.chatSendBurst * 3) }),
+		flood: floodHook({
+			maxMessages: config.moderationFloodPerMinute === 0 ? Infinity : Math.max(config.moderationFloodPerMinute, config.chatSendBurst * 3),
+			windowMs: 60_000,
+			maxRepeats: config.moderationRepeatLimit === 0 ? Infinity : config.moderationRepeatLimit,
+			repeatWindowMs: FLOOD_DEFAULTS.repeatWindowMs
+		}),
 		wordList: wordListHook({ lists }),
 		contact: contactHook(),
 		webhook: config.moderationWebhookUrl

@@ -200,6 +200,15 @@ describe.each(drivers)('held messages (%s)', (driver) => {
 		expect(await updated).toMatchObject({ text: 'see you on Tuesday, call 555 123 4567' });
 	});
 
+	it('the same text a fifth time within two minutes is held as repetition, in any space', async () => {
+		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
+		const text = 'join my channel for free gems';
+		const sent: ChatMessage[] = [];
+		for (let i = 0; i < 5; i++) sent.push(await sendOk(members[0]!.socket, spaceId, i % 2 ? text.toUpperCase() : text));
+		expect(sent.map((m) => m.held ?? 'sent')).toEqual(['sent', 'sent', 'sent', 'sent', 'pending']);
+		expect(await queueEntry(sent[4]!.id)).toMatchObject({ hook: 'flood', reason: 'repetition' });
+	});
+
 	it('a blocked text is refused in the sender’s language and nothing is stored', async () => {
 		const { spaceId, adultSocket } = await minorSpace({ 'accept-language': 'es' });
 		const refused = await request(adultSocket, 'chat:send', { spaceId, clientId: randomUUID(), text: 'you are a f\u200Bucking idiot' });
