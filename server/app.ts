@@ -7,6 +7,7 @@ import { createLogger } from './logger';
 import { createModerationService } from './moderation';
 import { createModerationActions } from './moderation/actions';
 import { createAudit } from './moderation/audit';
+import { createLiveView } from './moderation/live';
 import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
 import { createSafeguarding } from './safeguarding';
@@ -37,6 +38,7 @@ export async function createTessera(config: Config) {
 	const audit = createAudit({ db: database.db });
 	const reports = createReports({ db: database.db, logger, spaces, restrictions, audit, isMinor: safeguarding.isMinor });
 	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });
+	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
 	const purge = setInterval(() => {
@@ -59,6 +61,8 @@ export async function createTessera(config: Config) {
 		audit,
 		reports,
 		moderationActions,
+		/** The moderator console's live view of spaces; realtime attaches who is connected. */
+		live,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);

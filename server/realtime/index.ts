@@ -16,6 +16,7 @@ import { fail, replier, type TesseraSocket } from './ack';
 import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
 import { attachModerationRealtime, joinModeratorsRoom } from './moderation';
+import { spaceOfRoom } from '../moderation/live';
 
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -43,6 +44,8 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	httpServer.once('close', () => chat.close());
 	const detachModeration = attachModerationRealtime({ io, app, spaceRoom });
 	httpServer.once('close', detachModeration);
+	// The moderator console's live view: who is connected to which space, on every node.
+	httpServer.once('close', app.live.attach(() => connectedBySpace(io)));
 
 	guardRecovery(io, app);
 
@@ -206,6 +209,21 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	});
 
 	return io;
+}
+
+/** Space id → ids of the people connected to it now, from the adapter (every node's sockets). */
+export async function connectedBySpace(io: TesseraIo): Promise<Map<string, Set<string>>> {
+	const bySpace = new Map<string, Set<string>>();
+	for (const socket of await io.fetchSockets()) {
+		for (const room of socket.rooms) {
+			const spaceId = spaceOfRoom(room);
+			if (!spaceId) continue;
+			let users = bySpace.get(spaceId);
+			if (!users) bySpace.set(spaceId, (users = new Set()));
+			users.add(socket.data.userId);
+		}
+	}
+	return bySpace;
 }
 
 /**
