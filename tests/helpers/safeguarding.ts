@@ -44,3 +44,54 @@ export async function submitConsent(url: string, token: string, purposes: string
 	if (typeof res.body !== 'object' || res.body === null) throw new Error(`consent form answered ${res.status}: ${res.text.slice(0, 200)}`);
 	return { type: res.body.type, status: res.body.status ?? res.status };
 }
+
+export interface FakeSmtp {
+	url: string;
+	/** Each message received: envelope recipient and the decoded text body. */
+	messages: { to: string; subject: string; body: string }[];
+	close(): Promise<void>;
+}
+
+/** A small SMTP server on a loopback port that accepts everything and decodes what it is sent (base64 bodies). */
+export async function fakeSmtp(): Promise<FakeSmtp> {
+	const { createServer } = await import('node:net');
+	const messages: FakeSmtp['messages'] = [];
+	const server = createServer((socket) => {
+		let buffer = '';
+		let data: string[] | null = null;
+		let to = '';
+		socket.write('220 fake ESMTP\r\n');
+		socket.on('data', (chunk) => {
+			buffer += chunk.toString('utf8');
+			let i: number;
+			while ((i = buffer.indexOf('\r\n')) !== -1) {
+				const line = buffer.slice(0, i);
+				buffer = buffer.slice(i + 2);
+				if (data) {
+					if (line !== '.') {
+						data.push(line);
+						continue;
+					}
+					const text = data.join('\n');
+					const [head = '', body = ''] = text.split('\n\n');
+					const subject = /^Subject: (.*)$/m.exec(head)?.[1] ?? '';
+					const decodedSubject = subject.replace(/=\?UTF-8\?B\?([^?]+)\?=/g, (_, b64: string) => Buffer.from(b64, 'base64').toString('utf8'));
+					messages.push({ to, subject: decodedSubject, body: Buffer.from(body.replace(/\n/g, ''), 'base64').toString('utf8') });
+					data = null;
+					socket.write('250 queued\r\n');
+					continue;
+				}
+				if (line.startsWith('EHLO')) socket.write('250-fake\r\n250 SIZE 1000000\r\n');
+				else if (line.startsWith('MAIL FROM')) socket.write('250 ok\r\n');
+				else if (line.startsWith('RCPT TO')) (to = /<([^>]*)>/.exec(line)?.[1] ?? ''), socket.write('250 ok\r\n');
+				else if (line === 'DATA') (data = []), socket.write('354 go ahead\r\n');
+				else if (line === 'QUIT') socket.end('221 bye\r\n');
+				else socket.write('502 unknown\r\n');
+			}
+		});
+		socket.on('error', () => {});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as { port: number };
+	return { url: `smtp://127.0.0.1:${port}`, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
