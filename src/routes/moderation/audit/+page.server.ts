@@ -37,6 +37,7 @@ const ACTIONS = [
 	'report.dismiss',
 	'user.',
 	'user.suspend',
+	'user.unsuspend',
 	'user.role',
 	'policy.'
 ];
