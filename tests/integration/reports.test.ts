@@ -17,9 +17,14 @@ describe.each(drivers)('reports (%s)', (driver) => {
 	let admin: TestUser;
 	let moderator: TestUser;
 	const sockets = new Sockets();
+	/** Every log line of the file's server, at debug level: checked at the end for texts that must never be logged. */
+	const logs: string[] = [];
 
 	beforeAll(async () => {
-		server = await startTestServer({ db: driver, config: { translator: 'none', chatSendBurst: 10_000 } });
+		server = await startTestServer({
+			db: driver,
+			config: { translator: 'none', chatSendBurst: 10_000, logLevel: 'debug', logDestination: { write: (line: string) => void logs.push(line) } }
+		});
 		admin = await newUser(server.url, { role: 'mentor' });
 		moderator = await newModerator(server.url, admin);
 	});
@@ -242,6 +247,17 @@ describe.each(drivers)('reports (%s)', (driver) => {
 			const read = await api(server.url, '/api/v1/feedback', { token: moderator.token });
 			expect(read.status).toBe(200);
 			expect(read.body.feedback.map((f: { text: string }) => f.text)).toContain('The sessions are too late for me.');
+		});
+	});
+
+	describe('logs', () => {
+		it('hold no report details, no feedback text and no message text, at debug level', () => {
+			expect(logs.length).toBeGreaterThan(0);
+			const all = logs.join('\n');
+			expect(all).toContain('report filed');
+			for (const text of ['not the first time', 'The sessions are too late for me.', 'a message the minor reports', 'a message after the pause', 'misunderstanding']) {
+				expect(all).not.toContain(text);
+			}
 		});
 	});
 
