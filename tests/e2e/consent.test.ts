@@ -72,6 +72,10 @@ describeBrowser('guardian consent in a real browser', () => {
 			throw new Error(`${e.message}; the page says: ${await page.locator('main').innerText()}`);
 		});
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(en.consent_pending_heading);
+		// The ledger below: nothing given yet, and nothing this 13-year-old can give alone.
+		expect(await page.getByText(en.consent_not_given).count()).toBe(4);
+		expect(await page.getByRole('button', { name: en.consent_give }).count()).toBe(0);
+		await page.screenshot({ path: join(SHOTS, 'consent-pending-en.png'), fullPage: true });
 		await expectNoAxeViolations(page, 'consent pending');
 	});
 

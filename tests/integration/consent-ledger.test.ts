@@ -90,6 +90,23 @@ describe.each(drivers)('consent ledger (%s)', (driver) => {
 		expect((await api(url, '/api/v1/spaces', { token: u.token })).body.spaces).toHaveLength(1);
 	});
 
+	it('the consent page lists each purpose and withdraws or gives one through its form', async () => {
+		const u = await newUser(url);
+		const page = await api(url, '/consent', { cookie: u.cookie });
+		expect(page.status).toBe(200);
+		const form = (action: string, purpose: string) =>
+			api(url, `/consent?/${action}`, {
+				cookie: u.cookie,
+				raw: new URLSearchParams({ purpose }).toString(),
+				headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, 'x-sveltekit-action': 'true', accept: 'application/json' }
+			});
+		expect((await form('grant', 'recording')).body.type).toBe('success');
+		expect(await current(u, 'recording')).toMatchObject({ granted: true, grantedBy: 'self' });
+		expect((await form('withdraw', 'recording')).body.type).toBe('success');
+		expect(await current(u, 'recording')).toMatchObject({ granted: false });
+		expect((await form('withdraw', 'marketing')).body).toMatchObject({ type: 'failure', status: 400 });
+	});
+
 	it('a minor under the consent age cannot grant for themselves; withdrawing works and their guardian grants again', async () => {
 		const body = minorBody(12);
 		expect((await api(url, '/api/v1/users', { body })).status).toBe(201);

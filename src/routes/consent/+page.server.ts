@@ -1,18 +1,44 @@
 import { redirect } from '@sveltejs/kit';
-import { failFromError, signInUrl } from '../_lib/forms.server';
+import { AppError } from '$server/errors';
+import { consentPurpose } from '$server/safeguarding/validation';
+import { failFromError, formValues, signInUrl } from '../_lib/forms.server';
+import { formatDate } from '../_lib/options.server';
 import type { Actions, PageServerLoad } from './$types';
 
-/** Where someone stands when they may not take part: waiting for a guardian, or consent withdrawn. */
+/** The signed-in person's consents: what is given, by whom, and buttons to give or withdraw; why spaces are closed when they are. */
 export const load: PageServerLoad = async (event) => {
-	const { user, app } = event.locals;
+	const { user, app, locale } = event.locals;
 	if (!user) redirect(303, signInUrl(event));
-	const state = await app.safeguarding.participation(user.id);
-	if (state === 'ok') redirect(303, '/spaces');
-	const ledger = await app.safeguarding.consents({ userId: user.id });
-	return { state, canGrantForSelf: ledger.canGrantForSelf };
+	const [state, ledger] = await Promise.all([app.safeguarding.participation(user.id), app.safeguarding.consents({ userId: user.id })]);
+	const timeZone = user.profile.timezone;
+	return {
+		state,
+		canGrantForSelf: ledger.canGrantForSelf,
+		consents: ledger.current.map((c) => ({
+			purpose: c.purpose,
+			grantedBy: c.granted ? c.grantedBy : null,
+			grantedOn: c.grantedAt ? formatDate(c.grantedAt, { locale, timeZone }) : null
+		}))
+	};
 };
 
+async function change(event: Parameters<Actions[string]>[0], how: 'grant' | 'withdraw') {
+	const { user, app, locale } = event.locals;
+	if (!user) redirect(303, signInUrl(event));
+	const purpose = consentPurpose.safeParse(formValues(await event.request.formData()).purpose);
+	if (!purpose.success) return failFromError(new AppError(400, 'purpose_invalid'), { locale, values: {} });
+	try {
+		if (how === 'grant') await app.safeguarding.grantConsent({ userId: user.id, purpose: purpose.data });
+		else await app.safeguarding.revokeConsent({ userId: user.id, purpose: purpose.data });
+	} catch (e) {
+		return failFromError(e, { locale, values: {} });
+	}
+	return { changed: how, purpose: purpose.data };
+}
+
 export const actions: Actions = {
+	grant: (event) => change(event, 'grant'),
+	withdraw: (event) => change(event, 'withdraw'),
 	resend: async (event) => {
 		const { user, app, locale } = event.locals;
 		if (!user) redirect(303, signInUrl(event));
@@ -22,15 +48,5 @@ export const actions: Actions = {
 			return failFromError(e, { locale, values: {} });
 		}
 		return { resent: true };
-	},
-	participate: async (event) => {
-		const { user, app, locale } = event.locals;
-		if (!user) redirect(303, signInUrl(event));
-		try {
-			await app.safeguarding.grantConsent({ userId: user.id, purpose: 'participation' });
-		} catch (e) {
-			return failFromError(e, { locale, values: {} });
-		}
-		redirect(303, '/spaces');
 	}
 };
