@@ -281,6 +281,8 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			if (result.changed) {
 				log.debug({ spaceId, messageId }, 'message deleted');
 				events.emit('updated', message);
+				// Its words must not outlive it in other languages (a phone number taken back at once, say).
+				void translations.forget(row.text);
 			}
 			return message;
 		},

@@ -104,6 +104,11 @@ export function createChatTranslations({
 			}
 		},
 
+		/** Drops every cached translation of this text, in memory and in the database. */
+		forget(text: string): Promise<void> {
+			return translator.forget({ text });
+		},
+
 		/** The translation into `target` if the translator holds it in memory now (so it can go out with the message). */
 		ready(message: ChatMessage, target: string): ChatTranslation | undefined {
 			if (!api.enabled) return undefined;

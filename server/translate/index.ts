@@ -78,6 +78,7 @@ function createNoTranslator(): TranslationService {
 		translate: () => Promise.reject(new TranslateError('unsupported', 'Translation is off')),
 		cached: async () => undefined,
 		peek: () => undefined,
+		forget: async () => {},
 		status: () => ({ provider: 'none', available: false }),
 		onStatus: () => () => {},
 		languages: async () => [],
@@ -308,6 +309,14 @@ export function createTranslator({
 			const stored = (await withDeadline(store.lookup([key]), timeoutMs, new Map<string, string>())).get(key);
 			if (stored !== undefined) lru.set(key, stored);
 			return stored;
+		},
+
+		async forget({ text }) {
+			try {
+				for (const key of await store.forget(text)) lru.delete(key);
+			} catch (err) {
+				log.warn({ err }, 'could not forget the translations of a deleted text');
+			}
 		},
 
 		peek({ text, source, target }) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { like } from 'drizzle-orm';
 import { io } from 'socket.io-client';
+import { translations } from '../../server/db/schema';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatMessage, ChatTranslation } from '../../src/lib/protocol/chat';
 import { describeApertium, startApertium, type RunningApertium } from '../helpers/apertium';
@@ -229,6 +231,26 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			} finally {
 				libre.delay(0);
 			}
+		});
+
+		it('a deleted message’s translations are forgotten: none stays in the table, and the same words are translated afresh', async () => {
+			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }]);
+			const [author, spanish] = [members[0]!, members[1]!];
+			const secret = `Call me on 0612 345 678 ${randomUUID()}`;
+			const translated = translationWith(spanish.socket, secret);
+			const sent = await sendOk(author.socket, spaceId, secret, { lang: 'en' });
+			await translated;
+			const stored = () => server.db.select({ key: translations.key }).from(translations).where(like(translations.text, `%${secret.slice(-36)}`));
+			await waitFor(async () => (await stored()).length > 0, { what: 'the translation to be stored' });
+
+			expect(await request(author.socket, 'chat:delete', { spaceId, messageId: sent.id })).toMatchObject({ ok: true });
+			await waitFor(async () => (await stored()).length === 0, { what: 'the stored translation to be forgotten' });
+
+			// Not from memory either: the same words go to the translator again.
+			const again = translationWith(spanish.socket, secret);
+			await sendOk(author.socket, spaceId, secret, { lang: 'en' });
+			await again;
+			expect(requestsFor(secret)).toHaveLength(2);
 		});
 
 		it('switching the reading language moves the connection to that language’s translations, through a reconnect too', async () => {
