@@ -10,6 +10,7 @@ import { createAudit } from './moderation/audit';
 import { createLiveView } from './moderation/live';
 import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
+import { createPrivacyService } from './privacy';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
@@ -31,6 +32,14 @@ export async function createTessera(config: Config) {
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => void docs.relay.closeUser(userId));
 	const translator = createTranslator({ db: database.db, logger, config });
+	const privacy = createPrivacyService({
+		db: database.db,
+		logger,
+		accounts,
+		translator,
+		retentionDays: async () => (await safeguarding.policy()).retentionDays,
+		minorAge: async () => (await safeguarding.policy()).minorAge
+	});
 	const restrictions = createRestrictions({ db: database.db });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
 	const chat = createChatService({ db: database.db, logger, spaces, translator, config, restrictions, moderation: moderation.pipeline });
@@ -45,6 +54,11 @@ export async function createTessera(config: Config) {
 		accounts.purgeExpiredSessions().catch((err) => logger.error({ err }, 'session purge failed'));
 	}, 60_000);
 	purge.unref();
+	// Deleted accounts' safeguarding records go once the retention period is over.
+	const retention = setInterval(() => {
+		privacy.purgeExpired().catch((err) => logger.error({ err }, 'retention purge failed'));
+	}, 3_600_000);
+	retention.unref();
 
 	return {
 		config,
@@ -57,6 +71,7 @@ export async function createTessera(config: Config) {
 		chat,
 		moderation,
 		safeguarding,
+		privacy,
 		restrictions,
 		audit,
 		reports,
@@ -66,6 +81,7 @@ export async function createTessera(config: Config) {
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
+			clearInterval(retention);
 			moderationActions.close();
 			await chat.close();
 			moderation.close();

@@ -106,7 +106,7 @@ export function createChatTranslations({
 
 		/** Drops every cached translation of this text, in memory and in the database. */
 		forget(text: string): Promise<void> {
-			return translator.forget({ text });
+			return translator.forget({ texts: [text] });
 		},
 
 		/** The translation into `target` if the translator holds it in memory now (so it can go out with the message). */

@@ -11,12 +11,11 @@ import {
 	profiles,
 	reports,
 	spaceMembers,
-	translations,
 	users
 } from '../db/schema';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
-import { translationKey } from '../translate/cache-key';
+import type { Translator } from '../translate';
 import { collectExport, type DataExport } from './export';
 import { keptForSafeguarding } from './retention';
 
@@ -26,6 +25,8 @@ export interface PrivacyOptions {
 	db: Db;
 	logger: Logger;
 	accounts: AccountsService;
+	/** Forgets cached translations of texts (in memory and in the translations table). */
+	translator: Pick<Translator, 'forget'>;
 	/** Days safeguarding records outlive a deletion (program_policy.retention_days). */
 	retentionDays: () => Promise<number>;
 	/** Age under which a participant is a minor (program_policy.minor_age). */
@@ -36,7 +37,7 @@ export interface PrivacyOptions {
  * A person's data rights: a download of everything Tessera holds about them, and deletion of their account.
  * What deletion keeps, and for how long, is written out in the README ("Your data").
  */
-export function createPrivacyService({ db, logger, accounts, retentionDays, minorAge }: PrivacyOptions) {
+export function createPrivacyService({ db, logger, accounts, translator, retentionDays, minorAge }: PrivacyOptions) {
 	const log = logger.child({ ns: 'privacy' });
 
 	return {
@@ -71,7 +72,6 @@ export function createPrivacyService({ db, logger, accounts, retentionDays, mino
 						await tx.delete(chatMessageEdits).where(inArray(chatMessageEdits.messageId, chunk));
 						await tx.update(chatMessages).set({ text: '', deletedAt: sql`coalesce(${chatMessages.deletedAt}, ${now.toISOString()}::timestamptz)`, deletedBy: userId }).where(inArray(chatMessages.id, chunk));
 					}
-					await forgetTranslations(tx, removed);
 				}
 				// What is kept leaves the conversation too (readers see it as deleted); moderators still read it.
 				const keptIds = [...kept];
@@ -91,12 +91,15 @@ export function createPrivacyService({ db, logger, accounts, retentionDays, mino
 					.set({ email: `deleted-${userId}@deleted.invalid`, passwordHash: '!deleted', status: 'suspended', deletedAt: now, updatedAt: now })
 					.where(eq(users.id, userId));
 				await tx.insert(auditLog).values({ actorId: userId, action: 'user.delete', targetType: 'user', targetId: userId, detail: `kept ${kept.size} messages for safeguarding` });
-				return { keptMessages: kept.size, removedMessages: removed.length };
+				return { keptMessages: kept.size, removedMessages: removed.length, removedTexts: removed.map((m) => m.text).filter(Boolean) };
 			});
+			const { removedTexts, ...counts } = result;
 			// Ends the sessions and closes every live connection of this person.
 			await accounts.signOutEverywhere(userId);
-			log.info({ userId, ...result }, 'account deleted');
-			return result;
+			// Their blanked messages' words must not stay behind in other languages.
+			await translator.forget({ texts: removedTexts });
+			log.info({ userId, ...counts }, 'account deleted');
+			return counts;
 		},
 
 		/**
@@ -125,18 +128,6 @@ export function createPrivacyService({ db, logger, accounts, retentionDays, mino
 			return ids.length;
 		}
 	};
-
-	/** Cached translations of blanked messages are their text in other words: they go too. */
-	async function forgetTranslations(tx: Db, removed: { text: string; lang: string }[]): Promise<void> {
-		const pairs = await tx.selectDistinct({ provider: translations.provider, source: translations.source, target: translations.target }).from(translations);
-		const keys = new Set<string>();
-		for (const m of removed) {
-			if (!m.text) continue;
-			for (const p of pairs) keys.add(translationKey({ provider: p.provider, source: p.source, target: p.target, text: m.text }));
-		}
-		const all = [...keys];
-		for (let i = 0; i < all.length; i += 500) await tx.delete(translations).where(inArray(translations.key, all.slice(i, i + 500)));
-	}
 }
 
 export type PrivacyService = ReturnType<typeof createPrivacyService>;

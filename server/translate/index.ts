@@ -311,9 +311,10 @@ export function createTranslator({
 			return stored;
 		},
 
-		async forget({ text }) {
+		async forget({ texts }) {
+			if (texts.length === 0) return;
 			try {
-				for (const key of await store.forget(text)) lru.delete(key);
+				for (const key of await store.forget(texts)) lru.delete(key);
 			} catch (err) {
 				log.warn({ err }, 'could not forget the translations of a deleted text');
 			}

@@ -18,8 +18,8 @@ export interface TranslationStore {
 	save(rows: readonly TranslationRow[]): void;
 	/** Writes everything queued so far. */
 	flush(): Promise<void>;
-	/** Removes every stored translation of `text` (into any language, by any provider); returns their keys. */
-	forget(text: string): Promise<string[]>;
+	/** Removes every stored translation of these texts (into any language, by any provider); returns their keys. */
+	forget(texts: readonly string[]): Promise<string[]>;
 	/** Writes what is queued and stops. */
 	close(): Promise<void>;
 }
@@ -137,11 +137,11 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 
 		flush,
 
-		async forget(text) {
+		async forget(texts) {
 			// Keys hash provider, languages and text together: find the pairs in use, then the keys of this text.
 			const pairs = await raw<{ provider: string; source: string; target: string }>('select distinct provider, source, target from translations', []);
 			for (const row of pending.values()) pairs.push(row);
-			const keys = [...new Set(pairs.map((p) => translationKey({ provider: p.provider, source: p.source, target: p.target, text })))];
+			const keys = [...new Set(texts.flatMap((text) => pairs.map((p) => translationKey({ provider: p.provider, source: p.source, target: p.target, text }))))];
 			for (const key of keys) pending.delete(key);
 			for (let i = 0; i < keys.length; i += o.chunk) {
 				const chunk = keys.slice(i, i + o.chunk);

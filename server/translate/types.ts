@@ -91,10 +91,10 @@ export interface Translator {
 	/** Cached translation, or undefined; never calls the provider. */
 	cached(req: { text: string; source: string; target: string }): Promise<string | undefined>;
 	/**
-	 * Forgets every translation of `text`, in memory and in the database (a deleted message's words must not
+	 * Forgets every translation of these texts, in memory and in the database (a deleted message's words must not
 	 * outlive it in another language). Never rejects.
 	 */
-	forget(req: { text: string }): Promise<void>;
+	forget(req: { texts: readonly string[] }): Promise<void>;
 	/** The translation held in memory right now, or undefined: no database, no provider, no waiting. */
 	peek(req: { text: string; source: string; target: string }): string | undefined;
 	status(): { provider: ProviderName; available: boolean };

@@ -241,10 +241,10 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			const sent = await sendOk(author.socket, spaceId, secret, { lang: 'en' });
 			await translated;
 			const stored = () => server.db.select({ key: translations.key }).from(translations).where(like(translations.text, `%${secret.slice(-36)}`));
-			await waitFor(async () => (await stored()).length > 0, { what: 'the translation to be stored' });
+			await waitFor(async () => (await stored()).length > 0, { what: 'the translation to be stored', timeoutMs: 15_000 });
 
 			expect(await request(author.socket, 'chat:delete', { spaceId, messageId: sent.id })).toMatchObject({ ok: true });
-			await waitFor(async () => (await stored()).length === 0, { what: 'the stored translation to be forgotten' });
+			await waitFor(async () => (await stored()).length === 0, { what: 'the stored translation to be forgotten', timeoutMs: 15_000 });
 
 			// Not from memory either: the same words go to the translator again.
 			const again = translationWith(spanish.socket, secret);
