@@ -1,3 +1,4 @@
+import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { ModerationAlert } from '../../src/lib/protocol/events';
 import type { Tessera } from '../app';
 import type { TesseraIo } from '.';
@@ -26,10 +27,17 @@ export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo
 			log.info({ spaceId, sockets: sockets.length }, 'closed the sockets of an ended session');
 		})().catch((err) => log.error({ err, spaceId }, 'ending a session failed'));
 	};
+	// A text held for review: the console refreshes its queue (no text, no author in the alert).
+	const onHeld = (message: ChatMessage) => {
+		if (message.held !== 'pending' || message.deletedAt) return;
+		onAlert({ kind: 'held', reportId: null, spaceId: message.spaceId, reason: 'held', urgent: false, createdAt: new Date().toISOString() });
+	};
 	app.reports.events.on('alert', onAlert);
+	app.chat.events.on('held', onHeld);
 	app.moderationActions.events.on('space:session-ended', onSessionEnded);
 	return () => {
 		app.reports.events.off('alert', onAlert);
+		app.chat.events.off('held', onHeld);
 		app.moderationActions.events.off('space:session-ended', onSessionEnded);
 	};
 }

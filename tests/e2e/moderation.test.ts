@@ -314,12 +314,15 @@ describeBrowser('moderation: the console and the participant side in a real brow
 			await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_alert_feedback);
 		});
 
-		it('the console reads right to left in Arabic, with zero axe violations', async () => {
+		it('a new held message reaches the open console at once; the console reads right to left in Arabic, with zero axe violations', async () => {
 			// A new held message, so the Arabic console has an item to show.
 			await openSpace(samiPage);
 			await samiPage.locator('#chat-input').fill('my insta: sami.draws');
 			await samiPage.keyboard.press('Enter');
 			await messageIn(samiPage, 'sami.draws').getByText(en.chat_held_pending).waitFor();
+			// Mira's console, open since the last test, shows it without a reload and says so.
+			await queueItem(miraPage, 'sami.draws').waitFor();
+			await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_alert_held);
 			const theoPage = await pageFor(theo, { locale: 'ar-EG', timezoneId: 'Africa/Cairo' });
 			await theoPage.goto(`${app.url}/moderation`);
 			expect(await theoPage.evaluate(() => [document.documentElement.lang, document.documentElement.dir])).toEqual(['ar', 'rtl']);

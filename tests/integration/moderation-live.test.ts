@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema';
-import type { ServerToClientEvents } from '../../src/lib/protocol/events';
+import type { ModerationAlert, ServerToClientEvents } from '../../src/lib/protocol/events';
 import { api, newUser, type TestUser } from '../helpers/api';
-import { request } from '../helpers/chat';
+import { record, request } from '../helpers/chat';
 import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
@@ -113,6 +114,26 @@ describe.each(drivers)('moderator console: live spaces and joining as supervisor
 			.where(and(eq(auditLog.action, 'space.supervise'), eq(auditLog.targetId, spaceId)));
 		expect(entries).toHaveLength(1);
 		expect(entries[0]!.actorId).toBe(moderator.id);
+	});
+
+	it('a held message alerts connected moderators (kind held, no text, no author); participants get no alert', async () => {
+		const { spaceId, mentor, minor } = await minorsSpace();
+		const sminor = await connectTo(minor, spaceId);
+		const smentor = await connectTo(mentor, spaceId);
+		const staff = await sockets.connect(server.url, { token: moderator.token });
+		const seenByMentor = record(smentor, 'moderation:alert');
+		const alerted = nextMatching<ModerationAlert>(staff, 'moderation:alert', (a) => a.kind === 'held' && a.spaceId === spaceId);
+		const held = await request(sminor, 'chat:send', { spaceId, clientId: randomUUID(), text: 'call me on 0612 345 678' });
+		expect(held).toMatchObject({ ok: true, message: { held: 'pending' } });
+		const alert = await alerted;
+		expect(alert).toMatchObject({ kind: 'held', reportId: null, spaceId, urgent: false });
+		expect(JSON.stringify(alert)).not.toContain('0612');
+		expect(JSON.stringify(alert)).not.toContain(minor.id);
+		// An ordinary message after it: once the mentor has it, an alert to them would have arrived too.
+		const next = nextMatching<{ text: string }>(smentor, 'chat:message', (m) => m.text === 'see you soon');
+		expect(await request(sminor, 'chat:send', { spaceId, clientId: randomUUID(), text: 'see you soon' })).toMatchObject({ ok: true });
+		await next;
+		expect(seenByMentor).toEqual([]);
 	});
 
 	it('joining a space that does not exist, or with a malformed id, is not_found and changes nothing', async () => {

@@ -77,10 +77,11 @@ export type InterServerEvents = Record<string, never>;
 
 /** What moderators are alerted with. Never the reporter, never a message text. */
 export interface ModerationAlert {
-	kind: 'report' | 'pause' | 'feedback';
+	/** `held`: a new message or edit waits in the moderation queue (reportId null). */
+	kind: 'report' | 'pause' | 'feedback' | 'held';
 	reportId: string | null;
 	spaceId: string | null;
-	/** The report's reason code (`paused_match` for a pause, `feedback` for feedback). */
+	/** The report's reason code (`paused_match` for a pause, `feedback` for feedback, `held` for a held text). */
 	reason: string;
 	/** A minor reported an adult, or a mentee paused their match: sending was already paused. */
 	urgent: boolean;
