@@ -50,13 +50,8 @@ export function createQueueStore(db: Db) {
 	async function mayReview(tx: Pick<Db, 'select'>, actorId: string, spaceId: string): Promise<boolean> {
 		const [actor] = await tx.select({ role: users.role, status: users.status }).from(users).where(eq(users.id, actorId)).limit(1);
 		if (!actor || actor.status !== 'active') return false;
-		if (actor.role === 'moderator' || actor.role === 'admin') return true;
-		const [member] = await tx
-			.select({ role: spaceMembers.role })
-			.from(spaceMembers)
-			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, actorId)))
-			.limit(1);
-		return member?.role === 'supervisor';
+		// Supervisors are staff (only moderators and admins are made supervisors); one demoted since reviews nothing.
+		return actor.role === 'moderator' || actor.role === 'admin';
 	}
 
 	return {

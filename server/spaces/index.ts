@@ -90,10 +90,13 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 	async function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
 		for (const r of rules) if (r.canParticipate && !(await r.canParticipate(userId))) return null;
 		const [row] = await db
-			.select({ role: spaceMembers.role })
+			.select({ role: spaceMembers.role, accountRole: users.role })
 			.from(spaceMembers)
+			.innerJoin(users, eq(users.id, spaceMembers.userId))
 			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
 			.limit(1);
+		// Supervising is a staff duty: someone no longer a moderator or admin keeps no part in the spaces they supervised.
+		if (row?.role === 'supervisor' && row.accountRole !== 'moderator' && row.accountRole !== 'admin') return null;
 		return row?.role ?? null;
 	}
 
