@@ -25,7 +25,7 @@ export interface ChatOptions {
 	moderation?: ModerationHook[] | ModerationPipeline;
 	config: Pick<Config, 'chatSendBurst' | 'chatSendPerSecond'>;
 	/** Locks and mutes (moderation): throws `space_locked`, `muted` or `muted_until` for someone who may not write now. */
-	restrictions?: { assertMayWrite(args: { spaceId: string; userId: string }): Promise<void> };
+	restrictions?: { assertMayWrite(args: { spaceId: string; userId: string }): Promise<{ paused: boolean }> };
 }
 
 export interface ChatEvents {
@@ -196,7 +196,7 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			checkText(text);
 			const role = await requireRole(spaceId, author.id);
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
-			await restrictions?.assertMayWrite({ spaceId, userId: author.id });
+			const paused = (await restrictions?.assertMayWrite({ spaceId, userId: author.id }))?.paused ?? false;
 
 			const key = `${spaceId}\u0000${author.id}\u0000${clientId}`;
 			const running = inflight.get(key);
@@ -220,7 +220,12 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 					if (earlier) return { message: toChatMessage(earlier, author.name), created: false };
 					throw e;
 				}
-				const review = decision.action === 'hold' ? { hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' } : undefined;
+				// Paused after a report: held like any held text, so the sender cannot tell a report from the filters.
+				const review = paused
+					? { hook: 'report_pause', reason: 'paused_after_report' }
+					: decision.action === 'hold'
+						? { hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' }
+						: undefined;
 				const row = { spaceId, authorId: author.id, clientId, text: decision.text, lang, ...(review ? { review } : {}) };
 				const stored = await writer.write(row, { authorName: author.name }).catch((e: unknown) => {
 					// The space was deleted while the message waited.
@@ -247,13 +252,14 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			const { row, authorName } = await getMessage(spaceId, messageId, userId);
 			if (row.authorId !== userId) throw new AppError(403, 'not_your_message');
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
-			await restrictions?.assertMayWrite({ spaceId, userId });
+			const paused = (await restrictions?.assertMayWrite({ spaceId, userId }))?.paused ?? false;
 			if (row.deletedAt) throw new AppError(409, 'message_deleted');
 			// What a moderator is asked to approve must be what goes out: a held message is not changed while it waits.
 			if (row.heldAt) throw new AppError(409, 'message_held');
 			if (row.text === text) return toChatMessage(row, authorName);
 			takeToken(spaceId, userId);
-			const decision = await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', authorRole: role, text, lang: row.lang, kind: 'chat-edit', clientId: null, editOf: messageId });
+			const moderated = await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', authorRole: role, text, lang: row.lang, kind: 'chat-edit', clientId: null, editOf: messageId });
+			const decision: Decision = paused ? { ...moderated, action: 'hold', hook: 'report_pause', reason: 'paused_after_report' } : moderated;
 			if (decision.action === 'hold') {
 				// Held edit: readers keep the earlier text; the author sees the new one waiting for a moderator.
 				await store.enqueue({ kind: 'chat-edit', spaceId, targetId: messageId, authorId: userId, text: decision.text, lang: row.lang, hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' });

@@ -35,6 +35,16 @@ describe('writeBlock', () => {
 	});
 });
 
+describe('writeBlock after a report', () => {
+	it('a pause that followed a report is silent (paused), below a mute or a lock', () => {
+		const pause = { userId: 'u', until: null, reportId: 'r' };
+		expect(writeBlock({ lockedAt: null, mutes: [pause] }, 'u', now)).toEqual({ code: 'paused' });
+		expect(writeBlock({ lockedAt: null, mutes: [pause, { userId: 'u', until: later(60) }] }, 'u', now)).toEqual({ code: 'muted', until: later(60) });
+		expect(writeBlock({ lockedAt: now, mutes: [pause] }, 'u', now)).toEqual({ code: 'space_locked' });
+		expect(writeBlock({ lockedAt: null, mutes: [pause] }, 'v', now)).toBeNull();
+	});
+});
+
 describe('blockError', () => {
 	it('maps each block to its code', () => {
 		expect(blockError({ code: 'space_locked' }, now)).toMatchObject({ status: 423, code: 'space_locked' });

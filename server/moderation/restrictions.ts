@@ -3,29 +3,42 @@ import type { Db } from '../db';
 import { spaceMutes, spaces } from '../db/schema';
 import { AppError } from '../errors';
 
-/** What stops someone writing in a space: a lock (everyone), or a mute of them (until a time, or until lifted). */
-export type WriteBlock = { code: 'space_locked' } | { code: 'muted'; until: Date | null };
+/**
+ * What stops someone writing in a space: a lock (everyone), a mute of them (until a time, or until lifted), or a
+ * pause that followed a report on them (a minor's report, or a mentee pausing the match). A pause is silent: what
+ * they send is held for moderators like any held text, so nothing tells them — or lets them work out — who reported.
+ */
+export type WriteBlock = { code: 'space_locked' } | { code: 'muted'; until: Date | null } | { code: 'paused' };
 
 export interface SpaceRestrictions {
 	lockedAt: Date | null;
-	/** Mutes not lifted, of anyone in the space; an ended one is ignored by `writeBlock`. */
-	mutes: { userId: string; until: Date | null }[];
+	/** Mutes not lifted, of anyone in the space; an ended one is ignored by `writeBlock`. `reportId`: a pause after a report. */
+	mutes: { userId: string; until: Date | null; reportId?: string | null }[];
 }
 
-/** Why `userId` may not write in the space now, or null. A lock wins over a mute; an open-ended mute over a timed one. */
+/**
+ * Why `userId` may not write in the space now, or null. A lock wins over a mute, a mute over a pause; an open-ended
+ * mute over a timed one.
+ */
 export function writeBlock(r: SpaceRestrictions, userId: string, now: Date): WriteBlock | null {
 	if (r.lockedAt) return { code: 'space_locked' };
 	let latest: Date | null | undefined;
+	let paused = false;
 	for (const m of r.mutes) {
 		if (m.userId !== userId) continue;
+		if (m.reportId && m.until === null) {
+			paused = true;
+			continue;
+		}
 		if (m.until === null) return { code: 'muted', until: null };
 		if (m.until.getTime() > now.getTime() && (!latest || m.until.getTime() > latest.getTime())) latest = m.until;
 	}
-	return latest ? { code: 'muted', until: latest } : null;
+	if (latest) return { code: 'muted', until: latest };
+	return paused ? { code: 'paused' } : null;
 }
 
 /** The refusal a blocked writer gets: `space_locked`, `muted` (until lifted) or `muted_until` (Retry-After: seconds left). */
-export function blockError(block: WriteBlock, now: Date): AppError {
+export function blockError(block: Exclude<WriteBlock, { code: 'paused' }>, now: Date): AppError {
 	if (block.code === 'space_locked') return new AppError(423, 'space_locked');
 	if (!block.until) return new AppError(403, 'muted');
 	const seconds = Math.max(1, Math.ceil((block.until.getTime() - now.getTime()) / 1000));
@@ -54,7 +67,7 @@ export function createRestrictions({ db, ttlMs = TTL_MS }: { db: Db; ttlMs?: num
 		const now = new Date();
 		const [space] = await db.select({ lockedAt: spaces.lockedAt }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);
 		const mutes = await db
-			.select({ userId: spaceMutes.userId, until: spaceMutes.until })
+			.select({ userId: spaceMutes.userId, until: spaceMutes.until, reportId: spaceMutes.reportId })
 			.from(spaceMutes)
 			.where(and(eq(spaceMutes.spaceId, spaceId), isNull(spaceMutes.liftedAt), or(isNull(spaceMutes.until), gt(spaceMutes.until, now))));
 		return { lockedAt: space?.lockedAt ?? null, mutes };
@@ -83,11 +96,16 @@ export function createRestrictions({ db, ttlMs = TTL_MS }: { db: Db; ttlMs?: num
 			return writeBlock(await of(spaceId), userId, new Date());
 		},
 
-		/** Throws `space_locked`, `muted` or `muted_until` when `userId` may not write in the space now. */
-		async assertMayWrite({ spaceId, userId }: { spaceId: string; userId: string }): Promise<void> {
+		/**
+		 * Throws `space_locked`, `muted` or `muted_until` when `userId` may not write in the space now. A pause throws
+		 * nothing: it answers true, and the caller holds what they write.
+		 */
+		async assertMayWrite({ spaceId, userId }: { spaceId: string; userId: string }): Promise<{ paused: boolean }> {
 			const now = new Date();
 			const block = writeBlock(await of(spaceId), userId, now);
+			if (block?.code === 'paused') return { paused: true };
 			if (block) throw blockError(block, now);
+			return { paused: false };
 		},
 
 		/**

@@ -335,5 +335,17 @@ describeBrowser('moderation: the console and the participant side in a real brow
 			await expectNoAxeViolations(theoPage, 'console (ar, 320 px)');
 			await shoot(theoPage, 'console-ar-320');
 		});
+
+		it('approving what another moderator has just approved says so and moves on', async () => {
+			const item = queueItem(miraPage, 'sami.draws');
+			const queueId = await item.getAttribute('data-item-id');
+			expect((await call(await token(theo), `/api/v1/moderation/queue/${queueId}/approve`)).status).toBe(200);
+			await item.focus();
+			await miraPage.keyboard.press('a');
+			await item.waitFor({ state: 'detached' });
+			await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.error_already_reviewed);
+			expect(await miraPage.evaluate(() => document.activeElement?.id || document.activeElement?.className)).toBeTruthy();
+			expect(await miraPage.evaluate(() => document.activeElement === document.body)).toBe(false);
+		});
 	});
 });
