@@ -31,6 +31,18 @@ describe('flood and repetition', () => {
 		expect(send('buy cheap followers now')).toBe('allow');
 	});
 
+	it('a limit switched off (Infinity) lets everything through, and the other limit still holds', () => {
+		const c = clock();
+		const off = createFloodGuard({ maxMessages: Infinity, maxRepeats: Infinity, now: c.now });
+		for (let i = 0; i < 200; i++) expect(off.check({ spaceId: 's', authorId: 'a', text: 'the very same text, again and again' }).action).toBe('allow');
+		const repeatsOnly = createFloodGuard({ maxMessages: Infinity, maxRepeats: 3, now: c.now });
+		const same = () => repeatsOnly.check({ spaceId: 's', authorId: 'a', text: 'the very same text, again and again' }).action;
+		expect([same(), same(), same()]).toEqual(['allow', 'allow', 'hold']);
+		const floodOnly = createFloodGuard({ maxMessages: 2, maxRepeats: Infinity, windowMs: 1000, now: c.now });
+		const flood = () => floodOnly.check({ spaceId: 's', authorId: 'a', text: 'the very same text, again and again' }).action;
+		expect([flood(), flood(), flood()]).toEqual(['allow', 'allow', 'block']);
+	});
+
 	it('never counts short texts or numbered messages as repeats', () => {
 		const g = createFloodGuard({ maxRepeats: 2 });
 		const send = (text: string) => g.check({ spaceId: 's', authorId: 'a', text }).action;

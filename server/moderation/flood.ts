@@ -70,6 +70,11 @@ export function createFloodGuard(options: Partial<FloodOptions> = {}) {
 	const o = { ...FLOOD_DEFAULTS, ...options };
 	const recent = new Map<string, Seen[]>();
 	const keep = Math.max(o.windowMs, o.repeatWindowMs);
+	// A limit set to 0 in config arrives as Infinity: switched off, it costs nothing (the repetition scan compares
+	// against every recent text, so it must not run for a limit nobody asked for).
+	const floodOn = Number.isFinite(o.maxMessages);
+	const repeatsOn = Number.isFinite(o.maxRepeats);
+	const cap = Math.min(1000, 4 * Math.max(floodOn ? o.maxMessages : 0, repeatsOn ? o.maxRepeats : 0, 1));
 
 	function prune(list: Seen[], now: number): Seen[] {
 		let i = 0;
@@ -80,15 +85,16 @@ export function createFloodGuard(options: Partial<FloodOptions> = {}) {
 	return {
 		/** Records a text by `authorId` in `spaceId` and says whether it floods or repeats. */
 		check({ spaceId, authorId, text }: { spaceId: string; authorId: string; text: string }): FloodVerdict {
+			if (!floodOn && !repeatsOn) return { action: 'allow' };
 			const key = `${spaceId}\u0000${authorId}`;
 			const now = o.now();
 			const letters = repetitionKey(text);
 			const list = prune(recent.get(key) ?? [], now);
 			const inWindow = list.filter((s) => now - s.at <= o.windowMs).length;
-			const repeats = letters.length >= o.minRepeatLetters ? list.filter((s) => now - s.at <= o.repeatWindowMs && nearlySame(s.letters, letters)).length : 0;
+			const repeats = repeatsOn && letters.length >= o.minRepeatLetters ? list.filter((s) => now - s.at <= o.repeatWindowMs && nearlySame(s.letters, letters)).length : 0;
 			list.push({ at: now, letters });
 			// Bounded memory per person: far more than any limit needs.
-			if (list.length > Math.min(1000, 4 * Math.max(o.maxMessages, o.maxRepeats))) list.shift();
+			if (list.length > cap) list.shift();
 			recent.delete(key);
 			recent.set(key, list);
 			if (recent.size > 50_000) recent.delete(recent.keys().next().value!);
