@@ -4,19 +4,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, chatMessages, profiles, users } from '../../server/db/schema';
 import { acceptInvite, api, createInvite, createSpace, joinSpace, newUser, signIn, type TestUser } from '../helpers/api';
 import { request, sendOk } from '../helpers/chat';
+import { minorBirthDate } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
 import { nextEvent } from '../helpers/wait';
 
 const drivers = await availableDrivers();
-
-/** Someone who turned 17 a month ago: a minor under the default policy, old enough to sign up without a guardian. */
-function seventeen(): string {
-	const d = new Date();
-	d.setUTCFullYear(d.getUTCFullYear() - 17);
-	d.setUTCDate(d.getUTCDate() - 30);
-	return d.toISOString().slice(0, 10);
-}
 
 describe.each(drivers)('data rights: download and deletion (%s)', (driver) => {
 	let server: TestServer;
@@ -43,7 +36,7 @@ describe.each(drivers)('data rights: download and deletion (%s)', (driver) => {
 		const res = await api(server.url, '/api/v1/spaces', { token: owner.token, body: { title: 'Supervised', kind: 'collective', supervisorId: moderator.id } });
 		expect(res.status).toBe(201);
 		const spaceId = res.body.id as string;
-		const minor = await newUser(server.url, { birthDate: seventeen() });
+		const minor = await newUser(server.url, { birthDate: minorBirthDate() });
 		expect((await acceptInvite(server.url, minor, await createInvite(server.url, owner, spaceId))).status).toBe(200);
 		return { spaceId, minor };
 	}

@@ -1,19 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { request } from '../helpers/chat';
-import { newModerator, setRole, supervisedSpace } from '../helpers/moderation';
+import { minorBirthDate, newModerator, setRole, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets } from '../helpers/sockets';
 
 const drivers = await availableDrivers();
-
-/** Someone who turned 17 a month ago: a minor under the default policy. */
-function seventeen(): string {
-	const d = new Date();
-	d.setUTCFullYear(d.getUTCFullYear() - 17);
-	d.setUTCDate(d.getUTCDate() - 30);
-	return d.toISOString().slice(0, 10);
-}
 
 describe.each(drivers)('supervisors are staff (%s)', (driver) => {
 	let server: TestServer;
@@ -29,7 +21,7 @@ describe.each(drivers)('supervisors are staff (%s)', (driver) => {
 
 	it('a supervisor demoted from moderator keeps no part in the minor’s space: not its page, not its chat, no moderation there', async () => {
 		const supervisor = await newModerator(server.url, admin);
-		const [mentor, minor] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url, { birthDate: seventeen() })]);
+		const [mentor, minor] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url, { birthDate: minorBirthDate() })]);
 		const spaceId = await supervisedSpace(server.url, { owner: mentor, supervisor, members: [minor] });
 		// While a moderator, they supervise.
 		expect((await api(server.url, `/api/v1/spaces/${spaceId}`, { token: supervisor.token })).status).toBe(200);
