@@ -67,6 +67,9 @@ const CORPUS: Case[] = [
 
 	// Benign, with the tricky substrings
 	...benign('en', [
+		// Numbers are not leetspeak: 455 is not "ass".
+		'Our session is in room 455 at 3',
+		'Page 455 has the answer',
 		'I love my class on Tuesdays',
 		'The assassin in the novel was caught',
 		'We visited Scunthorpe last summer',
@@ -108,6 +111,9 @@ const CORPUS: Case[] = [
 		'Es un secreto a voces que el examen es difícil'
 	]),
 	...benign('fr', [
+		// "retard" is French for "late", not the English slur.
+		'désolé, je suis en retard',
+		'Le train a du retard ce matin',
 		'Le député a parlé hier',
 		"La réputation de l'école",
 		'Je vais à la piscine',

@@ -32,6 +32,11 @@ describe('normalize', () => {
 		expect(fold('7rash 4 u')).toBe('trash a u');
 	});
 
+	it('leaves numbers alone: only digits in a run with a letter, or a lone digit, stand for letters', () => {
+		expect(fold('room 455, page 1337')).toBe('room 455, page 1337');
+		expect(fold('a55 455')).toBe('ass 455');
+	});
+
 	it('keeps a word with an apostrophe whole', () => {
 		expect(words("don't tell")).toEqual(['dont', 'teii']);
 		expect(words('qu’il d’abord')).toEqual(['qu', 'ii', 'd', 'abord']);

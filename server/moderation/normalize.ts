@@ -11,7 +11,8 @@
  * 3. Case folding, then homoglyphs: Cyrillic and Greek letters that look Latin become that Latin letter
  *    ("раypal" with a Cyrillic р and а is "paypal").
  * 4. Leetspeak: 0→o, 1/!/|→i, 3→e, 4/@→a, 5/$→s, 7/+→t, 8→b, 9→g. The letter l is folded to i as well,
- *    so "1" matches both readings; this happens on both sides, so listed terms still match themselves.
+ *    so "1" matches both readings; this happens on both sides, so listed terms still match themselves. Digits
+ *    fold only inside a run that has a letter: "5h1t" is "shit", but "455" (a room, a page) stays a number.
  * 5. Words are split on anything that is not a letter. An apostrophe after a single letter (or "qu") at the
  *    start of a word is an elision and splits it ("d'enculé" is "d" and "encule"); any other apostrophe inside a
  *    word is dropped ("don't" is one word "dont"). Runs of two or more one-letter words are joined into one word: "b a d",
@@ -66,11 +67,36 @@ function foldChar(c: string): string {
 	return HOMOGLYPHS[c] ?? LEET[c] ?? c;
 }
 
+const WORDISH = /^[\p{L}\p{N}@$!|+'’]$/u;
+const LETTER = /^\p{L}$/u;
+
+/** For each character: may it stand for a letter (part of a run of word characters with a letter, or alone)? */
+function letteredRuns(chars: string[]): boolean[] {
+	const out = new Array<boolean>(chars.length).fill(false);
+	let start = 0;
+	while (start < chars.length) {
+		if (!WORDISH.test(chars[start]!)) {
+			start++;
+			continue;
+		}
+		let end = start;
+		let letter = false;
+		for (; end < chars.length && WORDISH.test(chars[end]!); end++) if (LETTER.test(chars[end]!)) letter = true;
+		// A lone digit may be a spelled-out letter ("7rash 4 u"); two or more digits with no letter are a number.
+		if (letter || end - start === 1) out.fill(true, start, end);
+		start = end;
+	}
+	return out;
+}
+
 /** The folded letters of a text: accents, invisibles, case, homoglyphs and leetspeak removed; other characters kept. */
 export function fold(text: string): string {
 	const chars = [...visibleText(text).normalize('NFD').replace(MARKS, '').toLowerCase()];
+	const lettered = letteredRuns(chars);
 	let out = '';
 	chars.forEach((c, i) => {
+		// A number is a number: digits stand for letters in a run that has a letter ("5h1t", "a55"), not in "455".
+		if (c >= '0' && c <= '9' && !lettered[i]) return void (out += c);
 		// A symbol stands for a letter only as part of a word: "sh!t", "k!ll", "a$$", "@ss", "put@"; not "hello!" or "wow!!".
 		if (c === '@' || c === '$') {
 			if (!MONEYISH.test(chars[i - 1] ?? '') && !MONEYISH.test(chars[i + 1] ?? '')) return void (out += c);
