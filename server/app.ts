@@ -27,8 +27,16 @@ export async function createTessera(config: Config) {
 	});
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
-	const docs = createDocsService({ db: database.db, logger, accounts, spaces, config });
 	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
+	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
+	const docs = createDocsService({
+		db: database.db,
+		logger,
+		accounts,
+		spaces,
+		config,
+		moderation: { pipeline: moderation.pipeline, context: moderation.context, record: moderation.recordDocument, settleMs: config.moderationSettleMs }
+	});
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => void docs.relay.closeUser(userId));
 	const translator = createTranslator({ db: database.db, logger, config });
@@ -41,9 +49,12 @@ export async function createTessera(config: Config) {
 		minorAge: async () => (await safeguarding.policy()).minorAge
 	});
 	const restrictions = createRestrictions({ db: database.db });
-	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
 	const chat = createChatService({ db: database.db, logger, spaces, translator, config, restrictions, moderation: moderation.pipeline });
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
+	moderation.events.on('reviewed', (review) => {
+		if (review.kind !== 'doc' || review.status !== 'approved') return;
+		docs.approved({ queueId: review.id }).catch((err) => logger.error({ err, queueId: review.id }, 'putting approved text back into its document failed'));
+	});
 	const audit = createAudit({ db: database.db });
 	const reports = createReports({ db: database.db, logger, spaces, restrictions, audit, isMinor: safeguarding.isMinor });
 	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });

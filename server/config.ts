@@ -60,6 +60,8 @@ export interface Config {
 	moderationWebhookTimeoutMs: number;
 	/** When the classifier times out or fails: `closed` holds the text for review, `open` lets it through. */
 	moderationWebhookFail: 'open' | 'closed';
+	/** How long, in ms, someone must pause writing in a document before the classifier webhook reads the text. */
+	moderationSettleMs: number;
 	/** Messages one person may send into one space per minute before moderation blocks them (0: no limit). Never below 3 × chatSendBurst. */
 	moderationFloodPerMinute: number;
 	/** The same text this many times within two minutes is held for review (0: never). */
@@ -120,6 +122,7 @@ const envSchema = z.object({
 	CHAT_SEND_PER_SECOND: z.coerce.number().min(0.01).default(2),
 	MODERATION_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
 	MODERATION_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+	MODERATION_SETTLE_MS: z.coerce.number().int().min(100).max(60_000).default(1500),
 	MODERATION_WEBHOOK_FAIL: z.enum(['open', 'closed']).default('closed'),
 	MODERATION_FLOOD_PER_MINUTE: z.coerce.number().int().min(0).default(30),
 	MODERATION_REPEAT_LIMIT: z.coerce.number().int().min(0).default(5),
@@ -174,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		chatSendPerSecond: e.CHAT_SEND_PER_SECOND,
 		moderationWebhookUrl: e.MODERATION_WEBHOOK_URL,
 		moderationWebhookTimeoutMs: e.MODERATION_WEBHOOK_TIMEOUT_MS,
+		moderationSettleMs: e.MODERATION_SETTLE_MS,
 		moderationWebhookFail: e.MODERATION_WEBHOOK_FAIL,
 		moderationFloodPerMinute: e.MODERATION_FLOOD_PER_MINUTE,
 		moderationRepeatLimit: e.MODERATION_REPEAT_LIMIT,

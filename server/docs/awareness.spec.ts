@@ -34,8 +34,32 @@ const policy = (over: Partial<AwarenessPolicy> = {}): AwarenessPolicy => ({
 
 describe('sanitizeAwareness', () => {
 	it('stamps the speaker over whatever name the client claimed, keeping its colour and cursor', () => {
-		const out = apply(sanitizeAwareness(updateFor({ 7: { user: { name: 'Moderator', color: '#123456' }, cursor: { x: 1 } } }), policy()));
-		expect(out.get(7)).toEqual({ user: { name: 'Amal', id: 'u-1', color: '#123456' }, cursor: { x: 1 } });
+		const out = apply(sanitizeAwareness(updateFor({ 7: { user: { name: 'Moderator', color: '#123456' }, cursor: { x: 1, y: 2 } } }), policy()));
+		expect(out.get(7)).toEqual({ user: { name: 'Amal', id: 'u-1', color: '#123456' }, cursor: { x: 1, y: 2 } });
+	});
+
+	it('keeps only presence: fields awareness could carry words in are dropped, however they are dressed', () => {
+		const update = updateFor({
+			7: {
+				user: { name: 'Amal', color: 'call me on 555 0100', bio: 'whatsapp +44 7700 900123' },
+				note: 'my number is 555 0100',
+				cursor: { x: 'text', y: 2, label: 'hi' }
+			}
+		});
+		expect(apply(sanitizeAwareness(update, policy())).get(7)).toEqual({ user: { name: 'Amal', id: 'u-1' } });
+	});
+
+	it("keeps a text caret's relative positions, rebuilt from their known fields; a made-up root name drops it", () => {
+		const caret = { anchor: { item: { client: 5, clock: 12 }, assoc: 0, extra: 'x' }, head: { tname: 'default', assoc: -1 } };
+		const out = apply(sanitizeAwareness(updateFor({ 7: { user: {}, cursor: caret } }), policy()));
+		expect(out.get(7)?.cursor).toEqual({ anchor: { item: { client: 5, clock: 12 }, assoc: 0 }, head: { tname: 'default', assoc: -1 } });
+		const smuggled = { anchor: { tname: 'text me at 555 0100', assoc: 0 }, head: { tname: 'default' } };
+		expect(apply(sanitizeAwareness(updateFor({ 7: { user: {}, cursor: smuggled } }), policy())).get(7)).not.toHaveProperty('cursor');
+	});
+
+	it('shows the presence of someone who may not write, without their pointer', () => {
+		const out = apply(sanitizeAwareness(updateFor({ 7: { user: { color: '#123456' }, cursor: { x: 1, y: 2 } } }), policy({ mayPoint: false })));
+		expect(out.get(7)).toEqual({ user: { name: 'Amal', id: 'u-1', color: '#123456' } });
 	});
 
 	it('drops states for ids another person owns, beyond the quota, or too large', () => {

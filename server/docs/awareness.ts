@@ -1,5 +1,6 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
+import { CANVAS_SHAPES, TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 
 export interface AwarenessPolicy {
 	/** Who is speaking: stamped into every state as `user.id` / `user.name`, so nobody can pose as someone else. */
@@ -12,7 +13,15 @@ export interface AwarenessPolicy {
 	owned: ReadonlySet<number>;
 	/** Largest JSON state accepted per client id, in characters. */
 	maxStateChars: number;
+	/**
+	 * May this connection show a caret or pointer? Not when it may not write (an observer, someone muted or
+	 * paused, a locked space): their presence shows, their pointing does not.
+	 */
+	mayPoint?: boolean;
 }
+
+/** The root types a caret may be anchored to by name (see src/lib/protocol/docs.ts). */
+const ROOT_NAMES = new Set([TEXT_FRAGMENT, CANVAS_SHAPES]);
 
 /**
  * Rewrites a client's awareness update before it is applied: drops states for ids it may not use or beyond
@@ -34,7 +43,7 @@ export function sanitizeAwareness(update: Uint8Array, policy: AwarenessPolicy): 
 			newIds += 1;
 		}
 		if (json.length > policy.maxStateChars) continue;
-		kept.push({ id, clock, state: stamp(json, policy.identity) });
+		kept.push({ id, clock, state: stamp(json, policy.identity, policy.mayPoint ?? true) });
 	}
 	if (kept.length === 0) return null;
 	const encoder = encoding.createEncoder();
@@ -47,11 +56,62 @@ export function sanitizeAwareness(update: Uint8Array, policy: AwarenessPolicy): 
 	return encoding.toUint8Array(encoder);
 }
 
-function stamp(json: string, identity: { id: string; name: string }): string {
+/**
+ * Keeps only what presence needs — who (`user`: id and name stamped by the server, a `#rrggbb` colour) and where
+ * (`cursor`: a canvas point, or a text caret's two relative positions) — so awareness, which no moderation hook
+ * reads, cannot carry words from one person to another.
+ */
+function stamp(json: string, identity: { id: string; name: string }, mayPoint: boolean): string {
 	const state: unknown = JSON.parse(json);
 	// null means "this client left"; it carries nobody's name.
-	if (state === null || typeof state !== 'object' || Array.isArray(state)) return state === null ? 'null' : JSON.stringify({ user: identity });
-	const user = (state as { user?: unknown }).user;
-	const rest = user && typeof user === 'object' && !Array.isArray(user) ? user : {};
-	return JSON.stringify({ ...state, user: { ...rest, id: identity.id, name: identity.name } });
+	if (state === null) return 'null';
+	const out: Record<string, unknown> = { user: { id: identity.id, name: identity.name } };
+	if (!isRecord(state)) return JSON.stringify(out);
+	const color = isRecord(state.user) ? state.user.color : undefined;
+	if (typeof color === 'string' && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(color)) (out.user as Record<string, unknown>).color = color;
+	if (mayPoint && 'cursor' in state) {
+		const cursor = cleanCursor(state.cursor);
+		if (cursor !== undefined) out.cursor = cursor;
+	}
+	return JSON.stringify(out);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
+const isId = (v: unknown): v is { client: number; clock: number } => isRecord(v) && isInt(v.client) && isInt(v.clock);
+
+/** A Yjs relative position as JSON (`Y.relativePositionToJSON`), rebuilt from its known fields only. */
+function cleanPosition(v: unknown): Record<string, unknown> | undefined {
+	if (!isRecord(v)) return undefined;
+	const out: Record<string, unknown> = {};
+	if (v.type !== undefined) {
+		if (!isId(v.type)) return undefined;
+		out.type = { client: v.type.client, clock: v.type.clock };
+	}
+	if (v.tname !== undefined) {
+		if (typeof v.tname !== 'string' || !ROOT_NAMES.has(v.tname)) return undefined;
+		out.tname = v.tname;
+	}
+	if (v.item !== undefined) {
+		if (!isId(v.item)) return undefined;
+		out.item = { client: v.item.client, clock: v.item.clock };
+	}
+	if (v.assoc !== undefined) {
+		if (!isInt(v.assoc)) return undefined;
+		out.assoc = v.assoc;
+	}
+	return out;
+}
+
+/** null, a canvas point `{ x, y }`, or a caret `{ anchor, head }`; anything else is dropped. */
+function cleanCursor(v: unknown): unknown {
+	if (v === null) return null;
+	if (!isRecord(v)) return undefined;
+	if (Number.isFinite(v.x) && Number.isFinite(v.y)) return { x: v.x, y: v.y };
+	const anchor = cleanPosition(v.anchor);
+	const head = cleanPosition(v.head);
+	return anchor && head ? { anchor, head } : undefined;
 }

@@ -10,7 +10,9 @@ import type { SpacesService } from '../spaces';
 import { canWrite } from '../spaces/permissions';
 import type { DocumentDetail, DocumentKind, DocumentSummary, DocumentVersion, DocumentVersionContent } from '../../src/lib/protocol/docs';
 import type { DocumentRef } from './live';
-import { createRelay } from './relay';
+import { createRelay, type RelayModeration } from './relay';
+import { moderationQueue } from '../db/schema';
+import type { TextPlace } from './moderation';
 import { createDocStore } from './store';
 
 export interface DocsOptions {
@@ -19,10 +21,12 @@ export interface DocsOptions {
 	accounts: AccountsService;
 	spaces: SpacesService;
 	config: Pick<Config, 'docsMaxDocumentBytes' | 'docsMaxOpenPerUser' | 'docsPingIntervalMs' | 'docsCompactAfterUpdates'>;
+	/** Moderation of the text written into documents and canvases. */
+	moderation?: RelayModeration;
 }
 
 /** Shared documents and canvases: their records, versions and attribution, and the live relay. */
-export function createDocsService({ db, logger, accounts, spaces: spacesService, config }: DocsOptions) {
+export function createDocsService({ db, logger, accounts, spaces: spacesService, config, moderation }: DocsOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const store = createDocStore(db);
 	const relay = createRelay({
@@ -33,7 +37,8 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			maxOpenPerUser: config.docsMaxOpenPerUser,
 			pingIntervalMs: config.docsPingIntervalMs,
 			compactAfterUpdates: config.docsCompactAfterUpdates
-		}
+		},
+		moderation
 	});
 
 	// Access ends on every open document connection the moment it ends anywhere else.
@@ -79,6 +84,30 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		return { row, role, ref: { id: row.id, spaceId: row.spaceId, kind: row.kind } satisfies DocumentRef };
 	}
 
+	/**
+	 * Titles and version names are text others read, so they go through the moderation pipeline too. A name cannot
+	 * wait for a moderator: one the pipeline would hold or block is refused, and nothing is saved.
+	 */
+	async function checkName({ spaceId, userId, name }: { spaceId: string; userId: string; name: string }): Promise<void> {
+		if (!moderation) return;
+		const decision = await moderation.pipeline.run({
+			spaceId,
+			authorId: userId,
+			authorName: '',
+			authorRole: null,
+			text: name,
+			lang: 'und',
+			kind: 'doc',
+			clientId: null,
+			editOf: null,
+			...(await moderation.context(spaceId))
+		});
+		if (decision.action === 'hold' || decision.action === 'block') {
+			log.info({ spaceId, userId, action: decision.action, hook: decision.hook, reason: decision.reason }, 'document or version name refused by moderation');
+			throw new AppError(422, 'name_not_allowed');
+		}
+	}
+
 	async function requireAccess(args: { documentId: string; userId: string }) {
 		const found = await access(args);
 		if (!found) throw notFound();
@@ -120,6 +149,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			const role = await spacesService.roleOf(spaceId, userId);
 			if (!role) throw notFound();
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			await checkName({ spaceId, userId, name: title });
 			const [created] = await db.insert(documents).values({ spaceId, kind, title, createdBy: userId }).returning({ id: documents.id });
 			log.info({ documentId: created!.id, spaceId, userId, kind }, 'document created');
 			return toSummary((await requireAccess({ documentId: created!.id, userId })).row);
@@ -175,8 +205,9 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 
 		/** Saves the document as it is now under a name. Observers may not (a version is an edit to history). */
 		async saveVersion({ documentId, userId, name, auto = false }: { documentId: string; userId: string; name: string; auto?: boolean }): Promise<DocumentVersion> {
-			const { role } = await requireAccess({ documentId, userId });
+			const { role, ref } = await requireAccess({ documentId, userId });
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			if (!auto) await checkName({ spaceId: ref.spaceId, userId, name });
 			const saved = await store.saveVersion({ documentId, name, auto, state: await currentState(documentId), createdBy: userId });
 			log.info({ documentId, userId, versionId: saved.id, auto }, 'version saved');
 			const [row] = await db
@@ -196,6 +227,25 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 				.where(and(eq(docVersions.id, versionId), eq(docVersions.documentId, documentId)));
 			if (!row) throw notFound();
 			return { ...toVersion(row), kind: doc.kind, update: Buffer.from(row.state).toString('base64') };
+		},
+
+		/** A moderator approved text held from a document: it goes back where it was written. */
+		async approved({ queueId }: { queueId: string }): Promise<boolean> {
+			const [item] = await db
+				.select({ text: moderationQueue.text, place: moderationQueue.place, authorId: moderationQueue.authorId, documentId: documents.id, spaceId: documents.spaceId, kind: documents.kind })
+				.from(moderationQueue)
+				.innerJoin(documents, eq(documents.id, moderationQueue.targetId))
+				.where(and(eq(moderationQueue.id, queueId), eq(moderationQueue.kind, 'doc')))
+				.limit(1);
+			if (!item?.place || !item.authorId) return false;
+			const restored = await relay.restore({
+				document: { id: item.documentId, spaceId: item.spaceId, kind: item.kind },
+				authorId: item.authorId,
+				place: item.place as TextPlace,
+				text: item.text
+			});
+			log.info({ documentId: item.documentId, queueId, restored }, 'approved text put back into its document');
+			return restored;
 		},
 
 		async close(): Promise<void> {

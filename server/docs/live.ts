@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import type { DocumentKind } from '../../src/lib/protocol/docs';
+import { CANVAS_SHAPES, TEXT_FRAGMENT, type DocumentKind } from '../../src/lib/protocol/docs';
 import type { UpdateStats } from './attribution';
 import type { DecodedUpdate } from './dependencies';
 import { encodeAwareness, encodeUpdate } from './protocol';
@@ -32,6 +32,12 @@ export interface LiveDoc {
 	changes: number;
 	/** Updates waiting for content they build on (see receiveUpdate). */
 	held: HeldUpdate[];
+	/** The last update this document emitted (what a transaction really changed, as stored after moderation). */
+	lastUpdate: Uint8Array | null;
+	/** Send the current transaction's update to its origin too (moderation took something out of it). */
+	echo: boolean;
+	/** Texts waiting for their author to pause, for the deferred moderation hooks (see relay). */
+	settling: Map<unknown, Map<string, unknown>>;
 }
 
 export interface HeldUpdate {
@@ -72,6 +78,8 @@ export interface Conn {
 
 /** Marks the transaction that loads stored state, which clients receive in their sync step 2 instead. */
 export const LOAD = Symbol('load');
+/** Marks the server's own changes (moderation removing or restoring text): they go to every connection. */
+export const SERVER = Symbol('server');
 
 /**
  * A document held in memory with its awareness, fanning out every change to its other connections: each
@@ -79,6 +87,10 @@ export const LOAD = Symbol('load');
  */
 export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8Array) => void): LiveDoc {
 	const ydoc = new Y.Doc({ gc: true });
+	// Typed roots from the start: updates then land in a Y.XmlFragment / Y.Map (not a generic type), which the
+	// moderation of document text reads.
+	if (ref.kind === 'text') ydoc.getXmlFragment(TEXT_FRAGMENT);
+	else ydoc.getMap(CANVAS_SHAPES);
 	const awareness = new awarenessProtocol.Awareness(ydoc);
 	awareness.setLocalState(null);
 	const doc: LiveDoc = {
@@ -95,14 +107,18 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		compaction: null,
 		awarenessOwners: new Map(),
 		changes: 0,
-		held: []
+		held: [],
+		lastUpdate: null,
+		echo: false,
+		settling: new Map()
 	};
 	ydoc.on('update', (update: Uint8Array, origin: unknown) => {
 		doc.changes += 1;
+		doc.lastUpdate = update;
 		// The stored state reaches clients in their sync step 2, not as an update.
 		if (origin === LOAD) return;
 		const frame = encodeUpdate(update);
-		for (const c of doc.conns) if (c !== origin) send(c, frame);
+		for (const c of doc.conns) if (c !== origin || doc.echo) send(c, frame);
 	});
 	awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];

@@ -1,7 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { SyncStep, YjsMessage } from '../../src/lib/protocol/docs';
+import { SyncStep, YjsMessage, type ModeratedAction } from '../../src/lib/protocol/docs';
 import { statsOf, type UpdateStats } from './attribution';
 
 /** One client frame, fully parsed. Anything else is a protocol error and closes that connection only. */
@@ -167,6 +167,14 @@ export function encodePermissionDenied(reason: string): Uint8Array {
 	const encoder = encoding.createEncoder();
 	encoding.writeVarUint(encoder, YjsMessage.Auth);
 	encoding.writeVarUint(encoder, 0);
+	encoding.writeVarString(encoder, reason);
+	return encoding.toUint8Array(encoder);
+}
+
+export function encodeModerated(action: ModeratedAction, reason: string): Uint8Array {
+	const encoder = encoding.createEncoder();
+	encoding.writeVarUint(encoder, YjsMessage.Moderated);
+	encoding.writeVarString(encoder, action);
 	encoding.writeVarString(encoder, reason);
 	return encoding.toUint8Array(encoder);
 }

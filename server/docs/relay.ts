@@ -6,6 +6,7 @@ import { SyncStep, YjsMessage } from '../../src/lib/protocol/docs';
 import type { Logger } from '../logger';
 import {
 	encodeAwareness,
+	encodeModerated,
 	encodePermissionDenied,
 	encodeStored,
 	encodeSyncStep1,
@@ -15,11 +16,26 @@ import {
 	ProtocolError,
 	type ClientMessage
 } from './protocol';
-import { createLiveDoc, LOAD, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { createLiveDoc, LOAD, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
 import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
 import { addsContent } from './dependencies';
 import { dropHeld, hold, mustHold, overdue, takeReady } from './held';
+import {
+	changedTargets,
+	currentText,
+	inspectField,
+	inspectText,
+	removeWrittenSince,
+	restoreText,
+	type DocFinding,
+	type DocModerationContext,
+	type Removal,
+	type Target,
+	type TextPlace
+} from './moderation';
+import type { ModerationPipeline } from '../moderation/pipeline';
+import { TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import type { DocStore } from './store';
 import { createWriter, type WrittenBatch } from './writer';
 
@@ -57,10 +73,37 @@ const CLOSE_GRACE_MS = 2000;
 const AWARENESS_MAX_IDS = 4;
 const AWARENESS_MAX_STATE_CHARS = 8 * 1024;
 
+/** Moderation of the text people write into documents (see ./moderation.ts). */
+export interface RelayModeration {
+	pipeline: ModerationPipeline;
+	/** Whether the space has a minor, and the policy; read when a document loads and when someone connects. */
+	context(spaceId: string): Promise<DocModerationContext>;
+	/** Keeps what was taken out: held text for review; blocked text too where a minor is present. */
+	record(finding: DocFinding): Promise<void>;
+	/** How long an author must pause before the deferred hooks read their text. */
+	settleMs?: number;
+}
+
 export interface RelayOptions {
 	store: DocStore;
 	logger: Logger;
 	limits: RelayLimits;
+	moderation?: RelayModeration;
+}
+
+/** Until a space's context is known, it is read the strict way: a minor present, contact details filtered. */
+const STRICT: DocModerationContext = { minorsPresent: true, policy: { contactFilterForMinors: true } };
+
+/** A text waiting for its author to pause before the deferred hooks read it. */
+interface Settling {
+	target: Target;
+	authorId: string;
+	authorName: string;
+	/** Text nodes: per Yjs client, the first clock written since the author's last pause. */
+	since: Map<number, number>;
+	/** Shape fields: the value before the author started. */
+	startValue: string;
+	timer: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -68,13 +111,15 @@ export interface RelayOptions {
  * memory, and written through the group-commit writer. A client's update is broadcast at once and
  * acknowledged (`Stored`) only after the batch holding it has committed.
  */
-export function createRelay({ store, logger, limits }: RelayOptions) {
+export function createRelay({ store, logger, limits, moderation }: RelayOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const docs = new Map<string, LiveDoc>();
 	/** Compactions in flight by document id; they may outlive the instance that started them. */
 	const compactions = new Map<string, Promise<void>>();
 	const byUser = new Map<string, Set<Conn>>();
-	const counters = { droppedObserverUpdates: 0, malformedFrames: 0, refusedTooLarge: 0, compactions: 0 };
+	const counters = { droppedObserverUpdates: 0, malformedFrames: 0, refusedTooLarge: 0, compactions: 0, moderatedRemovals: 0 };
+	/** Moderation context per space, as last read. */
+	const contexts = new Map<string, DocModerationContext>();
 	let closing = false;
 	let closed: Promise<void> | null = null;
 
@@ -130,6 +175,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	async function load(doc: LiveDoc): Promise<void> {
 		await barrier(doc.ref.id);
 		await compactions.get(doc.ref.id);
+		await refreshContext(doc.ref.spaceId);
 		const stored = await store.load(doc.ref.id);
 		if (stored.updates.length > 0) Y.applyUpdate(doc.ydoc, Y.mergeUpdates(stored.updates), LOAD);
 		doc.bytes = stored.bytes;
@@ -145,7 +191,19 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		return new Promise<void>((resolve) => writer.enqueue({ marker: true, documentId, after: resolve }));
 	}
 
+	async function refreshContext(spaceId: string): Promise<void> {
+		if (!moderation) return;
+		try {
+			contexts.set(spaceId, await moderation.context(spaceId));
+		} catch (err) {
+			log.error({ err, spaceId }, 'moderation context lookup failed; moderating document text as if a minor were present');
+			contexts.set(spaceId, STRICT);
+		}
+	}
+
 	function destroy(doc: LiveDoc): void {
+		for (const byAuthor of doc.settling.values()) for (const s of byAuthor.values()) clearTimeout((s as Settling).timer);
+		doc.settling.clear();
 		doc.awareness.destroy();
 		doc.ydoc.destroy();
 	}
@@ -161,6 +219,8 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			return { close: () => {} };
 		}
 		const doc = liveDoc(options.document);
+		// Someone new in the space may be a minor: read the context again (the first load waits for it).
+		if (doc.loaded) void refreshContext(doc.ref.spaceId);
 		const conn: Conn = {
 			ws,
 			doc,
@@ -259,7 +319,8 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 					},
 					owned: conn.awarenessIds,
 					maxIds: AWARENESS_MAX_IDS,
-					maxStateChars: AWARENESS_MAX_STATE_CHARS
+					maxStateChars: AWARENESS_MAX_STATE_CHARS,
+					mayPoint: conn.canWrite
 				});
 				if (update) awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, conn);
 				return;
@@ -325,13 +386,25 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		}
 		if (addsContent(decoded, doc.ydoc)) autoVersionBeforeEdit(doc);
 		const before = doc.changes;
+		let removals: Removal[] = [];
 		try {
-			Y.applyUpdate(doc.ydoc, update, conn);
+			if (moderation) {
+				doc.ydoc.transact((tr) => {
+					Y.applyUpdate(doc.ydoc, update, conn);
+					if (doc.ydoc.store.pendingStructs === null && doc.ydoc.store.pendingDs === null) removals = inspect(doc, tr, conn);
+					// What was taken out must reach the author too; what goes to everyone no longer holds it.
+					doc.echo = removals.length > 0;
+				}, conn);
+			} else {
+				Y.applyUpdate(doc.ydoc, update, conn);
+			}
 		} catch (err) {
 			// Validation came first, so this should not happen; if it does, the in-memory document may be half
 			// changed. Drop it without storing anything: every client reconnects and resyncs from the database.
 			log.error({ err, docId: doc.ref.id, userId: conn.userId }, 'applying a validated update failed: reloading the document');
 			return void resetDocument(doc);
+		} finally {
+			doc.echo = false;
 		}
 		// Dependencies were checked, so Yjs has nothing to park. If it did, the update was crafted to slip past
 		// the checks: the in-memory state holds content that will never be stored. Refuse it and start over.
@@ -342,8 +415,11 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 			return void resetDocument(doc);
 		}
 		if (doc.changes !== before) {
-			doc.bytes += update.byteLength;
-			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data: update, stats, ack: { conn, seq } });
+			// After a removal the stored update is the one that went out, without the removed text.
+			const data = removals.length > 0 && doc.lastUpdate ? doc.lastUpdate : update;
+			doc.bytes += data.byteLength;
+			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data, stats, ack: { conn, seq } });
+			for (const r of removals) reportRemoval(doc, conn.userId, r);
 			const now = Date.now();
 			if (now - conn.lastActivity > 60_000) {
 				conn.lastActivity = now;
@@ -459,6 +535,8 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 	/** Unloads once the last batch is stored, unless someone connected meanwhile. */
 	async function unload(doc: LiveDoc): Promise<void> {
 		if (!(await doc.ready.then(() => true, () => false))) return;
+		// Texts still waiting for their authors to pause are read now, while the document is in memory.
+		await settleAll(doc);
 		await barrier(doc.ref.id);
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		if (doc.tailCount > 0 && !closing) await compact(doc);
@@ -466,6 +544,141 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		docs.delete(doc.ref.id);
 		destroy(doc);
+	}
+
+	// ------------------------------------------------------------------ moderation of document text
+
+	function moderationContext(spaceId: string): DocModerationContext {
+		return contexts.get(spaceId) ?? STRICT;
+	}
+
+	/** Inside the transaction that applied `conn`'s update: checks what it touched with the immediate hooks. */
+	function inspect(doc: LiveDoc, tr: Y.Transaction, conn: Conn): Removal[] {
+		const pipeline = moderation!.pipeline;
+		const context = moderationContext(doc.ref.spaceId);
+		const check = (text: string) =>
+			pipeline.checkNow({ spaceId: doc.ref.spaceId, authorId: conn.userId, authorName: conn.identity.name, text, lang: 'und', kind: 'doc', ...context });
+		const removals: Removal[] = [];
+		for (const target of changedTargets(tr, doc.ref.kind, doc.ydoc)) {
+			const removal = target.type === 'text' ? inspectText(target.node, tr, check) : inspectField(target, check);
+			if (removal) removals.push(removal);
+			else if (pipeline.hasDeferred) settleLater(doc, target, conn, tr);
+		}
+		return removals;
+	}
+
+	function settleKey(target: Target): unknown {
+		return target.type === 'text' ? target.node : `${target.shapeId}\u0000${target.field}`;
+	}
+
+	/** Restarts the author's pause timer on a text; the deferred hooks read it when it runs out. */
+	function settleLater(doc: LiveDoc, target: Target, conn: Conn, tr: Y.Transaction): void {
+		const key = settleKey(target);
+		const byAuthor = (doc.settling.get(key) as Map<string, Settling> | undefined) ?? new Map<string, Settling>();
+		doc.settling.set(key, byAuthor);
+		let entry = byAuthor.get(conn.userId);
+		if (!entry) {
+			entry = {
+				target,
+				authorId: conn.userId,
+				authorName: conn.identity.name,
+				since: new Map(),
+				startValue: target.type === 'field' ? previousFieldValue(target) : '',
+				timer: undefined as unknown as ReturnType<typeof setTimeout>
+			};
+			byAuthor.set(conn.userId, entry);
+		}
+		if (target.type === 'text') {
+			// (The transaction is still open: its afterState is not known yet, the store's clocks are.)
+			for (const [client, structs] of doc.ydoc.store.clients) {
+				const before = tr.beforeState.get(client) ?? 0;
+				const last = structs[structs.length - 1];
+				if (last && last.id.clock + last.length > before && !entry.since.has(client)) entry.since.set(client, before);
+			}
+		}
+		clearTimeout(entry.timer);
+		const settling = entry;
+		entry.timer = setTimeout(() => void settle(doc, key, settling), moderation!.settleMs ?? 1500);
+		entry.timer.unref();
+	}
+
+	async function settleAll(doc: LiveDoc): Promise<void> {
+		const waiting = [...doc.settling.entries()].flatMap(([key, byAuthor]) => [...(byAuthor as Map<string, Settling>).values()].map((s) => ({ key, s })));
+		for (const { s } of waiting) clearTimeout(s.timer);
+		await Promise.all(waiting.map(({ key, s }) => settle(doc, key, s)));
+	}
+
+	/** Runs the deferred hooks on a text its author paused on, and removes what they refuse. */
+	async function settle(doc: LiveDoc, key: unknown, entry: Settling): Promise<void> {
+		const byAuthor = doc.settling.get(key) as Map<string, Settling> | undefined;
+		if (byAuthor?.get(entry.authorId) !== entry) return;
+		byAuthor.delete(entry.authorId);
+		if (byAuthor.size === 0) doc.settling.delete(key);
+		const text = currentText(entry.target);
+		if (!text.trim()) return;
+		const context = moderationContext(doc.ref.spaceId);
+		let decision;
+		try {
+			decision = await moderation!.pipeline.run(
+				{ spaceId: doc.ref.spaceId, authorId: entry.authorId, authorName: entry.authorName, authorRole: null, text, lang: 'und', kind: 'doc', clientId: null, editOf: null, ...context },
+				{ deferred: true }
+			);
+		} catch (err) {
+			log.error({ err, docId: doc.ref.id }, 'moderation of document text failed; the text is held for review');
+			decision = { action: 'hold' as const, text, hook: 'pipeline', reason: 'hook_failed', outcomes: [] };
+		}
+		if (decision.action !== 'hold' && decision.action !== 'block') return;
+		if (docs.get(doc.ref.id) !== doc || !doc.loaded) return void log.warn({ docId: doc.ref.id }, 'document unloaded before its text was moderated');
+		let removal: Removal | null = null;
+		doc.ydoc.transact(() => {
+			const target = entry.target;
+			if (target.type === 'text') removal = removeWrittenSince(target.node, entry.since, decision);
+			else if (!target.shape._item?.deleted && target.shape.get(target.field) === text) {
+				target.shape.set(target.field, entry.startValue);
+				removal = { decision, text, place: { type: 'field', shapeId: target.shapeId, field: target.field } };
+			}
+		}, SERVER);
+		if (!removal || !doc.lastUpdate) return;
+		doc.bytes += doc.lastUpdate.byteLength;
+		writer.enqueue({ documentId: doc.ref.id, authorId: entry.authorId, data: doc.lastUpdate, stats: { chars: 0, shapes: 0 } });
+		reportRemoval(doc, entry.authorId, removal);
+	}
+
+	function previousFieldValue(target: Extract<Target, { type: 'field' }>): string {
+		const left = target.shape._map.get(target.field)?.left;
+		const value = left && left.content instanceof Y.ContentAny ? left.content.arr[0] : undefined;
+		return typeof value === 'string' ? value : '';
+	}
+
+	/** Tells the author's connections what happened, and has moderation keep a record. */
+	function reportRemoval(doc: LiveDoc, authorId: string, { decision, text, place }: Removal): void {
+		counters.moderatedRemovals += 1;
+		const action = decision.action === 'hold' ? 'hold' : 'block';
+		const reason = decision.reason ?? 'unspecified';
+		log.info({ docId: doc.ref.id, userId: authorId, action, hook: decision.hook, reason }, 'moderation took text out of a document');
+		const frame = encodeModerated(action === 'hold' ? 'held' : 'removed', reason);
+		for (const c of byUser.get(authorId) ?? []) if (c.doc === doc && c.acks) send(c, frame);
+		const context = moderationContext(doc.ref.spaceId);
+		moderation!
+			.record({ documentId: doc.ref.id, spaceId: doc.ref.spaceId, authorId, action, hook: decision.hook ?? 'pipeline', reason, text, place, minorsPresent: context.minorsPresent })
+			.catch((err) => log.error({ err, docId: doc.ref.id }, 'recording text taken out of a document failed'));
+	}
+
+	/** Puts text a moderator approved back into its document (loading it if nobody has it open). */
+	async function restore({ document, authorId, place, text }: { document: DocumentRef; authorId: string; place: TextPlace; text: string }): Promise<boolean> {
+		if (closing) return false;
+		const doc = liveDoc(document);
+		await doc.ready;
+		let restored = false;
+		doc.ydoc.transact(() => {
+			restored = restoreText(doc.ydoc, doc.ref.kind, place, text, doc.ydoc.getXmlFragment(TEXT_FRAGMENT));
+		}, SERVER);
+		if (restored && doc.lastUpdate) {
+			doc.bytes += doc.lastUpdate.byteLength;
+			writer.enqueue({ documentId: doc.ref.id, authorId, data: doc.lastUpdate, stats: { chars: text.length, shapes: 0 } });
+		}
+		if (doc.conns.size === 0) void unload(doc);
+		return restored;
 	}
 
 	function send(conn: Conn, frame: Uint8Array): void {
@@ -504,6 +717,7 @@ export function createRelay({ store, logger, limits }: RelayOptions) {
 
 	return {
 		connect,
+		restore,
 		/** Closes every document connection of a user, except one session's. */
 		closeUser(userId: string, exceptSessionId?: string): number {
 			return closeWhere((c) => c.userId === userId && c.sessionId !== exceptSessionId, CloseCode.SessionEnded, 'session ended');

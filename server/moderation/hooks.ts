@@ -16,6 +16,7 @@ export function wordListHook({ lists, priority = 300 }: { lists?: Record<string,
 	return {
 		name: 'word_list',
 		priority,
+		immediate: true,
 		matcher,
 		check: (ctx) => verdict(ctx.text, ctx.minorsPresent),
 		checkTranslation: (ctx) => verdict(ctx.text, ctx.minorsPresent)
@@ -27,6 +28,7 @@ export function contactHook({ priority = 200 }: { priority?: number } = {}): Mod
 	return {
 		name: 'contact_details',
 		priority,
+		immediate: true,
 		check(ctx): Verdict {
 			if (!ctx.minorsPresent || !ctx.policy.contactFilterForMinors) return { action: 'allow' };
 			const [kind] = findContactDetails(ctx.text);
@@ -41,6 +43,7 @@ export function floodHook({ priority = 400, ...options }: Partial<FloodOptions> 
 	return {
 		name: 'flood',
 		priority,
+		immediate: true,
 		guard,
 		check(ctx): Verdict {
 			if (ctx.kind !== 'chat') return { action: 'allow' };

@@ -8,6 +8,8 @@ import type { WordList } from './lists';
 import { createModerationPipeline, type ModerationHook, type PolicyView } from './pipeline';
 import { createQueueStore, type QueueItem, type Reviewed, type ReviewStatus } from './queue';
 import { createWebhookHook } from './webhook';
+import { moderationQueue } from '../db/schema';
+import type { DocFinding } from '../docs/moderation';
 
 export { ModerationVeto, type Decision, type ModerationHook, type ModerationPipeline, type TextContext, type Verdict } from './pipeline';
 export type { QueueItem, Reviewed, ReviewStatus } from './queue';
@@ -115,6 +117,30 @@ export function createModerationService({ db, logger, config, safeguarding, list
 
 		/** Whether `actorId` may review what is held in `spaceId` (moderators, admins, the space's supervisor). */
 		mayReview: store.mayReview,
+
+		/** Whether a space has a minor, and the policy: what the hooks read (strict when the lookup fails). */
+		context,
+
+		/**
+		 * Keeps text the pipeline took out of a document: held text waits in the queue with the place it came
+		 * from (approving puts it back); blocked text is kept, already rejected, where a minor is present, since
+		 * everything written in such a space is kept for review.
+		 */
+		async recordDocument(finding: DocFinding): Promise<void> {
+			if (finding.action === 'block' && !finding.minorsPresent) return;
+			await db.insert(moderationQueue).values({
+				kind: 'doc',
+				spaceId: finding.spaceId,
+				targetId: finding.documentId,
+				authorId: finding.authorId,
+				text: finding.text,
+				lang: 'und',
+				hook: finding.hook,
+				reason: finding.reason,
+				place: finding.place,
+				...(finding.action === 'block' ? { status: 'rejected' as const, reviewedAt: new Date() } : {})
+			});
+		},
 
 		/** Approves a held entry: a held message goes out to everyone as new, a held edit is applied. */
 		approve: ({ id, actorId }: { id: string; actorId: string }) => review({ id, actorId, decision: 'approved' }),

@@ -90,6 +90,11 @@ export interface ModerationContext {
 export interface ModerationHook {
 	name: string;
 	priority?: number;
+	/**
+	 * The hook's `check` is synchronous and cheap (word lists, contact details): it may run on every keystroke of
+	 * document text, before the edit reaches anyone. Other hooks see document text once its author pauses.
+	 */
+	immediate?: boolean;
 	/** Looks at a text and answers. Returning nothing is `allow`; throwing holds the text for review (fails closed). */
 	check?(ctx: TextContext): Promise<Verdict | void> | Verdict | void;
 	/** Looks at a machine translation before it is delivered (synchronous: translations are on the hot path). */
@@ -196,17 +201,19 @@ export function createModerationPipeline(options: ModerationHook[] | PipelineOpt
 		},
 
 		/**
-		 * Runs every hook on a text and combines their verdicts. Stops early at a block (nothing later can change
+		 * Runs every hook (with `deferred`, every hook but the immediate ones) on a text and combines their verdicts. Stops early at a block (nothing later can change
 		 * it). A `beforeSend` veto counts as a block with its code; a `beforeSend` hook that breaks rejects with a
 		 * `ModerationHookError` as it always did; a `check` that throws holds the text.
 		 */
-		async run(input: RunInput): Promise<Decision> {
+		async run(input: RunInput, { deferred = false }: { deferred?: boolean } = {}): Promise<Decision> {
 			const env = input.minorsPresent !== undefined && input.policy ? { minorsPresent: input.minorsPresent, policy: input.policy } : context ? await context(input.spaceId) : undefined;
 			const minorsPresent = input.minorsPresent ?? env?.minorsPresent ?? false;
 			const policy = input.policy ?? env?.policy ?? { contactFilterForMinors: true };
 			let text = input.text;
 			const outcomes: (Outcome & { code?: ErrorCode; text?: string })[] = [];
 			for (const hook of hooks) {
+				// Settled document text: the immediate hooks already saw every keystroke of it.
+				if (deferred && hook.immediate) continue;
 				if (hook.beforeSend && input.authorRole) {
 					const legacy: ModerationContext = {
 						spaceId: input.spaceId,
@@ -248,6 +255,40 @@ export function createModerationPipeline(options: ModerationHook[] | PipelineOpt
 				);
 			}
 			return decision;
+		},
+
+		/** Whether some hook runs only on settled document text (not `immediate`): the relay then schedules `run(…, { deferred: true })`. */
+		get hasDeferred(): boolean {
+			return hooks.some((h) => !h.immediate && (h.check || h.beforeSend));
+		},
+
+		/**
+		 * Runs the `immediate` hooks on a text synchronously (document text, keystroke by keystroke). A hook that
+		 * throws, or turns out not to be synchronous, holds the text.
+		 */
+		checkNow(input: Omit<TextContext, 'authorRole' | 'clientId' | 'editOf'> & { authorRole?: SpaceRole | null }): Decision {
+			const outcomes: (Outcome & { code?: ErrorCode; text?: string })[] = [];
+			let text = input.text;
+			for (const hook of hooks) {
+				if (!hook.immediate || !hook.check) continue;
+				let verdict: Verdict | void | Promise<Verdict | void>;
+				try {
+					verdict = hook.check({ authorRole: null, clientId: null, editOf: null, ...input, text });
+				} catch (err) {
+					log?.error({ err, hook: hook.name, spaceId: input.spaceId, authorId: input.authorId, kind: input.kind }, 'moderation hook failed; the text is held for review');
+					verdict = { action: 'hold', reason: 'hook_failed' };
+				}
+				if (verdict instanceof Promise) {
+					verdict.catch(() => {});
+					log?.error({ hook: hook.name }, 'an immediate moderation hook answered asynchronously; the text is held for review');
+					verdict = { action: 'hold', reason: 'hook_failed' };
+				}
+				if (!verdict) verdict = { action: 'allow' };
+				if (verdict.action === 'redact') text = verdict.text;
+				outcomes.push({ hook: hook.name, ...verdict });
+				if (verdict.action === 'block') break;
+			}
+			return combine(input.text, outcomes);
 		},
 
 		/** Runs the translation checks (synchronous); a hook that throws withholds the translation. */

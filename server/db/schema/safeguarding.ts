@@ -176,6 +176,8 @@ export const moderationQueue = pgTable(
 		authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
 		/** The text as written (for documents, the text that was flagged). */
 		text: text('text').notNull(),
+		/** For documents: where the text was taken from, so that approving puts it back (server/docs/moderation.ts TextPlace). */
+		place: jsonb('place'),
 		lang: text('lang').notNull(),
 		/** Which hook held it, and why (a code such as `contact_details`, never the matched text). */
 		hook: text('hook').notNull(),

@@ -2,7 +2,7 @@ import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { YjsMessage } from '$lib/protocol/docs';
+import { YjsMessage, type ModeratedAction } from '$lib/protocol/docs';
 import { personColor } from './colors';
 import { endReason, endReasonFromHttp, saveStatus, updateFrameKind, type EndReason, type SaveStatus } from './save-status';
 
@@ -52,6 +52,7 @@ export class DocConnection {
 	#unsent = $state(false);
 	#ended = $state<EndReason | null>(null);
 	#people = $state.raw<DocPresence[]>([]);
+	#moderated = $state.raw<{ action: ModeratedAction; at: number } | null>(null);
 	#status = $derived<SaveStatus>(
 		saveStatus({
 			connected: this.#connected,
@@ -84,6 +85,12 @@ export class DocConnection {
 			if (provider !== this.provider) return;
 			this.#stored = Math.max(this.#stored, decoding.readVarUint(decoder));
 			this.#settle();
+		};
+		// Moderation took something this person wrote out of the document (the removal arrives as an update).
+		this.provider.messageHandlers[YjsMessage.Moderated] = (_encoder, decoder, provider) => {
+			if (provider !== this.provider) return;
+			const action = decoding.readVarString(decoder);
+			if (action === 'held' || action === 'removed') this.#moderated = { action, at: Date.now() };
 		};
 		this.provider.awareness.setLocalStateField('user', this.user);
 
@@ -120,6 +127,11 @@ export class DocConnection {
 
 	get connected(): boolean {
 		return this.#connected;
+	}
+
+	/** The last time moderation took out something this person wrote here, and what became of it. */
+	get moderated(): { action: ModeratedAction; at: number } | null {
+		return this.#moderated;
 	}
 
 	/** Edits this device holds that the server has not confirmed. */

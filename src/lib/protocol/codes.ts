@@ -80,7 +80,8 @@ export const ERROR_CODES = [
 	'purpose_invalid',
 	'participation_required',
 	'invalid_characters',
-	'details_too_long'
+	'details_too_long',
+	'name_not_allowed'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

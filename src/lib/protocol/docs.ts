@@ -18,8 +18,17 @@ export const YjsMessage = {
 	 * sent) have been handled: stored durably in the database, or — for observers, who are told once with
 	 * an auth "permission denied" message — dropped. A client that counts what it sends knows what is safe.
 	 */
-	Stored: 100
+	Stored: 100,
+	/**
+	 * Sent only to connections opened with `?acks=1`, to the author of text the moderation pipeline took out of
+	 * the document: `[101, varString action, varString reason]`, action `held` (waiting for a moderator, who
+	 * may put it back) or `removed` (not allowed here). The removal itself arrives as an ordinary update.
+	 */
+	Moderated: 101
 } as const;
+
+/** What `YjsMessage.Moderated` says happened to text its author wrote. */
+export type ModeratedAction = 'held' | 'removed';
 
 /** y-protocols sync sub-types. */
 export const SyncStep = { Step1: 0, Step2: 1, Update: 2 } as const;

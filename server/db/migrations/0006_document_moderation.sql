@@ -1,0 +1,1 @@
+ALTER TABLE "moderation_queue" ADD COLUMN "place" jsonb;

@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CANVAS_SHAPES, TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
+import { contactHook, wordListHook } from '../moderation/hooks';
+import { createModerationPipeline } from '../moderation/pipeline';
+import { changedTargets, inspectField, inspectText, restoreText, type Removal } from './moderation';
+
+const pipeline = createModerationPipeline([wordListHook(), contactHook()]);
+const check = (text: string) =>
+	pipeline.checkNow({ spaceId: 's', authorId: 'a', authorName: 'A', text, lang: 'und', kind: 'doc', minorsPresent: true, policy: { contactFilterForMinors: true } });
+
+/** The server's copy of a document, applying each client update the way the relay does: inspected in the same transaction. */
+function server(kind: 'text' | 'canvas' = 'text') {
+	const doc = new Y.Doc();
+	// As the relay does (server/docs/live.ts): typed roots before any update arrives.
+	if (kind === 'text') doc.getXmlFragment(TEXT_FRAGMENT);
+	else doc.getMap(CANVAS_SHAPES);
+	const sent: Uint8Array[] = [];
+	doc.on('update', (u: Uint8Array) => sent.push(u));
+	return {
+		doc,
+		sent,
+		apply(update: Uint8Array): Removal[] {
+			const removals: Removal[] = [];
+			doc.transact((tr) => {
+				Y.applyUpdate(doc, update);
+				for (const t of changedTargets(tr, kind, doc)) {
+					const r = t.type === 'text' ? inspectText(t.node, tr, check) : inspectField(t, check);
+					if (r) removals.push(r);
+				}
+			});
+			return removals;
+		}
+	};
+}
+
+/** Keeps `client` in step with `srv`, returning what each local change sends. */
+function typist(srv: ReturnType<typeof server>) {
+	const doc = new Y.Doc();
+	Y.applyUpdate(doc, Y.encodeStateAsUpdate(srv.doc));
+	return {
+		doc,
+		/** Makes a change, sends it, and takes the server's answer back (as the relay echoes a removal). */
+		edit(change: (doc: Y.Doc) => void): Removal[] {
+			const sv = Y.encodeStateVector(doc);
+			change(doc);
+			const removals = srv.apply(Y.encodeStateAsUpdate(doc, sv));
+			Y.applyUpdate(doc, Y.encodeStateAsUpdate(srv.doc, Y.encodeStateVector(doc)));
+			return removals;
+		}
+	};
+}
+
+const text = (doc: Y.Doc) => doc.getXmlFragment(TEXT_FRAGMENT).toArray().map((p) => (p as Y.XmlElement).toArray().map((t) => (t as Y.XmlText).toString()).join('')).join('\n');
+const firstNode = (doc: Y.Doc) => (doc.getXmlFragment(TEXT_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+const strings = (update: Uint8Array) =>
+	Y.decodeUpdate(update)
+		.structs.filter((s): s is Y.Item => s instanceof Y.Item && s.content instanceof Y.ContentString)
+		.map((s) => (s.content as Y.ContentString).str)
+		.join('');
+
+function paragraph(doc: Y.Doc, words: string) {
+	const p = new Y.XmlElement('paragraph');
+	p.insert(0, [new Y.XmlText(words)]);
+	doc.getXmlFragment(TEXT_FRAGMENT).insert(0, [p]);
+}
+
+describe('document text moderation', () => {
+	it('takes a phone number typed key by key out of the sentence being written, keeping everything else', () => {
+		const srv = server();
+		const other = typist(srv);
+		other.edit((d) => paragraph(d, 'We meet on Friday. '));
+		const author = typist(srv);
+		const removals: Removal[] = [];
+		for (const ch of 'Call me on 555 123 4') removals.push(...author.edit((d) => firstNode(d).insert(firstNode(d).length, ch)));
+		// Seven digits make a phone number: at the seventh, that sentence so far goes; the earlier one stays.
+		expect(removals).toHaveLength(1);
+		expect(removals[0]!.decision).toMatchObject({ action: 'hold', reason: 'contact_phone' });
+		expect(removals[0]!.text).toBe('Call me on 555 123 4');
+		expect(text(srv.doc)).toBe('We meet on Friday. ');
+		expect(text(author.doc)).toBe(text(srv.doc));
+		// The update that completed the number carried its deletion too, with the text already collected.
+		const completing = srv.sent.find((u) => Y.decodeUpdate(u).ds.clients.size > 0)!;
+		expect(strings(completing)).not.toMatch(/\d/);
+	});
+
+	it('leaves allowed text alone, and does not blame someone for what another person wrote', () => {
+		const srv = server();
+		const a = typist(srv);
+		a.edit((d) => paragraph(d, 'My favourite number is 555.'));
+		const b = typist(srv);
+		expect(b.edit((d) => firstNode(d).insert(firstNode(d).length, ' Lovely sketch!'))).toEqual([]);
+		expect(text(srv.doc)).toBe('My favourite number is 555. Lovely sketch!');
+	});
+
+	it('checks a pasted paragraph as a whole, inside a new element', () => {
+		const srv = server();
+		const author = typist(srv);
+		const removals = author.edit((d) => paragraph(d, 'Nice! my insta is @sunny_kid'));
+		expect(removals).toHaveLength(1);
+		expect(text(srv.doc)).toBe('');
+	});
+
+	it('puts approved text back where it was taken from, or at the end when that paragraph is gone', () => {
+		const srv = server();
+		const author = typist(srv);
+		author.edit((d) => paragraph(d, 'Before. After.'));
+		const [removal] = author.edit((d) => firstNode(d).insert(8, 'Email me at kid@example.com '));
+		expect(text(srv.doc)).toBe('Before. After.');
+		srv.doc.transact(() => restoreText(srv.doc, 'text', removal!.place, removal!.text, srv.doc.getXmlFragment(TEXT_FRAGMENT)));
+		expect(text(srv.doc)).toBe('Before. Email me at kid@example.com After.');
+
+		const gone = server();
+		const writer = typist(gone);
+		writer.edit((d) => paragraph(d, 'x'));
+		const [r] = writer.edit((d) => firstNode(d).insert(1, ' whatsapp +44 7700 900123'));
+		writer.edit((d) => d.getXmlFragment(TEXT_FRAGMENT).delete(0, 1));
+		gone.doc.transact(() => restoreText(gone.doc, 'text', r!.place, r!.text, gone.doc.getXmlFragment(TEXT_FRAGMENT)));
+		expect(text(gone.doc)).toBe(r!.text);
+	});
+
+	it("puts a sticky note's text back to what it said before the refused edit", () => {
+		const srv = server('canvas');
+		const author = typist(srv);
+		author.edit((d) => {
+			const shape = new Y.Map<unknown>();
+			shape.set('type', 'sticky');
+			shape.set('text', 'Ideas');
+			d.getMap(CANVAS_SHAPES).set('s1', shape);
+		});
+		const shapeOf = (d: Y.Doc) => d.getMap(CANVAS_SHAPES).get('s1') as Y.Map<unknown>;
+		const [removal] = author.edit((d) => shapeOf(d).set('text', 'Ideas: text me 555 123 4567'));
+		expect(removal?.place).toEqual({ type: 'field', shapeId: 's1', field: 'text' });
+		expect(shapeOf(srv.doc).get('text')).toBe('Ideas');
+		expect(shapeOf(author.doc).get('text')).toBe('Ideas');
+		// A new shape that arrives with a refused text arrives empty.
+		author.edit((d) => {
+			const shape = new Y.Map<unknown>();
+			shape.set('type', 'text');
+			shape.set('alt', 'my insta is @sunny_kid');
+			d.getMap(CANVAS_SHAPES).set('s2', shape);
+		});
+		expect((srv.doc.getMap(CANVAS_SHAPES).get('s2') as Y.Map<unknown>).get('alt')).toBe('');
+	});
+});
