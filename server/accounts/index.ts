@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
-import { and, asc, count, eq, gt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { isUniqueViolation } from '../db';
-import { auditLog, profiles, sessions, users } from '../db/schema';
+import { auditLog, guardianConsents, profiles, sessions, users } from '../db/schema';
 import type { SpokenLanguage } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -53,6 +53,14 @@ export interface UserSummary {
 	role: Role;
 	status: AccountStatus;
 	createdAt: string;
+}
+
+/** A moderator or admin who can supervise a space: what someone creating a space is shown, nothing private. */
+export interface StaffMember {
+	id: string;
+	displayName: string;
+	country: string;
+	role: 'moderator' | 'admin';
 }
 
 export interface CurrentSession {
@@ -297,6 +305,17 @@ export function createAccountsService(options: AccountsOptions) {
 
 		listUsers: () => listUsers(),
 
+		/** Active moderators and admins, by name: the people who can be named a space's supervisor. */
+		async listStaff(): Promise<StaffMember[]> {
+			const rows = await db
+				.select({ id: users.id, role: users.role, displayName: profiles.displayName, country: profiles.country })
+				.from(users)
+				.innerJoin(profiles, eq(profiles.userId, users.id))
+				.where(and(inArray(users.role, ['moderator', 'admin']), eq(users.status, 'active'), isNull(users.deletedAt)))
+				.orderBy(asc(profiles.displayName));
+			return rows.map((r) => ({ ...r, role: r.role as StaffMember['role'] }));
+		},
+
 		/**
 		 * An admin changes someone's role and/or suspension in one transaction: both apply or neither does.
 		 * Suspension ends every session and, through `events`, every open socket of that account at once.
@@ -308,6 +327,8 @@ export function createAccountsService(options: AccountsOptions) {
 				await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_CHANGES_LOCK})`);
 				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
 				if (!target) throw notFound();
+				// What is left of a deleted account is kept only as a record: reactivating it would revive nobody.
+				if (target.deletedAt) throw new AppError(409, 'account_deleted');
 				const losesAdmin = target.role === 'admin' && ((role !== undefined && role !== 'admin') || suspended === true);
 				if (losesAdmin) await assertAnotherAdmin(tx, userId);
 				const now = new Date();
@@ -316,9 +337,11 @@ export function createAccountsService(options: AccountsOptions) {
 					await tx.insert(auditLog).values({ actorId, action: 'user.role', targetType: 'user', targetId: userId, detail: `${target.role}→${role}` });
 				}
 				if (suspended !== undefined && suspended !== (target.status === 'suspended')) {
+					// Lifting a suspension must not stand in for a guardian's consent that never came.
+					const status = suspended ? 'suspended' : (await awaitsGuardian(tx, userId)) ? 'pending_consent' : 'active';
 					await tx
 						.update(users)
-						.set({ status: suspended ? 'suspended' : 'active', suspendedAt: suspended ? now : null, updatedAt: now })
+						.set({ status, suspendedAt: suspended ? now : null, updatedAt: now })
 						.where(eq(users.id, userId));
 					await tx.insert(auditLog).values({
 						actorId,
@@ -367,6 +390,12 @@ async function assertAnotherAdmin(tx: Pick<Db, 'select'>, exceptUserId: string) 
 		.from(users)
 		.where(and(eq(users.role, 'admin'), eq(users.status, 'active'), ne(users.id, exceptUserId)))) as [{ n: number }];
 	if (n === 0) throw new AppError(409, 'last_admin');
+}
+
+/** Asked a guardian for consent at least once, and no guardian ever confirmed: the account still waits for one. */
+async function awaitsGuardian(tx: Pick<Db, 'select'>, userId: string): Promise<boolean> {
+	const rows = await tx.select({ confirmedAt: guardianConsents.confirmedAt }).from(guardianConsents).where(eq(guardianConsents.userId, userId));
+	return rows.length > 0 && rows.every((r) => r.confirmedAt === null);
 }
 
 function toMe(u: typeof users.$inferSelect, p: typeof profiles.$inferSelect): Me {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AccountsService } from '../accounts';
 import type { SignUpInput } from '../accounts/validation';
 import type { Config } from '../config';
@@ -191,6 +191,17 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 
 		/** 'ok', or why `userId` may not take part in spaces now (an error code). */
 		participation,
+
+		/** Everyone whose participation consent is withdrawn (every grant revoked), for the admin's list of accounts. */
+		async withdrawnParticipation(): Promise<Set<string>> {
+			const rows = await db
+				.select({ userId: consents.userId })
+				.from(consents)
+				.where(eq(consents.purpose, 'participation'))
+				.groupBy(consents.userId)
+				.having(sql`bool_and(${consents.revokedAt} is not null)`);
+			return new Set(rows.map((r) => r.userId));
+		},
 
 		hasConsent: ledger.hasConsent,
 		consents: ledger.list,

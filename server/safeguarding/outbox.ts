@@ -1,6 +1,7 @@
 import { and, asc, eq, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../db';
-import { outbox } from '../db/schema';
+import { auditLog, outbox } from '../db/schema';
+import { notFound } from '../errors';
 import type { Logger } from '../logger';
 import { sendMail } from './smtp';
 
@@ -96,6 +97,23 @@ export function createOutbox({ db, logger, smtpUrl, mailFrom }: { db: Db; logger
 				attempts: r.attempts,
 				lastError: r.lastError
 			}));
+		},
+
+		/**
+		 * An admin passed an unsent mail on by hand (no SMTP): it leaves the list, its link is blanked out of the stored
+		 * copy as if it had been sent, and one `outbox.passed_on` audit entry says who did it. Already sent: nothing to do.
+		 */
+		async markPassedOn({ id, actorId }: { id: string; actorId: string }): Promise<void> {
+			const done = await db.transaction(async (tx) => {
+				const [row] = await tx.select().from(outbox).where(eq(outbox.id, id)).for('update');
+				if (!row) throw notFound();
+				if (row.sentAt) return false;
+				await tx.update(outbox).set({ sentAt: new Date(), body: redactLinks(row.body), lastError: null }).where(eq(outbox.id, id));
+				await tx.insert(auditLog).values({ actorId, action: 'outbox.passed_on', targetType: 'outbox', targetId: id, detail: JSON.stringify({ kind: row.kind }) });
+				return true;
+			});
+			// The id and kind only: never the guardian's address.
+			if (done) log.info({ id, actorId }, 'mail passed on by hand');
 		},
 
 		/** Try sending now (after a commit that queued mail). */

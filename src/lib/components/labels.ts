@@ -30,3 +30,19 @@ export function accountRoleLabel(role: string): string {
 			return m.role_mentee();
 	}
 }
+
+/** An account as the admin's list shows it (see accountState in the admin users page). */
+export type AccountState = 'active' | 'pending_consent' | 'suspended' | 'withdrawn';
+
+export function accountStateLabel(state: AccountState): string {
+	switch (state) {
+		case 'pending_consent':
+			return m.admin_status_pending_consent();
+		case 'suspended':
+			return m.admin_status_suspended();
+		case 'withdrawn':
+			return m.admin_status_withdrawn();
+		default:
+			return m.admin_status_active();
+	}
+}

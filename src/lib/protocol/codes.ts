@@ -20,6 +20,7 @@ export const ERROR_CODES = [
 	'account_suspended',
 	'wrong_password',
 	'last_admin',
+	'account_deleted',
 	'consent_pending',
 	'consent_withdrawn',
 	'consent_guardian_only',

@@ -1,25 +1,18 @@
-import { error } from '@sveltejs/kit';
 import { z } from 'zod';
-import { errorMessage } from '$server/i18n';
 import { roleInput } from '$server/accounts/validation';
 import { failFromError, formValues, invalid, type FormState } from '../../_lib/forms.server';
 import { countryName, formatDate } from '../../_lib/options.server';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
-
-/** Admins only; for everyone else this page does not exist. */
-function requireAdmin(event: Pick<RequestEvent, 'locals'>) {
-	const { user, locale } = event.locals;
-	if (!user || user.role !== 'admin') error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
-	return user;
-}
+import { accountState } from '../../_lib/account-state';
+import { requireAdminPage } from '../../_lib/admin.server';
+import type { Actions, PageServerLoad } from './$types';
 
 const roleForm = z.object({ userId: z.uuid({ error: 'not_found' }), role: roleInput });
 const suspendForm = z.object({ userId: z.uuid({ error: 'not_found' }), suspended: z.enum(['true', 'false']) });
 
 export const load: PageServerLoad = async (event) => {
-	const admin = requireAdmin(event);
+	const admin = requireAdminPage(event);
 	const { locale } = event.locals;
-	const users = await event.locals.app.accounts.listUsers();
+	const [users, withdrawn] = await Promise.all([event.locals.app.accounts.listUsers(), event.locals.app.safeguarding.withdrawnParticipation()]);
 	return {
 		users: users.map((u) => ({
 			id: u.id,
@@ -27,7 +20,7 @@ export const load: PageServerLoad = async (event) => {
 			displayName: u.displayName,
 			countryName: countryName(u.country, locale),
 			role: u.role,
-			status: u.status,
+			status: accountState({ status: u.status, withdrawn: withdrawn.has(u.id) }),
 			joined: formatDate(u.createdAt, { locale, timeZone: admin.profile.timezone }),
 			isMe: u.id === admin.id
 		}))
@@ -36,7 +29,7 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	role: async (event) => {
-		const admin = requireAdmin(event);
+		const admin = requireAdminPage(event);
 		const { locale } = event.locals;
 		const values = formValues(await event.request.formData());
 		const parsed = roleForm.safeParse(values);
@@ -51,7 +44,7 @@ export const actions: Actions = {
 	},
 
 	suspend: async (event) => {
-		const admin = requireAdmin(event);
+		const admin = requireAdminPage(event);
 		const { locale } = event.locals;
 		const values = formValues(await event.request.formData());
 		const parsed = suspendForm.safeParse(values);

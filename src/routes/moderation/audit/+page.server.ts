@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 const filters = z.object({
 	actor: z.uuid().optional().catch(undefined),
 	action: z.string().regex(/^[a-z_]+(\.[a-z_]*)?$/).max(64).optional().catch(undefined),
-	targetType: z.enum(['user', 'space', 'message', 'report', 'policy', 'document']).optional().catch(undefined),
+	targetType: z.enum(['user', 'space', 'message', 'report', 'policy', 'document', 'outbox']).optional().catch(undefined),
 	target: z.string().trim().min(1).max(64).optional().catch(undefined),
 	from: z.iso.date().optional().catch(undefined),
 	to: z.iso.date().optional().catch(undefined),
@@ -39,7 +39,8 @@ const ACTIONS = [
 	'user.suspend',
 	'user.unsuspend',
 	'user.role',
-	'policy.'
+	'policy.',
+	'outbox.passed_on'
 ];
 
 /** The instant a calendar day starts in `timeZone` (offsets read from Intl, so summer time is right). */
