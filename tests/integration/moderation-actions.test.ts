@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, chatMessages, spaceMutes, users } from '../../server/db/schema';
+import { auditLog, chatMessages, spaceMembers, spaceMutes, users } from '../../server/db/schema';
 import { CloseCode } from '../../src/lib/protocol/codes';
-import { api, newUser, type TestUser } from '../helpers/api';
-import { record, request, sendOk } from '../helpers/chat';
+import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
+import { nextMessage, record, request, sendOk } from '../helpers/chat';
 import { newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
-import { nextEvent, waitFor } from '../helpers/wait';
+import { nextEvent, nextMatching, waitFor } from '../helpers/wait';
 import { appendParagraph, createDocument, paragraphs, syncedClient, YClient } from '../helpers/yjs';
 
 const drivers = await availableDrivers();
@@ -176,6 +176,25 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 			const [entry] = await server.db.select().from(auditLog).where(eq(auditLog.action, 'space.remove_member')).orderBy(sql`${auditLog.createdAt} desc`).limit(1);
 			expect(entry).toMatchObject({ actorId: moderator.id, targetId: a.id });
 			expect(JSON.parse(entry!.detail!)).toEqual({ spaceId, reason: 'repeated harassment' });
+		});
+
+		it('a suspended member and one who withdrew their consent to take part are removed like anyone else', async () => {
+			const { spaceId, a, b } = await space();
+			expect((await moderate(`/users/${a.id}/suspend`, { reason: 'investigation' })).status).toBe(200);
+			expect((await api(server.url, '/api/v1/me/consents/participation', { method: 'DELETE', token: b.token })).status).toBe(200);
+			const members = () => server.db.select({ userId: spaceMembers.userId }).from(spaceMembers).where(eq(spaceMembers.spaceId, spaceId));
+			expect((await members()).map((m) => m.userId)).toEqual(expect.arrayContaining([a.id, b.id]));
+
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}`, { reason: 'suspended for grooming' }, 'DELETE')).status).toBe(204);
+			expect((await moderate(`/spaces/${spaceId}/members/${b.id}`, undefined, 'DELETE')).status).toBe(204);
+			const left = (await members()).map((m) => m.userId);
+			expect(left).not.toContain(a.id);
+			expect(left).not.toContain(b.id);
+			const entries = await server.db.select().from(auditLog).where(and(eq(auditLog.action, 'space.remove_member'), eq(auditLog.actorId, moderator.id)));
+			expect(entries.map((e) => e.targetId)).toEqual(expect.arrayContaining([a.id, b.id]));
+			// Removing them again, or someone who never was a member, is not_found and changes nothing.
+			expect(await moderate(`/spaces/${spaceId}/members/${a.id}`, undefined, 'DELETE')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+			expect((await moderate(`/spaces/${spaceId}/members/${randomUUID()}`, undefined, 'DELETE')).status).toBe(404);
 		});
 	});
 
