@@ -152,6 +152,9 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 			if (row) {
 				// A held message never reached readers: its deletion is not announced to them either.
 				if (!current!.row.heldAt) chat.events.emit('updated', message);
+				// As when its author deletes it: its words must not outlive it in other languages. Awaited, so that once
+				// the moderator is answered no reader can be served a cached translation of it.
+				await chat.translations.forget(row.text);
 				log.info({ actorId: actor.id, messageId, spaceId: found.spaceId }, 'message deleted by a moderator');
 			}
 			return message;
