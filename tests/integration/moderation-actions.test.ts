@@ -103,6 +103,55 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 			await waitFor(() => paragraphs(owner.doc).includes('written after the unmute'), { what: 'the unmuted edit at the owner' });
 		});
 
+		it('a timed mute still ends on time after a restart: the member’s open document turns writable without reconnecting', async () => {
+			const own = await startTestServer({ db: driver, config: { translator: 'none' } });
+			let current = own;
+			const clients: YClient[] = [];
+			try {
+				const boss = await newUser(current.url, { role: 'mentor' });
+				const mod = await newModerator(current.url, boss);
+				const [owner, member] = await Promise.all([newUser(current.url, { role: 'mentor' }), newUser(current.url)]);
+				const spaceId = await createSpace(current.url, owner);
+				await joinSpace(current.url, owner, member, spaceId);
+				const docId = await createDocument(current.url, owner, spaceId);
+				const muted = await api(current.url, `/api/v1/moderation/spaces/${spaceId}/members/${member.id}/mute`, { token: mod.token, body: { durationSeconds: 6 } });
+				expect(muted.status).toBe(201);
+				const until = Date.parse(muted.body.mute.until);
+
+				current = await own.restart!();
+				// What a moderator's unmute runs (restrictions.changed), now run by the stored expiry alone.
+				const ended = new Promise<number>((resolve) => {
+					const off = current.app.restrictions.follow(async (change) => {
+						if (change.spaceId === spaceId && change.userId === member.id) off(), resolve(Date.now());
+					});
+				});
+				const [ownerDoc, memberDoc] = await Promise.all([owner, member].map((u) => syncedClient({ url: current.url, docId, token: u.token })));
+				clients.push(ownerDoc!, memberDoc!);
+				expect(Date.now()).toBeLessThan(until);
+				const denied = nextEvent<string>(memberDoc!.events, 'denied');
+				appendParagraph(memberDoc!.doc, 'written while muted');
+				expect(await denied).toBe('read-only');
+
+				const endedAt = await Promise.race([ended, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the mute never ended after the restart')), until - Date.now() + 10_000))]);
+				expect(endedAt).toBeGreaterThanOrEqual(until);
+				// The same connection writes again: its next edit (and the one dropped while muted) reach the owner.
+				// The relay turns it writable just after the change is announced: try until an edit goes through.
+				let n = 0;
+				await waitFor(
+					() => {
+						if (paragraphs(ownerDoc!.doc).some((p) => p.startsWith('written after the mute'))) return true;
+						appendParagraph(memberDoc!.doc, `written after the mute ${n++}`);
+						return false;
+					},
+					{ timeoutMs: 10_000, what: 'an edit after the mute at the owner' }
+				);
+				expect(memberDoc!.connections).toBe(1);
+			} finally {
+				for (const c of clients) c.destroy();
+				await current.close();
+			}
+		});
+
 		it('refuses bad input and strangers, changing nothing', async () => {
 			const { spaceId, a } = await space();
 			expect(await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, { durationSeconds: 0 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
