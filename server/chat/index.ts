@@ -245,6 +245,18 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			}
 		},
 
+		/**
+		 * Whether `userId`'s typing in the space may be shown to the others: only someone who may send there now.
+		 * Throws what a send would (`not_found`, `read_only`, `muted`, `muted_until`, `space_locked`); a pause after a
+		 * report answers false without throwing, since nothing may tell the paused person about it.
+		 */
+		async typingShown({ spaceId, userId }: { spaceId: string; userId: string }): Promise<boolean> {
+			const role = await requireRole(spaceId, userId);
+			if (!canSendChat(role)) throw new AppError(403, 'read_only');
+			const paused = (await restrictions?.assertMayWrite({ spaceId, userId }))?.paused ?? false;
+			return !paused;
+		},
+
 		/** Replaces the text of one's own message; the earlier text is kept for moderators. */
 		async edit({ spaceId, userId, messageId, text }: { spaceId: string; userId: string; messageId: string; text: string }): Promise<ChatMessage> {
 			checkText(text);

@@ -162,6 +162,79 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 		});
 	});
 
+	describe('typing', () => {
+		type Typing = { spaceId: string; userId: string; typing: boolean };
+		/** Typing by `from`, acknowledged; then a message from `sentinel` that `to` must receive after any typing relayed before it. */
+		async function typingSeen(from: ClientSocket, sentinel: ClientSocket, to: ClientSocket, spaceId: string, userId: string) {
+			const seen = record<Typing>(to, 'chat:typing');
+			const ack = await request(from, 'chat:typing', { spaceId, typing: true });
+			const clientId = randomUUID();
+			const arrived = nextMessage(to, clientId);
+			await sendOk(sentinel, spaceId, 'sentinel', { clientId });
+			await arrived;
+			return { ack, relayed: seen.filter((t) => t.userId === userId && t.typing) };
+		}
+
+		it('a muted member’s typing is refused with muted and shown to nobody; after the unmute it is shown again', async () => {
+			const { spaceId, a, sa, sb, sm } = await space();
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, {})).status).toBe(201);
+			const muted = await typingSeen(sa, sm, sb, spaceId, a.id);
+			expect(muted.ack).toMatchObject({ ok: false, error: { code: 'muted', message: expect.any(String) } });
+			expect(muted.relayed).toEqual([]);
+
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, undefined, 'DELETE')).status).toBe(200);
+			const free = await typingSeen(sa, sm, sb, spaceId, a.id);
+			expect(free.ack).toEqual({ ok: true });
+			expect(free.relayed).toHaveLength(1);
+		});
+
+		it('an indicator showing when the mute comes goes out at the next renewal, not when it times out', async () => {
+			const { spaceId, a, sa, sb } = await space();
+			const shown = nextMatching<Typing>(sb, 'chat:typing', (t) => t.userId === a.id && t.typing);
+			expect(await request(sa, 'chat:typing', { spaceId, typing: true })).toEqual({ ok: true });
+			await shown;
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, { durationSeconds: 600 })).status).toBe(201);
+			const gone = nextMatching<Typing>(sb, 'chat:typing', (t) => t.userId === a.id && !t.typing);
+			expect(await request(sa, 'chat:typing', { spaceId, typing: true })).toMatchObject({ ok: false, error: { code: 'muted_until' } });
+			await gone;
+		});
+
+		it('in a locked space nobody’s typing is shown', async () => {
+			const { spaceId, a, sa, sb, sm, mentor } = await space();
+			expect((await moderate(`/spaces/${spaceId}/lock`)).status).toBe(200);
+			for (const [s, who] of [[sa, a], [sm, mentor]] as const) {
+				const seen = record<Typing>(sb, 'chat:typing');
+				expect(await request(s, 'chat:typing', { spaceId, typing: true })).toMatchObject({ ok: false, error: { code: 'space_locked' } });
+				// Locked, nobody sends: the others' history is the sentinel here, after the typing was refused.
+				expect(await request(sb, 'chat:history', { spaceId })).toMatchObject({ ok: true });
+				expect(seen.filter((t) => t.userId === who.id)).toEqual([]);
+			}
+		});
+
+		it('an observer’s typing is refused with read_only; bad input and a space not joined are refused too', async () => {
+			const [owner, observer] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url)]);
+			const spaceId = await supervisedSpace(server.url, { owner, supervisor, observers: [observer] });
+			const [so, sw] = await Promise.all([owner, observer].map((u) => sockets.connect(server.url, { token: u.token })));
+			for (const s of [so!, sw!]) expect(await request(s, 'space:join', { spaceId })).toMatchObject({ ok: true });
+			const watched = await typingSeen(sw!, so!, so!, spaceId, observer.id);
+			expect(watched.ack).toMatchObject({ ok: false, error: { code: 'read_only' } });
+			expect(watched.relayed).toEqual([]);
+			expect(await request(so!, 'chat:typing', { spaceId, typing: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+			expect(await request(so!, 'chat:typing', { spaceId: randomUUID(), typing: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		});
+
+		it('someone paused after a report is not told (ok) but their typing reaches nobody', async () => {
+			const [mentor, mentee] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url)]);
+			const spaceId = await supervisedSpace(server.url, { owner: mentor, supervisor, members: [mentee], kind: 'pair' });
+			const [sm, se] = await Promise.all([mentor, mentee].map((u) => sockets.connect(server.url, { token: u.token })));
+			for (const s of [sm!, se!]) expect(await request(s, 'space:join', { spaceId })).toMatchObject({ ok: true });
+			expect((await api(server.url, `/api/v1/spaces/${spaceId}/pause`, { method: 'POST', token: mentee.token })).status).toBe(201);
+			const paused = await typingSeen(sm!, se!, se!, spaceId, mentor.id);
+			expect(paused.ack).toEqual({ ok: true });
+			expect(paused.relayed).toEqual([]);
+		});
+	});
+
 	describe('lock', () => {
 		it('a locked space refuses everyone’s sends with space_locked and drops document updates; unlocking restores both', async () => {
 			const { spaceId, mentor, a, sa, sm } = await space();
