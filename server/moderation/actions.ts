@@ -204,6 +204,8 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 		/** Lifts every mute of someone in a space (a moderator's, or the pause after a report). */
 		async unmute({ actor, spaceId, userId, reason }: { actor: Actor; spaceId: string; userId: string; reason?: string }) {
 			await requireSpaceModerator(actor, spaceId);
+			// Nobody lifts their own mute, nor a pause after a report on them (the answer would also reveal it).
+			if (userId === actor.id) throw new AppError(400, 'invalid_input', { fields: { userId: 'invalid_value' } });
 			const lifted = await db.transaction(async (tx) => {
 				const rows = await tx
 					.update(spaceMutes)

@@ -107,9 +107,9 @@ export function createModerationService({ db, logger, config, safeguarding, list
 		hooks: shipped,
 		events,
 
-		/** Entries of the queue with this status (held by default), oldest first. */
-		queue: ({ status, limit, after, spaceId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string } = {}): Promise<QueueItem[]> =>
-			store.list({ status, limit, after, spaceId }),
+		/** Entries of the queue with this status (held by default), oldest first; `viewerId` is not shown their own. */
+		queue: ({ status, limit, after, spaceId, viewerId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string; viewerId?: string } = {}): Promise<QueueItem[]> =>
+			store.list({ status, limit, after, spaceId, viewerId }),
 
 		countHeld: store.countHeld,
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog, chatMessageEdits, chatMessages, moderationQueue, profiles, spaceMembers, spaces, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
@@ -57,8 +57,24 @@ export function createQueueStore(db: Db) {
 	return {
 		mayReview: (actorId: string, spaceId: string) => mayReview(db, actorId, spaceId),
 
-		/** Entries with this status, oldest first, after `after` (an entry id) when paging. */
-		async list({ status = 'held', limit = 50, after, spaceId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string }): Promise<QueueItem[]> {
+		/**
+		 * Entries with this status, oldest first, after `after` (an entry id) when paging. `viewerId`: the moderator who
+		 * reads it, who is not shown their own texts (nobody reviews their own; and why one was held, a pause after a
+		 * report on them, must not reach them).
+		 */
+		async list({
+			status = 'held',
+			limit = 50,
+			after,
+			spaceId,
+			viewerId
+		}: {
+			status?: ReviewStatus;
+			limit?: number;
+			after?: string;
+			spaceId?: string;
+			viewerId?: string;
+		}): Promise<QueueItem[]> {
 			if (after && (await db.select({ id: moderationQueue.id }).from(moderationQueue).where(eq(moderationQueue.id, after)).limit(1)).length === 0) throw notFound();
 			const rows = await db
 				.select({ q: moderationQueue, authorName: profiles.displayName, spaceTitle: spaces.title })
@@ -69,6 +85,7 @@ export function createQueueStore(db: Db) {
 					and(
 						eq(moderationQueue.status, status),
 						spaceId ? eq(moderationQueue.spaceId, spaceId) : undefined,
+						viewerId ? or(isNull(moderationQueue.authorId), ne(moderationQueue.authorId, viewerId)) : undefined,
 						after
 							? sql`(${moderationQueue.createdAt}, ${moderationQueue.id}) > (select q.created_at, q.id from moderation_queue q where q.id = ${after}::uuid)`
 							: undefined
@@ -103,7 +120,7 @@ export function createQueueStore(db: Db) {
 			return db.transaction(async (tx) => {
 				const [item] = await tx.select().from(moderationQueue).where(eq(moderationQueue.id, id)).for('update');
 				if (!item) throw notFound();
-				if (!(await mayReview(tx, actorId, item.spaceId))) throw new AppError(403, 'forbidden');
+				if (!(await mayReview(tx, actorId, item.spaceId)) || item.authorId === actorId) throw new AppError(403, 'forbidden');
 				if (item.status !== 'held') throw new AppError(409, 'already_reviewed');
 				await tx.update(moderationQueue).set({ status: decision, reviewedAt: sql`now()`, reviewedBy: actorId }).where(eq(moderationQueue.id, id));
 				if (decision === 'approved' && item.kind === 'chat') {
