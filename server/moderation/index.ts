@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { FLOOD_DEFAULTS } from './flood';
 import { contactHook, floodHook, wordListHook } from './hooks';
@@ -92,6 +93,8 @@ export function createModerationService({ db, logger, config, safeguarding, list
 	async function review(input: { id: string; actorId: string; decision: 'approved' | 'rejected'; reason?: string }): Promise<Reviewed> {
 		const reviewed = await store.review(input);
 		log.info({ queueId: reviewed.id, kind: reviewed.kind, spaceId: reviewed.spaceId, targetId: reviewed.targetId, actorId: input.actorId, status: reviewed.status }, 'held text reviewed');
+		// The author edited again meanwhile: nothing was applied, and the moderator is told why.
+		if (reviewed.status === 'superseded') throw new AppError(409, 'edit_superseded');
 		try {
 			events.emit('reviewed', reviewed);
 		} catch (err) {
@@ -116,7 +119,10 @@ export function createModerationService({ db, logger, config, safeguarding, list
 		/** Whether `actorId` may review what is held in `spaceId` (moderators, admins, the space's supervisor). */
 		mayReview: store.mayReview,
 
-		/** Approves a held entry: a held message goes out to everyone as new, a held edit is applied. */
+		/**
+		 * Approves a held entry: a held message goes out to everyone as new, a held edit is applied — unless its author
+		 * has edited the message again since, when it is marked superseded and `edit_superseded` (409) is thrown.
+		 */
 		approve: ({ id, actorId }: { id: string; actorId: string }) => review({ id, actorId, decision: 'approved' }),
 
 		/** Rejects a held entry: it stays hidden from everyone but its author, who sees it was not approved. */

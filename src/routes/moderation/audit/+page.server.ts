@@ -21,6 +21,7 @@ const ACTIONS = [
 	'message.',
 	'message.approve',
 	'message.reject',
+	'message.supersede',
 	'chat.delete',
 	'space.',
 	'space.mute',

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 const query = z
 	.object({
-		status: z.enum(['held', 'approved', 'rejected'], { error: 'invalid_value' }),
+		status: z.enum(['held', 'approved', 'rejected', 'superseded'], { error: 'invalid_value' }),
 		space: z.uuid({ error: 'invalid_value' }),
 		after: z.uuid({ error: 'invalid_value' }),
 		limit: z.coerce.number({ error: 'invalid_value' }).int().min(1).max(200)
