@@ -165,11 +165,29 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		return decision;
 	}
 
-	/** The message as its author sees it: a held one says whether a moderator turned it down. */
+	/**
+	 * `viewerId`'s own messages among these, as their author sees them: a held one says whether a moderator turned
+	 * it down; an edit waiting for a moderator shows its new text (`held` and `editHeld` pending); a turned-down
+	 * edit says so (`editHeld: rejected`) beside the text readers see. Changes the messages in place.
+	 */
+	async function asAuthorSees<M extends ChatMessage>(messages: M[], viewerId: string): Promise<M[]> {
+		const own = messages.filter((m) => m.authorId === viewerId).map((m) => m.id);
+		const reviews = await store.reviewsOf({ authorId: viewerId, messageIds: own });
+		for (const m of messages) {
+			const r = reviews.get(m.id);
+			if (!r) continue;
+			if (m.held && r.rejected) m.held = 'rejected';
+			else if (m.deletedAt) continue;
+			else if (r.edit?.status === 'pending') Object.assign(m, { text: r.edit.text, held: 'pending', editHeld: 'pending' });
+			else if (r.edit?.status === 'rejected') m.editHeld = 'rejected';
+		}
+		return messages;
+	}
+
+	/** The message as its author sees it (see `asAuthorSees`); as readers see it for anyone else. */
 	async function forAuthor(row: MessageRow, authorName: string | null): Promise<ChatMessage> {
-		if (!row.heldAt || !row.authorId) return toChatMessage(row, authorName);
-		const reviews = await store.reviewsOf({ authorId: row.authorId, messageIds: [row.id] });
-		return toChatMessage(row, authorName, reviews.get(row.id)?.rejected ? 'rejected' : 'pending');
+		const message = toChatMessage(row, authorName);
+		return row.authorId ? (await asAuthorSees([message], row.authorId))[0]! : message;
 	}
 
 	/** A message as `viewerId` may see it: a held message exists for its author only. */
@@ -245,6 +263,18 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			}
 		},
 
+		/**
+		 * Whether `userId`'s typing in the space may be shown to the others: only someone who may send there now.
+		 * Throws what a send would (`not_found`, `read_only`, `muted`, `muted_until`, `space_locked`); a pause after a
+		 * report answers false without throwing, since nothing may tell the paused person about it.
+		 */
+		async typingShown({ spaceId, userId }: { spaceId: string; userId: string }): Promise<boolean> {
+			const role = await requireRole(spaceId, userId);
+			if (!canSendChat(role)) throw new AppError(403, 'read_only');
+			const paused = (await restrictions?.assertMayWrite({ spaceId, userId }))?.paused ?? false;
+			return !paused;
+		},
+
 		/** Replaces the text of one's own message; the earlier text is kept for moderators. */
 		async edit({ spaceId, userId, messageId, text }: { spaceId: string; userId: string; messageId: string; text: string }): Promise<ChatMessage> {
 			checkText(text);
@@ -254,9 +284,24 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			if (!canSendChat(role)) throw new AppError(403, 'read_only');
 			const paused = (await restrictions?.assertMayWrite({ spaceId, userId }))?.paused ?? false;
 			if (row.deletedAt) throw new AppError(409, 'message_deleted');
-			// What a moderator is asked to approve must be what goes out: a held message is not changed while it waits.
-			if (row.heldAt) throw new AppError(409, 'message_held');
-			if (row.text === text) return toChatMessage(row, authorName);
+			// What a moderator is asked to approve must be what goes out: a held message is not changed while it waits,
+			// nor once it was turned down.
+			if (row.heldAt) {
+				const rejected = (await store.reviewsOf({ authorId: userId, messageIds: [messageId] })).get(messageId)?.rejected;
+				throw new AppError(409, rejected ? 'message_rejected' : 'message_held');
+			}
+			if (row.text === text) {
+				// Back to the text readers see while an edit waits for a moderator: the author takes that edit back, so it
+				// must never be applied later. Marking the message edited now makes the waiting edit an older one.
+				const waiting = (await store.reviewsOf({ authorId: userId, messageIds: [messageId] })).get(messageId)?.edit?.status === 'pending';
+				if (!waiting) return toChatMessage(row, authorName);
+				const touched = await store.touchEdited({ spaceId, messageId });
+				if (!touched) throw new AppError(409, 'message_deleted');
+				const message = toChatMessage(touched, authorName);
+				log.debug({ spaceId, messageId }, 'a held edit was taken back');
+				events.emit('updated', message);
+				return message;
+			}
 			takeToken(spaceId, userId);
 			const moderated = await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', authorRole: role, text, lang: row.lang, kind: 'chat-edit', clientId: null, editOf: messageId });
 			const decision: Decision = paused ? { ...moderated, action: 'hold', hook: 'report_pause', reason: 'paused_after_report' } : moderated;
@@ -264,7 +309,7 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 				// Held edit: readers keep the earlier text; the author sees the new one waiting for a moderator.
 				await store.enqueue({ kind: 'chat-edit', spaceId, targetId: messageId, authorId: userId, text: decision.text, lang: row.lang, hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' });
 				log.debug({ spaceId, messageId, chars: countCodePoints(text) }, 'edit held for review');
-				const pending: ChatMessage = { ...toChatMessage(row, authorName), text: decision.text, held: 'pending' };
+				const pending: ChatMessage = { ...toChatMessage(row, authorName), text: decision.text, held: 'pending', editHeld: 'pending' };
 				events.emit('held', pending, false);
 				return pending;
 			}
@@ -324,16 +369,11 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 				afterSeq: after ? seq : undefined,
 				limit: Math.min(Math.max(1, limit), CHAT_MAX_PAGE)
 			});
-			const messages: ChatHistoryMessage[] = page.rows.map((r) => toChatMessage(r.row, r.authorName));
 			// The reader's own texts waiting for (or turned down by) a moderator.
-			const own = messages.filter((m) => m.authorId === userId && !m.deletedAt).map((m) => m.id);
-			const reviews = await store.reviewsOf({ authorId: userId, messageIds: own });
-			for (const m of messages) {
-				const r = reviews.get(m.id);
-				if (!r) continue;
-				if (m.held && r.rejected) m.held = 'rejected';
-				else if (r.pendingEdit !== undefined) Object.assign(m, { text: r.pendingEdit, held: 'pending' });
-			}
+			const messages: ChatHistoryMessage[] = await asAuthorSees(
+				page.rows.map((r) => toChatMessage(r.row, r.authorName)),
+				userId
+			);
 			const untranslated: ChatMessage[] = [];
 			if (target) {
 				await Promise.all(
@@ -363,6 +403,8 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		 */
 		async reviewed(review: Reviewed): Promise<void> {
 			if (review.kind !== 'chat' && review.kind !== 'chat-edit') return;
+			// A superseded edit changed nothing anyone sees.
+			if (review.status === 'superseded') return;
 			const found = await store.byId({ spaceId: review.spaceId, messageId: review.targetId });
 			if (!found) return;
 			const { row, authorName } = found;
@@ -370,7 +412,9 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			// Deleted by its author while it waited: there is nothing to show anyone.
 			if (review.status === 'approved' && row.deletedAt) events.emit('held', message, false);
 			else if (review.status === 'approved') events.emit(review.kind === 'chat' ? 'message' : 'updated', message);
-			else events.emit('held', review.kind === 'chat' ? toChatMessage(row, authorName, 'rejected') : message, false);
+			else if (review.kind === 'chat') events.emit('held', toChatMessage(row, authorName, 'rejected'), false);
+			// A turned-down edit: its author sees the text readers see, and that the edit was not approved.
+			else events.emit('held', await forAuthor(row, authorName), false);
 		},
 
 		/** Moves the member's read position forward to this message (never back). */

@@ -1,12 +1,11 @@
 import type { Server } from 'socket.io';
 import { CHAT_MAX_CHARS, type ChatMessage, type TranslationStatus } from '../../src/lib/protocol/chat';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol/events';
+import type { Ack, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol/events';
 import type { Logger } from '../logger';
 import { fail, failFrom, replier, type TesseraSocket } from '../realtime/ack';
 import type { Translator } from '../translate';
 import type { ChatService } from '.';
 import { createLanguagePresence, languageRoom, parseLanguageRoom, spaceRoom, translationTarget } from './languages';
-import { canSendChat } from './policy';
 import type { TranslationOutcome } from './translations';
 import { editPayload, historyPayload, languagePayload, messageRef, parsePayload, sendPayload, typingPayload } from './validation';
 
@@ -186,6 +185,7 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 		const me = () => ({ id: socket.data.userId, name: socket.data.displayName });
 		const failed = (err: unknown, event: string, spaceId?: string) => failFrom(socket, err, log, { event, spaceId }, { max: CHAT_MAX_CHARS });
 		const typing = new Map<string, NodeJS.Timeout>();
+		const typingTurns = new Map<string, number>();
 
 		function relayTyping(spaceId: string, isTyping: boolean) {
 			socket.to(spaceRoom(spaceId)).emit('chat:typing', { spaceId, userId: socket.data.userId, displayName: socket.data.displayName, typing: isTyping });
@@ -208,6 +208,7 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 		}
 		socket.on('disconnecting', () => {
 			for (const spaceId of [...typing.keys()]) stopTyping(spaceId);
+			typingTurns.clear();
 		});
 
 		socket.on('chat:send', async (payload, ack) => {
@@ -261,18 +262,34 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 			}
 		});
 
-		socket.on('chat:typing', (payload) => {
+		// Typing is shown only for who may send now; the optional ack says why not (a pause, silent, answers ok).
+		socket.on('chat:typing', (payload, ack) => {
+			const reply = replier<Ack>(ack);
 			const p = parsePayload(typingPayload, payload);
-			if (!p.ok) return;
+			if (!p.ok) return reply(fail(socket, p.code));
 			const { spaceId, typing: isTyping } = p.data;
-			if (!socket.rooms.has(spaceRoom(spaceId))) return;
-			if (!isTyping) return stopTyping(spaceId);
+			if (!socket.rooms.has(spaceRoom(spaceId))) return reply(fail(socket, 'not_found'));
+			// A later event of this connection for the space wins over an earlier one still being checked.
+			const turn = (typingTurns.get(spaceId) ?? 0) + 1;
+			typingTurns.set(spaceId, turn);
+			if (!isTyping) {
+				stopTyping(spaceId);
+				return reply({ ok: true });
+			}
 			chat
-				.roleOf(spaceId, socket.data.userId)
-				.then((role) => {
-					if (canSendChat(role) && socket.connected && socket.rooms.has(spaceRoom(spaceId))) startTyping(spaceId);
+				.typingShown({ spaceId, userId: socket.data.userId })
+				.then((shown) => {
+					if (typingTurns.get(spaceId) !== turn) return reply({ ok: true });
+					if (!socket.connected || !socket.rooms.has(spaceRoom(spaceId))) return reply(fail(socket, 'not_found'));
+					if (shown) startTyping(spaceId);
+					else stopTyping(spaceId);
+					reply({ ok: true });
 				})
-				.catch((err: unknown) => log.warn({ err, spaceId }, 'typing: role lookup failed'));
+				.catch((e: unknown) => {
+					// Muted or locked while an indicator was showing: it goes out now, not when it times out.
+					if (typingTurns.get(spaceId) === turn) stopTyping(spaceId);
+					reply(failed(e, 'chat:typing', spaceId));
+				});
 		});
 
 		socket.on('chat:read', async (payload, ack) => {

@@ -15,6 +15,14 @@ export interface NewMessage {
 	review?: { hook: string; reason: string };
 }
 
+/** What an author is shown about their own message's review (see `reviewsOf`). */
+export interface AuthorReview {
+	/** A held message a moderator did not approve. */
+	rejected: boolean;
+	/** Their latest edit of it, when it went to the queue and nothing replaced it since. */
+	edit?: { status: 'pending'; text: string } | { status: 'rejected' };
+}
+
 /** Which hook held a text, and why (codes, never the text). */
 export interface Review {
 	hook: string;
@@ -194,6 +202,19 @@ export function createChatStore(db: Db) {
 			});
 		},
 
+		/**
+		 * Marks a live message edited now without changing its text (its author took back an edit that waits for a
+		 * moderator). Returns the row, or undefined when the message is gone or deleted.
+		 */
+		async touchEdited({ spaceId, messageId }: { spaceId: string; messageId: string }): Promise<MessageRow | undefined> {
+			const [row] = await db
+				.update(chatMessages)
+				.set({ editedAt: sql`now()` })
+				.where(and(eq(chatMessages.id, messageId), eq(chatMessages.spaceId, spaceId), isNull(chatMessages.deletedAt)))
+				.returning();
+			return row;
+		},
+
 		/** Marks a message deleted (its text stays for moderators). Returns the row, already deleted or not. */
 		async markDeleted({ spaceId, messageId, by }: { spaceId: string; messageId: string; by: string }): Promise<{ row: MessageRow; changed: boolean } | undefined> {
 			const [updated] = await db
@@ -230,28 +251,43 @@ export function createChatStore(db: Db) {
 		},
 
 		/**
-		 * What the author of these messages has waiting or turned down: per message id, `rejected` for a held
-		 * message a moderator did not approve, and the newest edit still waiting for a moderator.
+		 * What the author of these messages has waiting or turned down, per message id: `rejected` for a held message
+		 * a moderator did not approve, and what became of their latest edit when it went to the queue: still waiting
+		 * (with its text) or rejected. An edit counts only while it is the latest one: an edit made since (applied at
+		 * once, or itself queued) replaces it.
 		 */
-		async reviewsOf({ authorId, messageIds }: { authorId: string; messageIds: string[] }): Promise<Map<string, { rejected: boolean; pendingEdit?: string }>> {
-			const out = new Map<string, { rejected: boolean; pendingEdit?: string }>();
+		async reviewsOf({ authorId, messageIds }: { authorId: string; messageIds: string[] }): Promise<Map<string, AuthorReview>> {
+			const out = new Map<string, AuthorReview>();
 			if (messageIds.length === 0) return out;
 			const rows = await db
-				.select({ targetId: moderationQueue.targetId, kind: moderationQueue.kind, status: moderationQueue.status, text: moderationQueue.text })
+				.select({
+					targetId: moderationQueue.targetId,
+					kind: moderationQueue.kind,
+					status: moderationQueue.status,
+					text: moderationQueue.text,
+					createdAt: moderationQueue.createdAt,
+					editedAt: chatMessages.editedAt
+				})
 				.from(moderationQueue)
+				.innerJoin(chatMessages, eq(chatMessages.id, moderationQueue.targetId))
 				.where(
 					and(
 						inArray(moderationQueue.targetId, messageIds),
 						eq(moderationQueue.authorId, authorId),
-						or(and(eq(moderationQueue.kind, 'chat'), eq(moderationQueue.status, 'rejected')), and(eq(moderationQueue.kind, 'chat-edit'), eq(moderationQueue.status, 'held')))
+						or(and(eq(moderationQueue.kind, 'chat'), eq(moderationQueue.status, 'rejected')), eq(moderationQueue.kind, 'chat-edit'))
 					)
 				)
-				.orderBy(asc(moderationQueue.createdAt));
+				.orderBy(asc(moderationQueue.createdAt), asc(moderationQueue.id));
+			const latestEdit = new Map<string, (typeof rows)[number]>();
 			for (const r of rows) {
-				const entry = out.get(r.targetId) ?? { rejected: false };
-				if (r.kind === 'chat') entry.rejected = true;
-				else entry.pendingEdit = r.text;
-				out.set(r.targetId, entry);
+				if (r.kind === 'chat') out.set(r.targetId, { ...out.get(r.targetId), rejected: true });
+				else latestEdit.set(r.targetId, r);
+			}
+			for (const [id, e] of latestEdit) {
+				// An edit applied after it was queued (by the author, or an approval of it) is what readers see now.
+				if (e.editedAt && e.editedAt.getTime() >= e.createdAt.getTime()) continue;
+				const edit = e.status === 'held' ? { status: 'pending' as const, text: e.text } : e.status === 'rejected' ? { status: 'rejected' as const } : undefined;
+				if (edit) out.set(id, { rejected: out.get(id)?.rejected ?? false, edit });
 			}
 			return out;
 		},

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AccountsService, Role } from '../accounts';
 import { toChatMessage } from '../chat/store';
@@ -24,6 +24,8 @@ export interface Actor {
 
 /** Longest timed mute; anything longer is "until lifted". */
 export const MUTE_MAX_SECONDS = 90 * 24 * 3600;
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const reason = cleanText({ max: 500, code: 'details_too_long', multiline: true }).optional();
 export const reasonInput = z.object({ reason }).strict();
@@ -108,12 +110,17 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 		syncDocuments(change).catch((err) => log.error({ err, spaceId: change.spaceId }, 'document access could not follow a lock or mute'))
 	);
 
-	/** A timed mute ends by itself: chat compares times on every send; open documents are told when it ends. */
+	/**
+	 * A timed mute ends by itself: chat compares times on every send; when it ends, the same change as a moderator's
+	 * unmute runs (open documents turn writable again). A timer waits at most about 24.8 days: a longer mute is
+	 * looked at again then.
+	 */
 	function expireLater(change: { spaceId: string; userId: string }, until: Date): void {
 		const timer = setTimeout(() => {
 			expiries.delete(timer);
-			void restrictions.changed(change);
-		}, Math.min(2 ** 31 - 1, Math.max(0, until.getTime() - Date.now() + 50)));
+			if (until.getTime() > Date.now()) return expireLater(change, until);
+			restrictions.changed(change).catch((err) => log.error({ err, spaceId: change.spaceId }, 'the end of a timed mute could not be applied'));
+		}, Math.min(MAX_TIMER_MS, Math.max(0, until.getTime() - Date.now() + 50)));
 		timer.unref();
 		expiries.add(timer);
 	}
@@ -122,6 +129,20 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 		events,
 		requireStaff,
 		requireSpaceModerator,
+
+		/**
+		 * Re-arms the end of every timed mute still running, as stored: call once at start, so a mute given before a
+		 * restart still ends on time. Returns how many were re-armed.
+		 */
+		async resumeMutes(): Promise<number> {
+			const running = await db
+				.select({ spaceId: spaceMutes.spaceId, userId: spaceMutes.userId, until: spaceMutes.until })
+				.from(spaceMutes)
+				.where(and(isNull(spaceMutes.liftedAt), isNotNull(spaceMutes.until), gt(spaceMutes.until, new Date())));
+			for (const m of running) expireLater({ spaceId: m.spaceId, userId: m.userId }, m.until!);
+			if (running.length > 0) log.info({ mutes: running.length }, 'timed mutes re-armed');
+			return running.length;
+		},
 
 		/** Deletes a message for readers; its text stays in the database for the record. Announced like an author's delete. */
 		async deleteMessage({ actor, messageId, reason }: { actor: Actor; messageId: string; reason?: string }) {
@@ -152,6 +173,9 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 			if (row) {
 				// A held message never reached readers: its deletion is not announced to them either.
 				if (!current!.row.heldAt) chat.events.emit('updated', message);
+				// As when its author deletes it: its words must not outlive it in other languages. Awaited, so that once
+				// the moderator is answered no reader can be served a cached translation of it.
+				await chat.translations.forget(row.text);
 				log.info({ actorId: actor.id, messageId, spaceId: found.spaceId }, 'message deleted by a moderator');
 			}
 			return message;
@@ -180,6 +204,8 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 		/** Lifts every mute of someone in a space (a moderator's, or the pause after a report). */
 		async unmute({ actor, spaceId, userId, reason }: { actor: Actor; spaceId: string; userId: string; reason?: string }) {
 			await requireSpaceModerator(actor, spaceId);
+			// Nobody lifts their own mute, nor a pause after a report on them (the answer would also reveal it).
+			if (userId === actor.id) throw new AppError(400, 'invalid_input', { fields: { userId: 'invalid_value' } });
 			const lifted = await db.transaction(async (tx) => {
 				const rows = await tx
 					.update(spaceMutes)

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, like, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, isNotNull, like, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
-import { auditLog, profiles } from '../db/schema';
+import { auditLog, profiles, reports, spaceMutes } from '../db/schema';
 import { AppError } from '../errors';
 
 /** Anything that can insert: the database or a transaction on it. */
@@ -41,6 +41,11 @@ export interface AuditFilter {
 	to?: Date;
 	cursor?: string;
 	limit?: number;
+	/**
+	 * The staff member who reads the log: entries that would tell them about a report on themselves are left out
+	 * (the report, who filed it, its closing, the pause it caused, reviews of what that pause held).
+	 */
+	viewerId?: string;
 }
 
 export const AUDIT_MAX_PAGE = 200;
@@ -70,6 +75,30 @@ export function parseDetail(detail: string | null): AuditEntry['detail'] {
 
 /** The append-only audit log: every moderation action and report change is written here; nothing here edits it. */
 export function createAudit({ db }: { db: Db }) {
+	/** Conditions leaving out what the audit log holds about reports on `viewerId` (see `AuditFilter.viewerId`). */
+	async function hiddenFrom(viewerId: string): Promise<SQL[]> {
+		const [onThem, pauses] = await Promise.all([
+			db.select({ id: reports.id }).from(reports).where(eq(reports.subjectId, viewerId)),
+			db
+				.select({ reportId: spaceMutes.reportId, spaceId: spaceMutes.spaceId })
+				.from(spaceMutes)
+				.where(and(eq(spaceMutes.userId, viewerId), isNotNull(spaceMutes.reportId)))
+		]);
+		const reportIds = [...new Set([...onThem.map((r) => r.id), ...pauses.map((p) => p.reportId!)])];
+		const pausedIn = [...new Set(pauses.map((p) => p.spaceId))];
+		const detail = sql`coalesce(${auditLog.detail}, '')`;
+		const conditions: SQL[] = [];
+		// Ids are uuids: nothing in them is special to a regular expression.
+		if (reportIds.length > 0) {
+			conditions.push(or(ne(auditLog.targetType, 'report'), notInArray(auditLog.targetId, reportIds))!);
+			conditions.push(sql`${detail} !~ ${`"reportId":"(${reportIds.join('|')})"`}`);
+		}
+		if (pausedIn.length > 0) {
+			conditions.push(sql`not (${detail} like '%"hook":"report_pause"%' and ${detail} ~ ${`"spaceId":"(${pausedIn.join('|')})"`})`);
+		}
+		return conditions;
+	}
+
 	return {
 		/** Appends one entry, inside the caller's transaction when given one, so the action and its record commit together. */
 		async record(entry: AuditRecord, tx: Writer = db): Promise<void> {
@@ -96,6 +125,7 @@ export function createAudit({ db }: { db: Db }) {
 			}
 			if (filter.from) where.push(gte(auditLog.createdAt, filter.from));
 			if (filter.to) where.push(lte(auditLog.createdAt, filter.to));
+			if (filter.viewerId) where.push(...(await hiddenFrom(filter.viewerId)));
 			if (filter.cursor) {
 				const c = decodeCursor(filter.cursor);
 				if (!c) throw new AppError(400, 'invalid_input', { fields: { cursor: 'invalid_value' } });

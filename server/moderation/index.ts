@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Config } from '../config';
 import type { Db } from '../db';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { FLOOD_DEFAULTS } from './flood';
 import { contactHook, floodHook, wordListHook } from './hooks';
@@ -94,6 +95,8 @@ export function createModerationService({ db, logger, config, safeguarding, list
 	async function review(input: { id: string; actorId: string; decision: 'approved' | 'rejected'; reason?: string }): Promise<Reviewed> {
 		const reviewed = await store.review(input);
 		log.info({ queueId: reviewed.id, kind: reviewed.kind, spaceId: reviewed.spaceId, targetId: reviewed.targetId, actorId: input.actorId, status: reviewed.status }, 'held text reviewed');
+		// The author edited again meanwhile: nothing was applied, and the moderator is told why.
+		if (reviewed.status === 'superseded') throw new AppError(409, 'edit_superseded');
 		try {
 			events.emit('reviewed', reviewed);
 		} catch (err) {
@@ -109,9 +112,9 @@ export function createModerationService({ db, logger, config, safeguarding, list
 		hooks: shipped,
 		events,
 
-		/** Entries of the queue with this status (held by default), oldest first. */
-		queue: ({ status, limit, after, spaceId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string } = {}): Promise<QueueItem[]> =>
-			store.list({ status, limit, after, spaceId }),
+		/** Entries of the queue with this status (held by default), oldest first; `viewerId` is not shown their own. */
+		queue: ({ status, limit, after, spaceId, viewerId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string; viewerId?: string } = {}): Promise<QueueItem[]> =>
+			store.list({ status, limit, after, spaceId, viewerId }),
 
 		countHeld: store.countHeld,
 
@@ -142,7 +145,10 @@ export function createModerationService({ db, logger, config, safeguarding, list
 			});
 		},
 
-		/** Approves a held entry: a held message goes out to everyone as new, a held edit is applied. */
+		/**
+		 * Approves a held entry: a held message goes out to everyone as new, a held edit is applied — unless its author
+		 * has edited the message again since, when it is marked superseded and `edit_superseded` (409) is thrown.
+		 */
 		approve: ({ id, actorId }: { id: string; actorId: string }) => review({ id, actorId, decision: 'approved' }),
 
 		/** Rejects a held entry: it stays hidden from everyone but its author, who sees it was not approved. */

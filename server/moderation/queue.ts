@@ -1,9 +1,10 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog, chatMessageEdits, chatMessages, moderationQueue, profiles, spaceMembers, spaces, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 
-export type ReviewStatus = 'held' | 'approved' | 'rejected';
+/** `superseded`: a held edit a moderator tried to approve after its author had edited the message again; never applied. */
+export type ReviewStatus = 'held' | 'approved' | 'rejected' | 'superseded';
 
 /**
  * What is held: `chat` a new message (stored with `held_at`, seen by its author only), `chat-edit` a new text for
@@ -39,7 +40,8 @@ export interface Reviewed {
 	spaceId: string;
 	targetId: string;
 	authorId: string | null;
-	status: 'approved' | 'rejected';
+	/** `superseded`: an approval came too late for a held edit (see `review`); nothing was applied. */
+	status: 'approved' | 'rejected' | 'superseded';
 }
 
 const MAX_PAGE = 200;
@@ -54,11 +56,54 @@ export function createQueueStore(db: Db) {
 		return actor.role === 'moderator' || actor.role === 'admin';
 	}
 
+	/**
+	 * Whether the message was edited after this held edit was queued: applied at once (or by an approval), or
+	 * another edit queued. Compared in SQL, to the microsecond.
+	 */
+	async function editedSince(tx: Pick<Db, 'select'>, queueId: string, messageId: string): Promise<boolean> {
+		const queuedAt = sql`(select q.created_at from moderation_queue q where q.id = ${queueId}::uuid)`;
+		const [later] = await tx
+			.select({ id: moderationQueue.id })
+			.from(moderationQueue)
+			.where(
+				and(
+					eq(moderationQueue.targetId, messageId),
+					eq(moderationQueue.kind, 'chat-edit'),
+					ne(moderationQueue.id, queueId),
+					sql`(${moderationQueue.createdAt}, ${moderationQueue.id}) > (select q.created_at, q.id from moderation_queue q where q.id = ${queueId}::uuid)`
+				)
+			)
+			.limit(1);
+		if (later) return true;
+		const [edited] = await tx
+			.select({ id: chatMessages.id })
+			.from(chatMessages)
+			.where(and(eq(chatMessages.id, messageId), sql`${chatMessages.editedAt} >= ${queuedAt}`))
+			.limit(1);
+		return edited !== undefined;
+	}
+
 	return {
 		mayReview: (actorId: string, spaceId: string) => mayReview(db, actorId, spaceId),
 
-		/** Entries with this status, oldest first, after `after` (an entry id) when paging. */
-		async list({ status = 'held', limit = 50, after, spaceId }: { status?: ReviewStatus; limit?: number; after?: string; spaceId?: string }): Promise<QueueItem[]> {
+		/**
+		 * Entries with this status, oldest first, after `after` (an entry id) when paging. `viewerId`: the moderator who
+		 * reads it, who is not shown their own texts (nobody reviews their own; and why one was held, a pause after a
+		 * report on them, must not reach them).
+		 */
+		async list({
+			status = 'held',
+			limit = 50,
+			after,
+			spaceId,
+			viewerId
+		}: {
+			status?: ReviewStatus;
+			limit?: number;
+			after?: string;
+			spaceId?: string;
+			viewerId?: string;
+		}): Promise<QueueItem[]> {
 			if (after && (await db.select({ id: moderationQueue.id }).from(moderationQueue).where(eq(moderationQueue.id, after)).limit(1)).length === 0) throw notFound();
 			const rows = await db
 				.select({ q: moderationQueue, authorName: profiles.displayName, spaceTitle: spaces.title })
@@ -69,6 +114,7 @@ export function createQueueStore(db: Db) {
 					and(
 						eq(moderationQueue.status, status),
 						spaceId ? eq(moderationQueue.spaceId, spaceId) : undefined,
+						viewerId ? or(isNull(moderationQueue.authorId), ne(moderationQueue.authorId, viewerId)) : undefined,
 						after
 							? sql`(${moderationQueue.createdAt}, ${moderationQueue.id}) > (select q.created_at, q.id from moderation_queue q where q.id = ${after}::uuid)`
 							: undefined
@@ -97,38 +143,43 @@ export function createQueueStore(db: Db) {
 
 		/**
 		 * Approves or rejects a held entry. Approving a held message clears its `held_at`; approving an edit applies
-		 * it (the earlier text kept in chat_message_edits). The audit entry is written in the same transaction.
+		 * it (the earlier text kept in chat_message_edits) only while it is the message's latest edit: once its author
+		 * has edited again (applied at once, or queued too, whatever became of that), the entry is marked `superseded`
+		 * instead and the newer text stays. The audit entry is written in the same transaction.
 		 */
 		async review({ id, actorId, decision, reason }: { id: string; actorId: string; decision: 'approved' | 'rejected'; reason?: string }): Promise<Reviewed> {
 			return db.transaction(async (tx) => {
 				const [item] = await tx.select().from(moderationQueue).where(eq(moderationQueue.id, id)).for('update');
 				if (!item) throw notFound();
-				if (!(await mayReview(tx, actorId, item.spaceId))) throw new AppError(403, 'forbidden');
+				if (!(await mayReview(tx, actorId, item.spaceId)) || item.authorId === actorId) throw new AppError(403, 'forbidden');
 				if (item.status !== 'held') throw new AppError(409, 'already_reviewed');
-				await tx.update(moderationQueue).set({ status: decision, reviewedAt: sql`now()`, reviewedBy: actorId }).where(eq(moderationQueue.id, id));
+				let status: Reviewed['status'] = decision;
 				if (decision === 'approved' && item.kind === 'chat') {
 					await tx.update(chatMessages).set({ heldAt: null }).where(eq(chatMessages.id, item.targetId));
 				}
 				if (decision === 'approved' && item.kind === 'chat-edit') {
+					// Locked as the author's own edits lock it, so an edit and this approval see each other.
 					const [current] = await tx
 						.select()
 						.from(chatMessages)
 						.where(and(eq(chatMessages.id, item.targetId), isNull(chatMessages.deletedAt)))
 						.for('update');
-					if (current && current.text !== item.text) {
+					if (current && (await editedSince(tx, item.id, item.targetId))) status = 'superseded';
+					else if (current && current.text !== item.text) {
 						await tx.insert(chatMessageEdits).values({ messageId: current.id, previousText: current.text });
 						await tx.update(chatMessages).set({ text: item.text, editedAt: sql`now()` }).where(eq(chatMessages.id, current.id));
 					}
 				}
+				await tx.update(moderationQueue).set({ status, reviewedAt: sql`now()`, reviewedBy: actorId }).where(eq(moderationQueue.id, id));
 				await tx.insert(auditLog).values({
 					actorId,
-					action: decision === 'approved' ? 'message.approve' : 'message.reject',
+					action: status === 'approved' ? 'message.approve' : status === 'superseded' ? 'message.supersede' : 'message.reject',
 					targetType: item.kind === 'doc' ? 'document' : 'message',
 					targetId: item.targetId,
 					// Codes and ids only: the text stays in the queue, not in the log.
 					detail: JSON.stringify({ queueId: item.id, kind: item.kind, spaceId: item.spaceId, hook: item.hook, reason: item.reason, ...(reason ? { note: reason } : {}) })
 				});
-				return { id: item.id, kind: item.kind, spaceId: item.spaceId, targetId: item.targetId, authorId: item.authorId, status: decision };
+				return { id: item.id, kind: item.kind, spaceId: item.spaceId, targetId: item.targetId, authorId: item.authorId, status };
 			});
 		},
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { and, asc, desc, eq, gt, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNull, ne, not, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { ModerationAlert } from '../../src/lib/protocol/events';
@@ -60,8 +60,19 @@ export interface ReportView {
 }
 
 export interface ReportEvents {
-	/** Moderators should look now: a new report or a paused match. Carries no text and no reporter. */
-	alert: [ModerationAlert];
+	/**
+	 * Moderators should look now: a new report or a paused match. Carries no text and no reporter. `about`: who it is
+	 * about (a staff member among them must not be alerted); never sent on.
+	 */
+	alert: [ModerationAlert, about?: string[]];
+}
+
+/**
+ * Reports about `viewerId`: on them or their message, or whose pause silenced them. A staff member never sees
+ * these, so nothing (the reporter above all) reaches the person reported.
+ */
+function about(viewerId: string): SQL {
+	return sql`(${reports.subjectId} = ${viewerId}::uuid or exists (select 1 from space_mutes m where m.report_id = ${reports.id} and m.user_id = ${viewerId}::uuid))`;
 }
 
 export interface ReportsOptions {
@@ -130,8 +141,8 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 		}
 	}
 
-	function alert(a: ModerationAlert): void {
-		events.emit('alert', a);
+	function alert(a: ModerationAlert, subjects: (string | null)[] = []): void {
+		events.emit('alert', a, subjects.filter((u): u is string => u !== null));
 	}
 
 	const service = {
@@ -159,7 +170,7 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 			});
 			await Promise.all(pauseSpaces.map((s) => restrictions.changed({ spaceId: s, userId: subjectId! })));
 			log.info({ reportId: report.id, targetType: input.targetType, reason: input.reason, urgent, paused: pauseSpaces.length }, 'report filed');
-			alert({ kind: 'report', reportId: report.id, spaceId, reason: input.reason, urgent, createdAt: report.createdAt.toISOString() });
+			alert({ kind: 'report', reportId: report.id, spaceId, reason: input.reason, urgent, createdAt: report.createdAt.toISOString() }, [subjectId]);
 			return { id: report.id, status: 'open', createdAt: report.createdAt.toISOString() };
 		},
 
@@ -195,12 +206,25 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 			});
 			await Promise.all(others.map((o) => restrictions.changed({ spaceId, userId: o.userId })));
 			log.info({ reportId: report.id, spaceId, paused: others.length }, 'match paused by a mentee');
-			alert({ kind: 'pause', reportId: report.id, spaceId, reason: PAUSE_REASON, urgent: true, createdAt: report.createdAt.toISOString() });
+			alert({ kind: 'pause', reportId: report.id, spaceId, reason: PAUSE_REASON, urgent: true, createdAt: report.createdAt.toISOString() }, others.map((o) => o.userId));
 			return { reportId: report.id };
 		},
 
-		/** Reports in one state, oldest first, with their context; `next` continues the list. */
-		async list({ status = 'open', cursor, limit = 50 }: { status?: 'open' | 'resolved' | 'dismissed'; cursor?: string; limit?: number }): Promise<{ reports: ReportView[]; next: string | null }> {
+		/**
+		 * Reports in one state, oldest first, with their context; `next` continues the list. `viewerId`: the staff
+		 * member who reads it, who is shown no report about themselves.
+		 */
+		async list({
+			status = 'open',
+			cursor,
+			limit = 50,
+			viewerId
+		}: {
+			status?: 'open' | 'resolved' | 'dismissed';
+			cursor?: string;
+			limit?: number;
+			viewerId?: string;
+		}): Promise<{ reports: ReportView[]; next: string | null }> {
 			const n = Math.min(Math.max(1, limit), 200);
 			const after = cursor ? decodeCursor(cursor) : undefined;
 			if (cursor && !after) throw new AppError(400, 'invalid_input', { fields: { cursor: 'invalid_value' } });
@@ -210,6 +234,7 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 				.where(
 					and(
 						eq(reports.status, status),
+						viewerId ? not(about(viewerId)) : undefined,
 						after ? or(gt(reports.createdAt, sql`${after.at}::timestamptz`), and(eq(reports.createdAt, sql`${after.at}::timestamptz`), gt(reports.id, after.id))) : undefined
 					)
 				)
@@ -221,7 +246,9 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 			return { reports: views, next: rows.length > n && last ? encodeCursor({ at: last.at, id: last.id }) : null };
 		},
 
-		async get(reportId: string): Promise<ReportView> {
+		/** One report; not_found for one about `viewerId` (see `list`). */
+		async get(reportId: string, { viewerId }: { viewerId?: string } = {}): Promise<ReportView> {
+			if (viewerId && (await isAbout(reportId, viewerId))) throw notFound();
 			const [view] = await views_([reportId]);
 			if (!view) throw notFound();
 			return view;
@@ -235,7 +262,8 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 			const lift = liftPause ?? status === 'dismissed';
 			const lifted = await db.transaction(async (tx) => {
 				const [row] = await tx.select().from(reports).where(eq(reports.id, reportId)).for('update');
-				if (!row) throw notFound();
+				// Nobody closes a report about themselves (or learns that it exists).
+				if (!row || (await isAbout(reportId, actorId, tx))) throw notFound();
 				if (row.status !== 'open') throw new AppError(409, 'report_closed');
 				await tx.update(reports).set({ status, resolvedAt: new Date(), resolvedBy: actorId, resolution: resolution ?? null }).where(eq(reports.id, reportId));
 				await audit.record(
@@ -284,6 +312,11 @@ export function createReports({ db, logger, spaces: spacesService, restrictions,
 			return rows.map((r) => ({ id: r.id, text: r.text, lang: r.lang, createdAt: r.createdAt.toISOString(), readAt: r.readAt?.toISOString() ?? null }));
 		}
 	};
+
+	async function isAbout(reportId: string, userId: string, q: Pick<Db, 'select'> = db): Promise<boolean> {
+		const [row] = await q.select({ id: reports.id }).from(reports).where(and(eq(reports.id, reportId), about(userId))).limit(1);
+		return row !== undefined;
+	}
 
 	async function views_(ids: string[]): Promise<ReportView[]> {
 		if (ids.length === 0) return [];

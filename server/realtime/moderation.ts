@@ -14,8 +14,11 @@ export const MODERATORS_ROOM = 'moderators';
 export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo; app: Tessera; spaceRoom: (spaceId: string) => string }): () => void {
 	const log = app.logger.child({ ns: 'moderation.realtime' });
 
-	const onAlert = (alert: ModerationAlert) => {
-		io.to(MODERATORS_ROOM).emit('moderation:alert', alert);
+	/** To every connected moderator but those it is about: a staff member reported, or paused, is not told. */
+	const onAlert = (alert: ModerationAlert, about: string[] = []) => {
+		io.to(MODERATORS_ROOM)
+			.except(about.map((userId) => `user:${userId}`))
+			.emit('moderation:alert', alert);
 	};
 	const onSessionEnded = ({ spaceId }: { spaceId: string }) => {
 		void (async () => {
@@ -30,7 +33,8 @@ export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo
 	// A text held for review: the console refreshes its queue (no text, no author in the alert).
 	const onHeld = (message: ChatMessage) => {
 		if (message.held !== 'pending' || message.deletedAt) return;
-		onAlert({ kind: 'held', reportId: null, spaceId: message.spaceId, reason: 'held', urgent: false, createdAt: new Date().toISOString() });
+		// Not to its author, should they be staff: their own texts are not theirs to review.
+		onAlert({ kind: 'held', reportId: null, spaceId: message.spaceId, reason: 'held', urgent: false, createdAt: new Date().toISOString() }, message.authorId ? [message.authorId] : []);
 	};
 	app.reports.events.on('alert', onAlert);
 	app.chat.events.on('held', onHeld);

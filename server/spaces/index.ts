@@ -306,8 +306,8 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 		},
 
 		/**
-		 * The owner or a supervisor removes someone (not the owner) from the space. Their live connections to the
-		 * space close at once; what they wrote stays. Recorded in the audit log. `moderator`: a moderator or admin
+		 * The owner or a supervisor removes someone (not the owner) from the space, whatever the state of their
+		 * account (suspended, consent withdrawn). Their live connections to the space close at once; what they wrote stays. Recorded in the audit log. `moderator`: a moderator or admin
 		 * acting through the moderation tools (the caller checked their role), who may remove anyone, the owner too.
 		 */
 		async removeMember({ spaceId, userId, by, moderator = false, reason }: { spaceId: string; userId: string; by: string; moderator?: boolean; reason?: string }): Promise<void> {
@@ -317,7 +317,14 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 				if (byRole !== 'owner' && byRole !== 'supervisor') throw forbidden();
 			}
 			if (userId === by) throw new AppError(400, 'invalid_input');
-			const target = await roleOf(spaceId, userId);
+			// The membership row itself, not roleOf: someone suspended, or who withdrew their consent, takes part in
+			// nothing now (roleOf answers null) and must still be removable.
+			const [row] = await db
+				.select({ role: spaceMembers.role })
+				.from(spaceMembers)
+				.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
+				.limit(1);
+			const target = row?.role;
 			if (!target) throw notFound();
 			if (target === 'owner' && !moderator) throw forbidden();
 			await removeMember({ spaceId, userId, audit: { actorId: by, reason } });

@@ -184,6 +184,35 @@ describeBrowser('moderation: the console and the participant side in a real brow
 			await expect.poll(() => messageIn(samiPage, '+44 7700 900123').getByText(en.chat_held_pending).count()).toBe(0);
 		});
 
+		it('an edit a moderator turns down: Ana sees it waiting, then "not approved" beside the version Sami reads, after a reload too', async () => {
+			await anaPage.locator('#chat-input').fill('Shall we draw the harbour?');
+			await anaPage.keyboard.press('Enter');
+			const mine = messageIn(anaPage, 'Shall we draw the harbour?');
+			await mine.getByRole('button', { name: en.chat_edit }).waitFor();
+			await messageIn(samiPage, 'Shall we draw the harbour?').waitFor();
+			const id = await mine.getAttribute('data-message-id');
+			await mine.getByRole('button', { name: en.chat_edit }).click();
+			await anaPage.locator(`#chat-edit-${id}`).fill('Shall we draw the harbour? Call me on +44 7700 900456');
+			await anaPage.keyboard.press('Enter');
+			const item = anaPage.locator(`li[data-message-id="${id}"]`);
+			await item.getByText(en.chat_edit_held_pending).waitFor();
+
+			const miraToken = await token(mira);
+			const queue = await call(miraToken, '/api/v1/moderation/queue', undefined, 'GET');
+			const entry = (queue.body.items as { id: string; kind: string; targetId: string }[]).find((i) => i.kind === 'chat-edit' && i.targetId === id);
+			expect((await call(miraToken, `/api/v1/moderation/queue/${entry!.id}/reject`)).status).toBe(200);
+			await item.getByText(en.chat_edit_held_rejected).waitFor();
+			expect(await item.textContent()).not.toContain('900456');
+			expect(await item.getByRole('button', { name: en.chat_edit }).count()).toBe(1);
+			const theirs = messageIn(samiPage, 'Shall we draw the harbour?');
+			expect(await theirs.textContent()).not.toContain('900456');
+			expect(await theirs.getByText(en.chat_edit_held_rejected).count()).toBe(0);
+
+			await openSpace(anaPage);
+			await anaPage.locator(`li[data-message-id="${id}"]`).getByText(en.chat_edit_held_rejected).waitFor();
+			await shoot(anaPage, 'chat-edit-rejected-en');
+		});
+
 		it('Sami reports Ana\'s message through the dialog by keyboard alone; the report appears in the console at once', async () => {
 			await anaPage.locator('#chat-input').fill('You draw like a five-year-old');
 			await anaPage.keyboard.press('Enter');

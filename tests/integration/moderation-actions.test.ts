@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, chatMessages, spaceMutes, users } from '../../server/db/schema';
+import { auditLog, chatMessages, spaceMembers, spaceMutes, users } from '../../server/db/schema';
 import { CloseCode } from '../../src/lib/protocol/codes';
-import { api, newUser, type TestUser } from '../helpers/api';
-import { record, request, sendOk } from '../helpers/chat';
+import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
+import { nextMessage, record, request, sendOk } from '../helpers/chat';
 import { newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
-import { nextEvent, waitFor } from '../helpers/wait';
+import { nextEvent, nextMatching, waitFor } from '../helpers/wait';
 import { appendParagraph, createDocument, paragraphs, syncedClient, YClient } from '../helpers/yjs';
 
 const drivers = await availableDrivers();
@@ -103,6 +103,55 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 			await waitFor(() => paragraphs(owner.doc).includes('written after the unmute'), { what: 'the unmuted edit at the owner' });
 		});
 
+		it('a timed mute still ends on time after a restart: the member’s open document turns writable without reconnecting', async () => {
+			const own = await startTestServer({ db: driver, config: { translator: 'none' } });
+			let current = own;
+			const clients: YClient[] = [];
+			try {
+				const boss = await newUser(current.url, { role: 'mentor' });
+				const mod = await newModerator(current.url, boss);
+				const [owner, member] = await Promise.all([newUser(current.url, { role: 'mentor' }), newUser(current.url)]);
+				const spaceId = await createSpace(current.url, owner);
+				await joinSpace(current.url, owner, member, spaceId);
+				const docId = await createDocument(current.url, owner, spaceId);
+				const muted = await api(current.url, `/api/v1/moderation/spaces/${spaceId}/members/${member.id}/mute`, { token: mod.token, body: { durationSeconds: 6 } });
+				expect(muted.status).toBe(201);
+				const until = Date.parse(muted.body.mute.until);
+
+				current = await own.restart!();
+				// What a moderator's unmute runs (restrictions.changed), now run by the stored expiry alone.
+				const ended = new Promise<number>((resolve) => {
+					const off = current.app.restrictions.follow(async (change) => {
+						if (change.spaceId === spaceId && change.userId === member.id) off(), resolve(Date.now());
+					});
+				});
+				const [ownerDoc, memberDoc] = await Promise.all([owner, member].map((u) => syncedClient({ url: current.url, docId, token: u.token })));
+				clients.push(ownerDoc!, memberDoc!);
+				expect(Date.now()).toBeLessThan(until);
+				const denied = nextEvent<string>(memberDoc!.events, 'denied');
+				appendParagraph(memberDoc!.doc, 'written while muted');
+				expect(await denied).toBe('read-only');
+
+				const endedAt = await Promise.race([ended, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the mute never ended after the restart')), until - Date.now() + 10_000))]);
+				expect(endedAt).toBeGreaterThanOrEqual(until);
+				// The same connection writes again: its next edit (and the one dropped while muted) reach the owner.
+				// The relay turns it writable just after the change is announced: try until an edit goes through.
+				let n = 0;
+				await waitFor(
+					() => {
+						if (paragraphs(ownerDoc!.doc).some((p) => p.startsWith('written after the mute'))) return true;
+						appendParagraph(memberDoc!.doc, `written after the mute ${n++}`);
+						return false;
+					},
+					{ timeoutMs: 10_000, what: 'an edit after the mute at the owner' }
+				);
+				expect(memberDoc!.connections).toBe(1);
+			} finally {
+				for (const c of clients) c.destroy();
+				await current.close();
+			}
+		});
+
 		it('refuses bad input and strangers, changing nothing', async () => {
 			const { spaceId, a } = await space();
 			expect(await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, { durationSeconds: 0 })).toMatchObject({ status: 400, body: { error: { code: 'invalid_input' } } });
@@ -110,6 +159,79 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 			expect(await moderate(`/spaces/${spaceId}/members/${randomUUID()}/mute`, {})).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
 			expect(await moderate(`/spaces/${randomUUID()}/members/${a.id}/mute`, {})).toMatchObject({ status: 404 });
 			expect(await server.db.select().from(spaceMutes).where(eq(spaceMutes.spaceId, spaceId))).toEqual([]);
+		});
+	});
+
+	describe('typing', () => {
+		type Typing = { spaceId: string; userId: string; typing: boolean };
+		/** Typing by `from`, acknowledged; then a message from `sentinel` that `to` must receive after any typing relayed before it. */
+		async function typingSeen(from: ClientSocket, sentinel: ClientSocket, to: ClientSocket, spaceId: string, userId: string) {
+			const seen = record<Typing>(to, 'chat:typing');
+			const ack = await request(from, 'chat:typing', { spaceId, typing: true });
+			const clientId = randomUUID();
+			const arrived = nextMessage(to, clientId);
+			await sendOk(sentinel, spaceId, 'sentinel', { clientId });
+			await arrived;
+			return { ack, relayed: seen.filter((t) => t.userId === userId && t.typing) };
+		}
+
+		it('a muted member’s typing is refused with muted and shown to nobody; after the unmute it is shown again', async () => {
+			const { spaceId, a, sa, sb, sm } = await space();
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, {})).status).toBe(201);
+			const muted = await typingSeen(sa, sm, sb, spaceId, a.id);
+			expect(muted.ack).toMatchObject({ ok: false, error: { code: 'muted', message: expect.any(String) } });
+			expect(muted.relayed).toEqual([]);
+
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, undefined, 'DELETE')).status).toBe(200);
+			const free = await typingSeen(sa, sm, sb, spaceId, a.id);
+			expect(free.ack).toEqual({ ok: true });
+			expect(free.relayed).toHaveLength(1);
+		});
+
+		it('an indicator showing when the mute comes goes out at the next renewal, not when it times out', async () => {
+			const { spaceId, a, sa, sb } = await space();
+			const shown = nextMatching<Typing>(sb, 'chat:typing', (t) => t.userId === a.id && t.typing);
+			expect(await request(sa, 'chat:typing', { spaceId, typing: true })).toEqual({ ok: true });
+			await shown;
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}/mute`, { durationSeconds: 600 })).status).toBe(201);
+			const gone = nextMatching<Typing>(sb, 'chat:typing', (t) => t.userId === a.id && !t.typing);
+			expect(await request(sa, 'chat:typing', { spaceId, typing: true })).toMatchObject({ ok: false, error: { code: 'muted_until' } });
+			await gone;
+		});
+
+		it('in a locked space nobody’s typing is shown', async () => {
+			const { spaceId, a, sa, sb, sm, mentor } = await space();
+			expect((await moderate(`/spaces/${spaceId}/lock`)).status).toBe(200);
+			for (const [s, who] of [[sa, a], [sm, mentor]] as const) {
+				const seen = record<Typing>(sb, 'chat:typing');
+				expect(await request(s, 'chat:typing', { spaceId, typing: true })).toMatchObject({ ok: false, error: { code: 'space_locked' } });
+				// Locked, nobody sends: the others' history is the sentinel here, after the typing was refused.
+				expect(await request(sb, 'chat:history', { spaceId })).toMatchObject({ ok: true });
+				expect(seen.filter((t) => t.userId === who.id)).toEqual([]);
+			}
+		});
+
+		it('an observer’s typing is refused with read_only; bad input and a space not joined are refused too', async () => {
+			const [owner, observer] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url)]);
+			const spaceId = await supervisedSpace(server.url, { owner, supervisor, observers: [observer] });
+			const [so, sw] = await Promise.all([owner, observer].map((u) => sockets.connect(server.url, { token: u.token })));
+			for (const s of [so!, sw!]) expect(await request(s, 'space:join', { spaceId })).toMatchObject({ ok: true });
+			const watched = await typingSeen(sw!, so!, so!, spaceId, observer.id);
+			expect(watched.ack).toMatchObject({ ok: false, error: { code: 'read_only' } });
+			expect(watched.relayed).toEqual([]);
+			expect(await request(so!, 'chat:typing', { spaceId, typing: 'yes' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+			expect(await request(so!, 'chat:typing', { spaceId: randomUUID(), typing: true })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		});
+
+		it('someone paused after a report is not told (ok) but their typing reaches nobody', async () => {
+			const [mentor, mentee] = await Promise.all([newUser(server.url, { role: 'mentor' }), newUser(server.url)]);
+			const spaceId = await supervisedSpace(server.url, { owner: mentor, supervisor, members: [mentee], kind: 'pair' });
+			const [sm, se] = await Promise.all([mentor, mentee].map((u) => sockets.connect(server.url, { token: u.token })));
+			for (const s of [sm!, se!]) expect(await request(s, 'space:join', { spaceId })).toMatchObject({ ok: true });
+			expect((await api(server.url, `/api/v1/spaces/${spaceId}/pause`, { method: 'POST', token: mentee.token })).status).toBe(201);
+			const paused = await typingSeen(sm!, se!, se!, spaceId, mentor.id);
+			expect(paused.ack).toEqual({ ok: true });
+			expect(paused.relayed).toEqual([]);
 		});
 	});
 
@@ -176,6 +298,25 @@ describe.each(drivers)('moderation actions (%s)', (driver) => {
 			const [entry] = await server.db.select().from(auditLog).where(eq(auditLog.action, 'space.remove_member')).orderBy(sql`${auditLog.createdAt} desc`).limit(1);
 			expect(entry).toMatchObject({ actorId: moderator.id, targetId: a.id });
 			expect(JSON.parse(entry!.detail!)).toEqual({ spaceId, reason: 'repeated harassment' });
+		});
+
+		it('a suspended member and one who withdrew their consent to take part are removed like anyone else', async () => {
+			const { spaceId, a, b } = await space();
+			expect((await moderate(`/users/${a.id}/suspend`, { reason: 'investigation' })).status).toBe(200);
+			expect((await api(server.url, '/api/v1/me/consents/participation', { method: 'DELETE', token: b.token })).status).toBe(200);
+			const members = () => server.db.select({ userId: spaceMembers.userId }).from(spaceMembers).where(eq(spaceMembers.spaceId, spaceId));
+			expect((await members()).map((m) => m.userId)).toEqual(expect.arrayContaining([a.id, b.id]));
+
+			expect((await moderate(`/spaces/${spaceId}/members/${a.id}`, { reason: 'suspended for grooming' }, 'DELETE')).status).toBe(204);
+			expect((await moderate(`/spaces/${spaceId}/members/${b.id}`, undefined, 'DELETE')).status).toBe(204);
+			const left = (await members()).map((m) => m.userId);
+			expect(left).not.toContain(a.id);
+			expect(left).not.toContain(b.id);
+			const entries = await server.db.select().from(auditLog).where(and(eq(auditLog.action, 'space.remove_member'), eq(auditLog.actorId, moderator.id)));
+			expect(entries.map((e) => e.targetId)).toEqual(expect.arrayContaining([a.id, b.id]));
+			// Removing them again, or someone who never was a member, is not_found and changes nothing.
+			expect(await moderate(`/spaces/${spaceId}/members/${a.id}`, undefined, 'DELETE')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+			expect((await moderate(`/spaces/${spaceId}/members/${randomUUID()}`, undefined, 'DELETE')).status).toBe(404);
 		});
 	});
 

@@ -13,6 +13,7 @@ import { nextMatching, waitFor } from '../helpers/wait';
 
 const drivers = await availableDrivers();
 const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
+const en = JSON.parse(readFileSync(`${projectRoot}/messages/en.json`, 'utf8')) as Record<string, string>;
 const CONTACT = 'text me on 555 123 4567 or add me on snapchat';
 
 /** 17 today: a minor under the default policy, old enough (16) to consent for themselves. */
@@ -159,8 +160,11 @@ describe.each(drivers)('held messages (%s)', (driver) => {
 		expect(updatesOfMinor).toEqual([]);
 		expect((await history(minorSocket, spaceId)).map((m) => m.id)).toEqual([sentinel.id]);
 		expect((await history(adultSocket, spaceId)).find((m) => m.id === held.id)).toMatchObject({ held: 'rejected' });
-		// It cannot be edited into something else and slipped through.
-		expect(await request(adultSocket, 'chat:edit', { spaceId, messageId: held.id, text: 'never mind' })).toMatchObject({ ok: false, error: { code: 'message_held' } });
+		// It cannot be edited into something else and slipped through; the refusal says it was not approved.
+		expect(await request(adultSocket, 'chat:edit', { spaceId, messageId: held.id, text: 'never mind' })).toEqual({
+			ok: false,
+			error: { code: 'message_rejected', message: en.error_message_rejected }
+		});
 
 		const [row] = await server.db.select().from(moderationQueue).where(eq(moderationQueue.id, entry!.id));
 		expect(row).toMatchObject({ status: 'rejected', reviewedBy: moderator.id });
@@ -198,6 +202,97 @@ describe.each(drivers)('held messages (%s)', (driver) => {
 		const updated = nextMatching<ChatMessage>(minorSocket, 'chat:updated', (m) => m.id === original.id);
 		expect((await api(url, `/api/v1/moderation/queue/${entry!.id}/approve`, { method: 'POST', token: moderator.token })).status).toBe(200);
 		expect(await updated).toMatchObject({ text: 'see you on Tuesday, call 555 123 4567' });
+	});
+
+	/** A message from the adult the minor has received, and the minor's record of updates to it from then on. */
+	async function sentAndSeen(text: string) {
+		const space = await minorSpace();
+		const clientId = randomUUID();
+		const arrives = nextMessage(space.minorSocket, clientId);
+		const original = await sendOk(space.adultSocket, space.spaceId, text, { clientId });
+		await arrives;
+		return { ...space, original, updatesOfMinor: record<ChatMessage>(space.minorSocket, 'chat:updated') };
+	}
+	const edit = (socket: ClientSocket, spaceId: string, messageId: string, text: string) => request(socket, 'chat:edit', { spaceId, messageId, text });
+	const review = (entryId: string, decision: 'approve' | 'reject') =>
+		api(url, `/api/v1/moderation/queue/${entryId}/${decision}`, { method: 'POST', token: moderator.token, headers: { 'accept-language': 'es' } });
+	async function editEntries(messageId: string) {
+		return server.db.select().from(moderationQueue).where(and(eq(moderationQueue.targetId, messageId), eq(moderationQueue.kind, 'chat-edit'))).orderBy(moderationQueue.createdAt);
+	}
+
+	it('a turned-down edit: readers never see it, its author is told in an event and in history, and may edit again', async () => {
+		const { spaceId, adultSocket, minorSocket, original, updatesOfMinor } = await sentAndSeen('see you on Friday');
+		const held = await edit(adultSocket, spaceId, original.id, 'see you on Friday, call 555 123 4567');
+		expect(held).toMatchObject({ ok: true, message: { held: 'pending', editHeld: 'pending', text: 'see you on Friday, call 555 123 4567' } });
+		const [entry] = await editEntries(original.id);
+
+		const told = nextMatching<ChatMessage>(adultSocket, 'chat:updated', (m) => m.id === original.id && m.editHeld === 'rejected');
+		expect((await review(entry!.id, 'reject')).status).toBe(200);
+		const rejected = await told;
+		expect(rejected).toMatchObject({ id: original.id, text: 'see you on Friday', editHeld: 'rejected' });
+		expect(rejected.held).toBeUndefined();
+		const inHistory = async (socket: ClientSocket) => (await history(socket, spaceId)).find((m) => m.id === original.id)!;
+		expect(await inHistory(adultSocket)).toMatchObject({ text: 'see you on Friday', editHeld: 'rejected' });
+		const seenByMinor = await inHistory(minorSocket);
+		expect(seenByMinor).toMatchObject({ text: 'see you on Friday' });
+		expect(seenByMinor.editHeld).toBeUndefined();
+		await settle(adultSocket, minorSocket, spaceId);
+		expect(updatesOfMinor).toEqual([]);
+
+		// Edited again (passing the filters this time), the message shows no trace of the rejection.
+		const again = await edit(adultSocket, spaceId, original.id, 'see you on Saturday');
+		expect(again).toMatchObject({ ok: true, message: { text: 'see you on Saturday' } });
+		expect(again.ok && again.message.editHeld).toBeUndefined();
+		const now = await inHistory(adultSocket);
+		expect(now).toMatchObject({ text: 'see you on Saturday' });
+		expect(now.editHeld).toBeUndefined();
+	});
+
+	it('a held edit never overwrites a newer one: approved after its author edited again, it is marked superseded and changes nothing', async () => {
+		const { spaceId, adultSocket, minorSocket, original, updatesOfMinor } = await sentAndSeen('meet at the library');
+		expect(await edit(adultSocket, spaceId, original.id, 'meet at the library, call 555 123 4567')).toMatchObject({ ok: true, message: { held: 'pending' } });
+		const newer = await edit(adultSocket, spaceId, original.id, 'meet at the museum');
+		expect(newer).toMatchObject({ ok: true, message: { text: 'meet at the museum' } });
+		expect(newer.ok && newer.message.held).toBeUndefined();
+		// The author no longer sees the older edit waiting: the newer text stands.
+		expect((await history(adultSocket, spaceId)).find((m) => m.id === original.id)).toMatchObject({ text: 'meet at the museum' });
+
+		const [older] = await editEntries(original.id);
+		expect(older).toMatchObject({ status: 'held' });
+		const refused = await review(older!.id, 'approve');
+		expect(refused).toMatchObject({ status: 409, body: { error: { code: 'edit_superseded', message: es.error_edit_superseded } } });
+		const [row] = await server.db.select().from(chatMessages).where(eq(chatMessages.id, original.id));
+		expect(row!.text).toBe('meet at the museum');
+		expect((await editEntries(original.id))[0]).toMatchObject({ status: 'superseded', reviewedBy: moderator.id });
+		expect(await server.db.select().from(auditLog).where(and(eq(auditLog.targetId, original.id), eq(auditLog.action, 'message.supersede')))).toHaveLength(1);
+		expect((await history(minorSocket, spaceId)).find((m) => m.id === original.id)).toMatchObject({ text: 'meet at the museum' });
+		await settle(adultSocket, minorSocket, spaceId);
+		expect(updatesOfMinor.map((m) => m.text)).toEqual(['meet at the museum']);
+	});
+
+	it('of two held edits only the latest can be applied; an edit back to the text readers see takes a held one back', async () => {
+		const { spaceId, adultSocket, minorSocket, original } = await sentAndSeen('lunch at noon');
+		await edit(adultSocket, spaceId, original.id, 'lunch at noon, text 555 123 4567');
+		const second = await edit(adultSocket, spaceId, original.id, 'lunch at one, text 555 765 4321');
+		expect(second).toMatchObject({ ok: true, message: { held: 'pending', editHeld: 'pending', text: 'lunch at one, text 555 765 4321' } });
+		expect((await history(adultSocket, spaceId)).find((m) => m.id === original.id)).toMatchObject({ editHeld: 'pending', text: 'lunch at one, text 555 765 4321' });
+		const [first, latest] = await editEntries(original.id);
+		expect((await review(first!.id, 'approve')).body.error.code).toBe('edit_superseded');
+		const applied = nextMatching<ChatMessage>(minorSocket, 'chat:updated', (m) => m.id === original.id);
+		expect((await review(latest!.id, 'approve')).status).toBe(200);
+		expect(await applied).toMatchObject({ text: 'lunch at one, text 555 765 4321' });
+
+		// Held again, then taken back by editing to the text readers see: approving it later changes nothing.
+		const third = await edit(adultSocket, spaceId, original.id, 'lunch at two, text 555 000 1111');
+		expect(third).toMatchObject({ ok: true, message: { editHeld: 'pending' } });
+		const back = await edit(adultSocket, spaceId, original.id, 'lunch at one, text 555 765 4321');
+		expect(back).toMatchObject({ ok: true, message: { text: 'lunch at one, text 555 765 4321' } });
+		expect(back.ok && back.message.editHeld).toBeUndefined();
+		const waiting = (await editEntries(original.id)).at(-1)!;
+		expect(waiting).toMatchObject({ status: 'held', text: 'lunch at two, text 555 000 1111' });
+		expect((await review(waiting.id, 'approve')).body.error.code).toBe('edit_superseded');
+		const [row] = await server.db.select().from(chatMessages).where(eq(chatMessages.id, original.id));
+		expect(row!.text).toBe('lunch at one, text 555 765 4321');
 	});
 
 	it('the same text a fifth time within two minutes is held as repetition, in any space', async () => {

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { moderationQueue } from '../../server/db/schema';
+import { moderationQueue, translations } from '../../server/db/schema';
 import type { ChatMessage, ChatTranslation } from '../../src/lib/protocol/chat';
+import { api, newUser, type TestUser } from '../helpers/api';
 import { chatSpace, nextMessage, record, request, sendOk } from '../helpers/chat';
 import { startLibreTranslate, type FakeLibreTranslate } from '../helpers/libretranslate';
+import { newModerator } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets } from '../helpers/sockets';
 import { nextMatching, waitFor } from '../helpers/wait';
@@ -21,14 +23,52 @@ describe.each(drivers)('moderation of translations (%s)', (driver) => {
 	let server: TestServer;
 	const sockets = new Sockets();
 
+	let moderator: TestUser;
+
 	beforeAll(async () => {
 		libre = await startLibreTranslate();
 		server = await startTestServer({ db: driver, config: { translator: 'libretranslate', libreTranslateUrl: libre.url, chatSendBurst: 10_000 } });
+		const admin = await newUser(server.url, { role: 'mentor' });
+		moderator = await newModerator(server.url, admin);
 	});
 	afterEach(() => sockets.closeAll());
 	afterAll(async () => {
 		await server?.close();
 		await libre?.close();
+	});
+
+	it('a moderator’s delete forgets the message’s translations: none in the table or the translator’s memory, none in history', async () => {
+		const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'en' } }, { user: { readingLanguage: 'es' } }]);
+		const [author, spanish] = [members[0]!, members[1]!];
+		const secret = `Call me on 0612 345 678 ${randomUUID()}`;
+		const translated = nextMatching<ChatTranslation>(spanish.socket, 'chat:translation', (t) => t.text.endsWith(secret), 10_000);
+		const sent = await sendOk(author.socket, spaceId, secret, { lang: 'en' });
+		expect(await translated).toMatchObject({ messageId: sent.id, text: `[es] ${secret}` });
+		const stored = () => server.db.select({ key: translations.key }).from(translations).where(like(translations.text, `%${secret.slice(-36)}`));
+		await waitFor(async () => (await stored()).length > 0, { what: 'the translation to be stored', timeoutMs: 15_000 });
+		const inHistory = async () => {
+			const page = await request(spanish.socket, 'chat:history', { spaceId });
+			if (!page.ok) throw new Error(page.error.code);
+			return page.messages.find((m) => m.id === sent.id);
+		};
+		expect((await inHistory())?.translation).toMatchObject({ text: `[es] ${secret}` });
+
+		const res = await api(server.url, `/api/v1/moderation/messages/${sent.id}`, { method: 'DELETE', token: moderator.token, body: { reason: 'contact details' } });
+		expect(res.status).toBe(200);
+		// Gone by the time the moderator is answered: from the table and from memory.
+		expect(await stored()).toEqual([]);
+		expect(server.app.translator.peek({ text: secret, source: 'en', target: 'es' })).toBeUndefined();
+		expect(await server.app.translator.cached({ text: secret, source: 'en', target: 'es' })).toBeUndefined();
+		const after = await inHistory();
+		expect(after).toMatchObject({ text: '', deletedAt: expect.any(String) });
+		expect(after?.translation).toBeUndefined();
+
+		// The same words sent again are translated afresh, not served from a cache.
+		const requestsBefore = libre.requests.translate;
+		const again = nextMatching<ChatTranslation>(spanish.socket, 'chat:translation', (t) => t.text.endsWith(secret), 10_000);
+		const second = await sendOk(author.socket, spaceId, secret, { lang: 'en' });
+		expect(await again).toMatchObject({ messageId: second.id });
+		expect(libre.requests.translate).toBeGreaterThan(requestsBefore);
 	});
 
 	it('a translation that hits a list is not delivered, readers keep the original, and the message goes to the queue', async () => {

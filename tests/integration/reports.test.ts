@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { anonymousFeedback, reports, spaceMutes } from '../../server/db/schema';
 import type { ModerationAlert } from '../../src/lib/protocol/events';
 import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
-import { request, sendOk } from '../helpers/chat';
+import { record, request, sendOk } from '../helpers/chat';
 import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
@@ -189,6 +189,96 @@ describe.each(drivers)('reports (%s)', (driver) => {
 			await sendOk(minorSocket, spaceId, 'still allowed');
 			await sendOk(mentorSocket, spaceId, 'also allowed');
 			expect(await server.db.select().from(spaceMutes).where(eq(spaceMutes.spaceId, spaceId))).toEqual([]);
+		});
+	});
+
+	describe('a reported staff member', () => {
+		it('sees no report about them and never who filed it — reports API, queue, alerts, audit log, console — while other moderators see both', async () => {
+			// A moderator who also mentors a minor in a pair; another moderator supervises it.
+			const [reported, supervisor] = [await newModerator(server.url, admin), await newModerator(server.url, admin)];
+			const minor = await newUser(server.url, { birthDate: minorBirthDate() });
+			const spaceId = await supervisedSpace(server.url, { owner: reported, supervisor, members: [minor], kind: 'pair' });
+			const reportedSocket = await joined(reported, spaceId);
+			const alertsOfReported = record<ModerationAlert>(reportedSocket, 'moderation:alert');
+			const modSocket = await sockets.connect(server.url, { token: moderator.token });
+			const modAlerted = nextMatching<ModerationAlert>(modSocket, 'moderation:alert', (a) => a.kind === 'pause' && a.spaceId === spaceId);
+			const message = await sendOk(reportedSocket, spaceId, 'a message the minor reports');
+
+			const filed = await report(minor, { targetType: 'message', targetId: message.id, reason: 'grooming', details: 'wants to talk elsewhere' });
+			expect(filed.status).toBe(201);
+			const paused = await api(server.url, `/api/v1/spaces/${spaceId}/pause`, { method: 'POST', token: minor.token });
+			expect(paused.status).toBe(201);
+			const reportIds: string[] = [filed.body.report.id, paused.body.reportId];
+			const held = await send(reportedSocket, spaceId);
+			expect(held).toMatchObject({ ok: true, message: { held: 'pending' } });
+			await modAlerted;
+			// Alerts reach one connection in order: once this feedback alert is in, any earlier one would be too.
+			const feedbackAlert = nextMatching<ModerationAlert>(reportedSocket, 'moderation:alert', (a) => a.kind === 'feedback');
+			expect((await api(server.url, '/api/v1/feedback', { token: supervisor.token, body: { text: 'a note' } })).status).toBe(201);
+			await feedbackAlert;
+			expect(alertsOfReported.map((a) => a.kind)).toEqual(['feedback']);
+
+			const asReported = (path: string, options: { method?: string; body?: unknown } = {}) => api(server.url, path, { token: reported.token, ...options });
+			/** What the reported one must never be shown: the reporter, the reports, and (below) the reviews of what the pause held. */
+			const hidden = [minor.id, ...reportIds];
+			const notIn = (text: string) => {
+				for (const id of hidden) expect(text).not.toContain(id);
+			};
+			for (const status of ['open', 'resolved', 'dismissed']) {
+				const list = await asReported(`/api/v1/moderation/reports?status=${status}&limit=200`);
+				expect(list.status).toBe(200);
+				notIn(list.text);
+			}
+			for (const id of reportIds) {
+				expect(await asReported(`/api/v1/moderation/reports/${id}`)).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+				expect(await asReported(`/api/v1/moderation/reports/${id}`, { method: 'PATCH', body: { status: 'dismissed' } })).toMatchObject({ status: 404 });
+			}
+			// Nor can they lift the pause on themselves; it is still in force.
+			expect((await asReported(`/api/v1/moderation/spaces/${spaceId}/members/${reported.id}/mute`, { method: 'DELETE' })).status).toBe(400);
+			const heldAgain = await send(reportedSocket, spaceId);
+			expect(heldAgain).toMatchObject({ ok: true, message: { held: 'pending' } });
+
+			// The queue holds their own held texts for others to review, not for them.
+			const queue = await asReported('/api/v1/moderation/queue?limit=200');
+			expect(queue.status).toBe(200);
+			expect(queue.body.items.map((i: { authorId: string }) => i.authorId)).not.toContain(reported.id);
+			const queued = await server.app.moderation.queue({ spaceId });
+			const entryOf = (m: typeof held) => queued.find((q) => q.targetId === (m.ok ? m.message.id : ''))!;
+			expect(entryOf(held)).toMatchObject({ hook: 'report_pause' });
+			expect(await asReported(`/api/v1/moderation/queue/${entryOf(held).id}/approve`, { method: 'POST' })).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+			// Another moderator reviews them: the review names the pause, so it is not in the reported one's log either.
+			expect((await api(server.url, `/api/v1/moderation/queue/${entryOf(held).id}/approve`, { method: 'POST', token: moderator.token })).status).toBe(200);
+			expect((await api(server.url, `/api/v1/moderation/queue/${entryOf(heldAgain).id}/reject`, { method: 'POST', token: moderator.token })).status).toBe(200);
+			hidden.push(entryOf(held).targetId, entryOf(heldAgain).targetId);
+
+			// The audit log: not the report, its reporter, its closing, the pause, nor the review of what the pause held.
+			const audit = await asReported('/api/v1/moderation/audit?limit=200');
+			expect(audit.status).toBe(200);
+			notIn(audit.text);
+			expect((await asReported(`/api/v1/moderation/audit?actor=${minor.id}`)).body.entries).toEqual([]);
+			expect((await asReported(`/api/v1/moderation/audit?targetType=report&target=${reportIds[0]}`)).body.entries).toEqual([]);
+			expect((await asReported(`/api/v1/moderation/audit?space=${spaceId}&limit=200`)).body.entries.map((e: { action: string }) => e.action)).not.toContain('space.pause');
+
+			// The console and the audit page, as their browser loads them.
+			for (const page of ['/moderation', '/moderation/audit']) {
+				const res = await api(server.url, page, { cookie: reported.cookie });
+				expect(res.status).toBe(200);
+				notIn(res.text);
+			}
+
+			// Everyone else on the staff sees the reports, their reporter and the pause.
+			const open = await api(server.url, '/api/v1/moderation/reports?status=open&limit=200', { token: moderator.token });
+			expect(open.body.reports.find((r: { id: string }) => r.id === reportIds[0])).toMatchObject({ reporter: { id: minor.id }, subject: { id: reported.id }, pausedSpaces: [spaceId] });
+			expect(open.body.reports.find((r: { id: string }) => r.id === reportIds[1])).toMatchObject({ reporter: { id: minor.id }, reason: 'paused_match' });
+			const seen = await api(server.url, `/api/v1/moderation/audit?actor=${minor.id}`, { token: moderator.token });
+			expect(seen.body.entries.map((e: { action: string }) => e.action).sort()).toEqual(['report.create', 'space.pause']);
+			const reviews = await api(server.url, `/api/v1/moderation/audit?space=${spaceId}&action=message.&limit=200`, { token: moderator.token });
+			expect(reviews.body.entries.map((e: { action: string; detail: { hook: string } }) => [e.action, e.detail.hook]).sort()).toEqual([
+				['message.approve', 'report_pause'],
+				['message.reject', 'report_pause']
+			]);
+			const console_ = await api(server.url, '/moderation', { cookie: moderator.cookie });
+			for (const id of reportIds) expect(console_.text).toContain(id);
 		});
 	});
 

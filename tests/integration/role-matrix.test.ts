@@ -1,26 +1,35 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, isNull } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chatMessages, reports, spaceMutes, spaces, users } from '../../server/db/schema';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { chatMessages, chatReadPositions, moderationQueue, reports, spaceMembers, spaceMutes, spaces, users } from '../../server/db/schema';
 import { api, newUser, type ApiResponse, type TestUser } from '../helpers/api';
-import { request, sendOk } from '../helpers/chat';
+import { nextMessage, record, request, sendOk } from '../helpers/chat';
 import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
+import { minorBody } from '../helpers/safeguarding';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
-import { Sockets } from '../helpers/sockets';
+import { Sockets, type ClientSocket } from '../helpers/sockets';
+import { appendParagraph, createDocument, paragraphs, rawUpgrade, storedState, YClient } from '../helpers/yjs';
 
 const drivers = await availableDrivers();
 
-const ROLES = ['mentee', 'minor mentee', 'mentor', 'supervisor', 'moderator', 'admin', 'non-member', 'suspended'] as const;
+/**
+ * Who tries: members of the space by their part in it (an observer; a member a moderator muted; a member whose
+ * account waits for a guardian's consent), staff who are not members, and outsiders.
+ */
+const ROLES = ['mentee', 'minor mentee', 'mentor', 'supervisor', 'observer', 'muted member', 'consent pending', 'moderator', 'admin', 'non-member', 'suspended'] as const;
 type Who = (typeof ROLES)[number];
 
-/** An HTTP status, or for socket events `ok` / the ack's error code / `refused` (the handshake itself). */
+/**
+ * An HTTP status, or for socket events `ok` / the ack's error code / `refused` (the handshake itself), or for a
+ * document connection `write` / `read-only` / the upgrade's HTTP status.
+ */
 type Outcome = number | string;
 
 interface Action<C = unknown> {
 	name: string;
 	expect: Record<Who, Outcome>;
-	/** Fresh state for one attempt (a message to delete, an account to suspend). */
-	prepare?(): Promise<C>;
+	/** Fresh state for one attempt (a message to delete, an account to suspend), for the one who tries. */
+	prepare?(who: Who): Promise<C>;
 	run(who: Who, ctx: C): Promise<Outcome>;
 	/** What the action would change: must be equal before and after a refused attempt. */
 	state?(ctx: C): Promise<unknown>;
@@ -28,13 +37,19 @@ interface Action<C = unknown> {
 	undo?(ctx: C): Promise<void>;
 }
 
-/** Members of the space (owner, members, its supervisor) against everyone else. */
+/**
+ * Members of the space (owner, members, its supervisor; the observer and the muted member unless overridden) against
+ * everyone else. The member waiting for consent takes part in nothing: an outsider unless overridden.
+ */
 function byRole(members: Outcome, staff: Outcome, outsider: Outcome, overrides: Partial<Record<Who, Outcome>> = {}): Record<Who, Outcome> {
 	return {
 		mentee: members,
 		'minor mentee': members,
 		mentor: members,
 		supervisor: members,
+		observer: members,
+		'muted member': members,
+		'consent pending': outsider,
 		moderator: staff,
 		admin: staff,
 		'non-member': outsider,
@@ -43,6 +58,8 @@ function byRole(members: Outcome, staff: Outcome, outsider: Outcome, overrides: 
 	};
 }
 
+const allowedOutcome = (o: Outcome) => o === 'ok' || o === 'write' || (typeof o === 'number' && o < 300);
+
 describe.each(drivers)('role × action matrix (%s)', (driver) => {
 	let server: TestServer;
 	const sockets = new Sockets();
@@ -50,27 +67,45 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 	/** A member whom moderators mute and whose messages they delete. */
 	let bystander: TestUser;
 	let spaceId: string;
+	let docId: string;
+	/** The bystander's connection to the space, which sees what the room is sent. */
+	let watcher: ClientSocket;
 
 	beforeAll(async () => {
 		server = await startTestServer({ db: driver, config: { translator: 'none', chatSendBurst: 100_000 } });
 		people.admin = await newUser(server.url, { role: 'mentor' });
 		people.moderator = await newModerator(server.url, people.admin);
 		people.supervisor = await newModerator(server.url, people.admin);
-		[people.mentor, people.mentee, people['minor mentee'], people['non-member'], people.suspended, bystander] = await Promise.all([
+		[people.mentor, people.mentee, people['minor mentee'], people['non-member'], people.suspended, people.observer, people['muted member'], bystander] = await Promise.all([
 			newUser(server.url, { role: 'mentor' }),
 			newUser(server.url),
 			newUser(server.url, { birthDate: minorBirthDate() }),
 			newUser(server.url),
 			newUser(server.url),
+			newUser(server.url),
+			newUser(server.url),
 			newUser(server.url)
 		]);
+		// Thirteen, with a guardian named: the account waits for the guardian's consent (it signs in, takes part in nothing).
+		people['consent pending'] = await newUser(server.url, minorBody(13));
+		expect(people['consent pending'].user.status).toBe('pending_consent');
 		spaceId = await supervisedSpace(server.url, {
 			owner: people.mentor,
 			supervisor: people.supervisor,
-			members: [people.mentee, people['minor mentee'], people.suspended, bystander]
+			members: [people.mentee, people['minor mentee'], people.suspended, people['muted member'], bystander],
+			observers: [people.observer]
 		});
+		// Made a member behind the rules' back (no invite lets them in), so each refusal is about consent, not membership.
+		await server.db.insert(spaceMembers).values({ spaceId, userId: people['consent pending'].id, role: 'member' });
 		const suspended = await api(server.url, `/api/v1/users/${people.suspended.id}`, { method: 'PATCH', token: people.admin.token, body: { suspended: true } });
 		expect(suspended.status).toBe(200);
+		const muted = await api(server.url, `/api/v1/moderation/spaces/${spaceId}/members/${people['muted member'].id}/mute`, { token: people.moderator.token, body: {} });
+		expect(muted.status).toBe(201);
+		docId = await createDocument(server.url, people.mentor, spaceId);
+	});
+	beforeEach(async () => {
+		watcher = await sockets.connect(server.url, { token: bystander.token });
+		expect(await request(watcher, 'space:join', { spaceId })).toMatchObject({ ok: true });
 	});
 	afterEach(() => sockets.closeAll());
 	afterAll(() => server?.close());
@@ -97,20 +132,87 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 	const lockedAt = async () => (await server.db.select({ lockedAt: spaces.lockedAt }).from(spaces).where(eq(spaces.id, spaceId)))[0]!.lockedAt;
 	const policy = async () => (await api(server.url, '/api/v1/admin/policy', { token: people.admin.token })).body.policy;
 
+	/** A message in the space by `author`, stored directly: also for people who could never have sent one (observers, outsiders). */
+	async function storedMessage(author: TestUser, text = 'a message'): Promise<string> {
+		const [row] = await server.db.insert(chatMessages).values({ spaceId, authorId: author.id, clientId: randomUUID(), text, lang: 'en' }).returning({ id: chatMessages.id });
+		return row!.id;
+	}
+	const messageState = async (messageId: string) => (await server.db.select({ text: chatMessages.text, deletedAt: chatMessages.deletedAt }).from(chatMessages).where(eq(chatMessages.id, messageId)))[0];
+
+	/** A message of the bystander's that moderation holds (a contact detail, with a minor in the space), and its queue entry. */
+	let heldSoFar = 0;
+	async function heldEntry(): Promise<string> {
+		const held = await sendOk(watcher, spaceId, `call me on 555 123 ${String(1000 + ++heldSoFar)}`);
+		expect(held.held).toBe('pending');
+		const [entry] = await server.db.select({ id: moderationQueue.id }).from(moderationQueue).where(eq(moderationQueue.targetId, held.id));
+		return entry!.id;
+	}
+	const entryStatus = async (entryId: string) => (await server.db.select({ status: moderationQueue.status }).from(moderationQueue).where(eq(moderationQueue.id, entryId)))[0]!.status;
+
+	/**
+	 * Opens the space's document as `who` with the stock client: the upgrade's HTTP status when refused, else
+	 * `read-only` when its edit is denied, `write` when it is not.
+	 */
+	async function documentOutcome(who: Who): Promise<Outcome> {
+		const { token } = people[who];
+		const upgrade = await rawUpgrade(server.url, `/yjs/${docId}?token=${encodeURIComponent(token)}`);
+		if (upgrade.status !== 101) return upgrade.status;
+		const client = new YClient({ url: server.url, docId, token });
+		try {
+			await client.waitSynced();
+			appendParagraph(client.doc, `written by the ${who}`);
+			// Every frame is acknowledged once handled, stored or dropped; a drop is announced before its ack.
+			await client.waitStored();
+			return client.denied.length > 0 ? 'read-only' : 'write';
+		} finally {
+			client.destroy();
+		}
+	}
+	const documentParagraphs = async () => paragraphs(await storedState(server.url, docId, people.mentor.token)).length;
+
+	/**
+	 * Whether `who`'s typing reached the room: the watcher sends a message after the typing was acknowledged, and
+	 * any typing relayed before would have reached it first.
+	 */
+	async function typingSeen(seen: { userId: string; typing: boolean }[], who: Who): Promise<number> {
+		const clientId = randomUUID();
+		const back = nextMessage(watcher, clientId);
+		await sendOk(watcher, spaceId, 'after the typing', { clientId });
+		await back;
+		return seen.filter((t) => t.userId === people[who].id && t.typing).length;
+	}
+
+	/** A fresh pair: the mentor with `who` (or a new mentee), supervised; `who` joins as observer, or is muted there, as their row says. */
+	async function pairFor(who: Who): Promise<string> {
+		const participant = who === 'mentee' || who === 'minor mentee' || who === 'muted member' ? people[who] : await newUser(server.url);
+		const pair = await supervisedSpace(server.url, {
+			owner: people.mentor,
+			supervisor: people.supervisor,
+			members: [participant],
+			observers: who === 'observer' ? [people.observer] : [],
+			kind: 'pair'
+		});
+		if (who === 'muted member') {
+			const muted = await api(server.url, `/api/v1/moderation/spaces/${pair}/members/${people[who].id}/mute`, { token: people.moderator.token, body: {} });
+			expect(muted.status).toBe(201);
+		}
+		return pair;
+	}
+
 	const actions: Action<any>[] = [
 		{
 			name: 'read the space (GET /api/v1/spaces/:id)',
-			expect: byRole(200, 404, 404),
+			expect: byRole(200, 404, 404, { 'consent pending': 403 }),
 			run: (who) => status(http(who, `/api/v1/spaces/${spaceId}`))
 		},
 		{
 			name: 'join the space (socket space:join)',
-			expect: byRole('ok', 'not_found', 'not_found'),
+			expect: byRole('ok', 'not_found', 'not_found', { 'consent pending': 'consent_pending' }),
 			run: (who) => socketOutcome(who, (s) => request(s, 'space:join', { spaceId }))
 		},
 		{
 			name: 'send chat (socket chat:send)',
-			expect: byRole('ok', 'not_found', 'not_found'),
+			expect: byRole('ok', 'not_found', 'not_found', { observer: 'read_only', 'muted member': 'muted' }),
 			state: storedMessages,
 			run: (who) => socketOutcome(who, (s) => request(s, 'chat:send', { spaceId, clientId: randomUUID(), text: `from a ${who}` }))
 		},
@@ -162,6 +264,88 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 			run: (who) => status(http(who, '/api/v1/moderation/reports?status=open'))
 		},
 		{
+			name: 'open the space’s document (Yjs /yjs/:docId)',
+			expect: byRole('write', 404, 404, { supervisor: 'read-only', observer: 'read-only', 'muted member': 'read-only', 'consent pending': 403, suspended: 401 }),
+			state: documentParagraphs,
+			run: (who) => documentOutcome(who)
+		},
+		{
+			name: 'approve a held message (POST /api/v1/moderation/queue/:id/approve)',
+			expect: byRole(403, 200, 403, { supervisor: 200, 'consent pending': 403 }),
+			prepare: heldEntry,
+			state: entryStatus,
+			run: (who, entryId: string) => status(http(who, `/api/v1/moderation/queue/${entryId}/approve`, { method: 'POST' }))
+		},
+		{
+			name: 'reject a held message (POST /api/v1/moderation/queue/:id/reject)',
+			expect: byRole(403, 200, 403, { supervisor: 200, 'consent pending': 403 }),
+			prepare: heldEntry,
+			state: entryStatus,
+			run: (who, entryId: string) => status(http(who, `/api/v1/moderation/queue/${entryId}/reject`, { method: 'POST' }))
+		},
+		{
+			name: 'pause this match (POST /api/v1/spaces/:id/pause), each in a pair of their own',
+			expect: byRole(201, 404, 404, { mentor: 403, supervisor: 403, observer: 403 }),
+			prepare: pairFor,
+			state: reportCount,
+			run: (who, pair: string) => status(http(who, `/api/v1/spaces/${pair}/pause`, { method: 'POST' }))
+		},
+		{
+			name: 'edit one’s own message (socket chat:edit)',
+			expect: byRole('ok', 'not_found', 'not_found', { observer: 'read_only', 'muted member': 'muted' }),
+			prepare: (who) => storedMessage(people[who], `written by the ${who}`),
+			state: messageState,
+			run: (who, messageId: string) => socketOutcome(who, (s) => request(s, 'chat:edit', { spaceId, messageId, text: `edited by the ${who}` }))
+		},
+		{
+			name: 'edit another’s message (socket chat:edit)',
+			expect: byRole('not_your_message', 'not_found', 'not_found'),
+			prepare: () => storedMessage(bystander),
+			state: messageState,
+			run: (who, messageId: string) => socketOutcome(who, (s) => request(s, 'chat:edit', { spaceId, messageId, text: `edited by the ${who}` }))
+		},
+		{
+			name: 'delete one’s own message (socket chat:delete)',
+			expect: byRole('ok', 'not_found', 'not_found'),
+			prepare: (who) => storedMessage(people[who]),
+			state: messageState,
+			run: (who, messageId: string) => socketOutcome(who, (s) => request(s, 'chat:delete', { spaceId, messageId }))
+		},
+		{
+			name: 'delete another’s message (socket chat:delete)',
+			expect: byRole('not_your_message', 'not_found', 'not_found'),
+			prepare: () => storedMessage(bystander),
+			state: messageState,
+			run: (who, messageId: string) => socketOutcome(who, (s) => request(s, 'chat:delete', { spaceId, messageId }))
+		},
+		{
+			name: 'show that one is typing (socket chat:typing, after space:join)',
+			expect: byRole('ok', 'not_found', 'not_found', { observer: 'read_only', 'muted member': 'muted' }),
+			prepare: async (who) => ({ who, seen: record<{ userId: string; typing: boolean }>(watcher, 'chat:typing') }),
+			state: ({ who, seen }: { who: Who; seen: { userId: string; typing: boolean }[] }) => typingSeen(seen, who),
+			run: (who) =>
+				socketOutcome(who, async (s) => {
+					await request(s, 'space:join', { spaceId });
+					return request(s, 'chat:typing', { spaceId, typing: true });
+				})
+		},
+		{
+			name: 'mark read (socket chat:read)',
+			expect: byRole('ok', 'not_found', 'not_found'),
+			prepare: async (who) => ({ who, messageId: await storedMessage(bystander) }),
+			state: async ({ who }: { who: Who }) =>
+				(await server.db
+					.select({ seq: chatReadPositions.lastReadSeq })
+					.from(chatReadPositions)
+					.where(and(eq(chatReadPositions.spaceId, spaceId), eq(chatReadPositions.userId, people[who].id))))[0]?.seq ?? null,
+			run: (who, { messageId }: { messageId: string }) => socketOutcome(who, (s) => request(s, 'chat:read', { spaceId, messageId }))
+		},
+		{
+			name: 'read history (socket chat:history)',
+			expect: byRole('ok', 'not_found', 'not_found'),
+			run: (who) => socketOutcome(who, (s) => request(s, 'chat:history', { spaceId }))
+		},
+		{
 			name: 'change the policy (PUT /api/v1/admin/policy)',
 			expect: byRole(403, 403, 403, { admin: 200 }),
 			prepare: policy,
@@ -175,9 +359,9 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 		describe(action.name, () => {
 			for (const who of ROLES) {
 				const expected = action.expect[who];
-				const allowed = expected === 'ok' || (typeof expected === 'number' && expected < 300);
+				const allowed = allowedOutcome(expected);
 				it(`${who}: ${allowed ? 'allowed' : 'refused'} (${expected})`, async () => {
-					const ctx = await action.prepare?.();
+					const ctx = await action.prepare?.(who);
 					const before = await action.state?.(ctx);
 					const outcome = await action.run(who, ctx);
 					expect(outcome).toBe(expected);

@@ -157,7 +157,8 @@ export const spaceMutes = pgTable(
 	(t) => [index('space_mutes_space_user_idx').on(t.spaceId, t.userId)]
 );
 
-export const reviewStatus = pgEnum('review_status', ['held', 'approved', 'rejected']);
+/** `superseded`: a held edit whose author edited the message again before a moderator approved it (never applied). */
+export const reviewStatus = pgEnum('review_status', ['held', 'approved', 'rejected', 'superseded']);
 
 /**
  * Texts the moderation pipeline held for review (chat messages, and text written into documents and canvases).

@@ -36,6 +36,13 @@ export interface ChatMessage {
 	 * `rejected` when a moderator did not approve it (it stays hidden from everyone else). Absent otherwise.
 	 */
 	held?: 'pending' | 'rejected';
+	/**
+	 * Present only on what its author receives about their own message when their latest edit of it was held:
+	 * `pending` while it waits (`text` is the new text, `held` is `pending` too; readers still see the earlier
+	 * version, and the author may edit again), `rejected` when a moderator did not approve it (`text` is the version
+	 * readers see; `held` absent). Absent otherwise, and once the author edits again.
+	 */
+	editHeld?: 'pending' | 'rejected';
 }
 
 /** A machine translation of one message into one reading language. */

@@ -42,6 +42,8 @@ export const ERROR_CODES = [
 	'message_blocked',
 	'message_flood',
 	'message_held',
+	'message_rejected',
+	'edit_superseded',
 	'already_reviewed',
 	'server_busy',
 	'muted',

@@ -35,8 +35,12 @@ export interface ClientToServerEvents {
 		payload: { spaceId: string; before?: string; after?: string; limit?: number },
 		ack: (res: Ack<{ messages: ChatHistoryMessage[]; hasMore: boolean }>) => void
 	) => void;
-	/** Typing started (true) or stopped (false). No ack; the server stops it by itself after a few seconds. */
-	'chat:typing': (payload: { spaceId: string; typing: boolean }) => void;
+	/**
+	 * Typing started (true) or stopped (false); the server stops it by itself after a few seconds. The ack is
+	 * optional: an error when typing is not shown because the sender may not send there (`read_only`, `muted`,
+	 * `muted_until`, `space_locked`, `not_found`). Without an ack such typing is dropped silently.
+	 */
+	'chat:typing': (payload: { spaceId: string; typing: boolean }, ack?: (res: Ack) => void) => void;
 	/** Everything up to and including this message has been read (by this account, on every device). */
 	'chat:read': (payload: { spaceId: string; messageId: string }, ack: (res: Ack) => void) => void;
 	/** Sets the language this connection reads chat in (BCP 47); the profile's reading language otherwise. */

@@ -18,8 +18,9 @@ export const load: PageServerLoad = async (event) => {
 	const readingLanguage = me.profile.readingLanguage;
 	const [live, held, open, feedback] = await Promise.all([
 		app.live.list({ actor }),
-		app.moderation.queue({ status: 'held', limit: 100 }),
-		app.reports.list({ status: 'open', limit: 100 }),
+		// Nothing about the moderator themselves: not their own held texts, no report on them.
+		app.moderation.queue({ status: 'held', limit: 100, viewerId: me.id }),
+		app.reports.list({ status: 'open', limit: 100, viewerId: me.id }),
 		app.reports.listFeedback({ limit: 10 })
 	]);
 	const items = await createConsoleView({ db: app.database.db, logger: app.logger, translator: app.translator }).items({ held, reports: open.reports, readingLanguage });

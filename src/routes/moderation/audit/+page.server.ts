@@ -21,6 +21,7 @@ const ACTIONS = [
 	'message.',
 	'message.approve',
 	'message.reject',
+	'message.supersede',
 	'chat.delete',
 	'space.',
 	'space.mute',
@@ -70,7 +71,9 @@ export const load: PageServerLoad = async (event) => {
 			// Inclusive of the whole last day.
 			to: f.to ? new Date(startOfDay(nextDay(f.to), timeZone).getTime() - 1) : undefined,
 			cursor: f.cursor,
-			limit: 50
+			limit: 50,
+			// Nothing about reports on the reader.
+			viewerId: user.id
 		}),
 		app.accounts.listUsers()
 	]);

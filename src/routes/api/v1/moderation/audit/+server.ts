@@ -37,6 +37,8 @@ export const GET: RequestHandler = endpoint(async (event) => {
 		from: q.from ? new Date(q.from) : undefined,
 		to: q.to ? new Date(q.to) : undefined,
 		cursor: q.cursor,
-		limit: q.limit
+		limit: q.limit,
+		// Nothing about reports on the caller.
+		viewerId: who.id
 	});
 });

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 const query = z
 	.object({
-		status: z.enum(['held', 'approved', 'rejected'], { error: 'invalid_value' }),
+		status: z.enum(['held', 'approved', 'rejected', 'superseded'], { error: 'invalid_value' }),
 		space: z.uuid({ error: 'invalid_value' }),
 		after: z.uuid({ error: 'invalid_value' }),
 		limit: z.coerce.number({ error: 'invalid_value' }).int().min(1).max(200)
@@ -15,7 +15,7 @@ const query = z
 
 /**
  * The moderation queue, oldest first (moderators and admins): texts held by the pipeline, each with its space,
- * author, the hook and reason code that held it. `status` (held by default), `space`, `after` (an entry id) and
+ * author, the hook and reason code that held it (never the caller's own texts). `status` (held by default), `space`, `after` (an entry id) and
  * `limit` page through it.
  */
 export const GET: RequestHandler = endpoint(async (event) => {
@@ -24,5 +24,5 @@ export const GET: RequestHandler = endpoint(async (event) => {
 	const parsed = query.safeParse(Object.fromEntries(event.url.searchParams));
 	if (!parsed.success) throw invalidInput(parsed.error);
 	const { status, space, after, limit } = parsed.data;
-	return { items: await event.locals.app.moderation.queue({ status, spaceId: space, after, limit }) };
+	return { items: await event.locals.app.moderation.queue({ status, spaceId: space, after, limit, viewerId: me.id }) };
 });
