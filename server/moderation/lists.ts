@@ -62,6 +62,9 @@ function sameWord(word: string, term: string): boolean {
  * when it starts or ends with a term of four letters or more ("f u c k y o u"). Never a substring of an ordinary
  * word: "disputa", "putain" and "Scunthorpe" are not "puta", "puta" and "cunt".
  */
+const MEMO_SIZE = 20_000;
+const MEMO_MAX_CHARS = 280;
+
 export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LISTS) {
 	const compiled: Compiled[] = [];
 	const seen = new Set<string>();
@@ -75,6 +78,9 @@ export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LIST
 			compiled.push({ words: w, joined: w.join(''), action: t.action, reason: t.reason, minorsOnly: t.minorsOnly === true, lang });
 		}
 	}
+
+	/** Answers for recent short texts, least recently used first (a Map keeps insertion order). */
+	const memo = new Map<string, ListHit[]>();
 
 	function hits(term: Compiled, text: Spelled[]): boolean {
 		const n = term.words.length;
@@ -95,19 +101,36 @@ export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LIST
 	return {
 		/** Every term the text hits, strongest first. */
 		match({ text, minorsPresent }: { text: string; minorsPresent: boolean }): ListHit[] {
-			const spelled: Spelled[] = tokens(text).map((t) => ({ spellings: variants(t.word), joined: t.joined }));
-			if (spelled.length === 0) return [];
-			const out: ListHit[] = [];
-			for (const term of compiled) {
-				if (term.minorsOnly && !minorsPresent) continue;
-				if (hits(term, spelled)) out.push({ action: term.action, reason: term.reason, lang: term.lang });
+			// People repeat themselves ("thanks!", "see you tomorrow"), and every translation of a phrase is checked
+			// too: short texts' answers are remembered.
+			if (text.length > MEMO_MAX_CHARS) return matchNow(text, minorsPresent);
+			const key = (minorsPresent ? '1' : '0') + text;
+			const known = memo.get(key);
+			if (known) {
+				memo.delete(key);
+				memo.set(key, known);
+				return known;
 			}
-			return out.sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
+			const hits = matchNow(text, minorsPresent);
+			memo.set(key, hits);
+			if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+			return hits;
 		},
 		get size(): number {
 			return compiled.length;
 		}
 	};
+
+	function matchNow(text: string, minorsPresent: boolean): ListHit[] {
+		const spelled: Spelled[] = tokens(text).map((t) => ({ spellings: variants(t.word), joined: t.joined }));
+		if (spelled.length === 0) return [];
+		const out: ListHit[] = [];
+		for (const term of compiled) {
+			if (term.minorsOnly && !minorsPresent) continue;
+			if (hits(term, spelled)) out.push({ action: term.action, reason: term.reason, lang: term.lang });
+		}
+		return out.sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
+	}
 }
 
 export type ListMatcher = ReturnType<typeof createListMatcher>;
