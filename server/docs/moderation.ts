@@ -44,8 +44,12 @@ export interface DocModerationContext {
 	policy: PolicyView;
 }
 
-/** Characters read on each side of an edit: matches are local, and a long paragraph must not cost a keystroke its length. */
-const WINDOW = 1000;
+/**
+ * Characters read before and after an edit: matches are local (a phrase of a few words, a phone number or an address
+ * spelled out), and a long paragraph must not cost each keystroke its length.
+ */
+const WINDOW_BEFORE = 120;
+const WINDOW_AFTER = 60;
 /** The longest field text checked (canvas texts are capped below this by the client). */
 const FIELD_MAX = 8000;
 
@@ -208,8 +212,8 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 	}
 	if (hi < 0) return null;
 	const text = textOf(node);
-	const from = Math.max(0, lo - WINDOW);
-	const to = Math.min(text.length, hi + WINDOW);
+	const from = Math.max(0, lo - WINDOW_BEFORE);
+	const to = Math.min(text.length, hi + WINDOW_AFTER);
 	const decision = check(text.slice(from, to));
 	if (decision.action === 'allow' || decision.action === 'redact') return null;
 	// What they wrote of this sentence up to the edit; then the whole sentence; then all of theirs around it.

@@ -82,20 +82,27 @@ export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LIST
 	/** Answers for recent short texts, least recently used first (a Map keeps insertion order). */
 	const memo = new Map<string, ListHit[]>();
 
-	function hits(term: Compiled, text: Spelled[]): boolean {
+	// Indexes, so a text is compared with the few terms that could match it rather than with all of them.
+	const byFirstWord = new Map<string, Compiled[]>();
+	const byJoined = new Map<string, Compiled[]>();
+	const spelledOut = compiled.filter((t) => t.joined.length >= 4);
+	const index = (map: Map<string, Compiled[]>, key: string, term: Compiled) => {
+		const list = map.get(key) ?? [];
+		if (!list.includes(term)) list.push(term);
+		map.set(key, list);
+	};
+	for (const term of compiled) {
+		const first = term.words[0]!;
+		index(byFirstWord, first, term);
+		if (first.length >= 4) index(byFirstWord, `${first}s`, term);
+		if (term.words.length > 1) index(byJoined, term.joined, term);
+	}
+
+	function sequenceAt(term: Compiled, text: Spelled[], i: number): boolean {
 		const n = term.words.length;
-		for (let i = 0; i + n <= text.length; i++) {
-			let all = true;
-			for (let j = 0; j < n && all; j++) all = text[i + j]!.spellings.some((v) => sameWord(v, term.words[j]!));
-			if (all) return true;
-		}
-		return text.some(({ spellings, joined }) =>
-			spellings.some(
-				(v) =>
-					(n > 1 && v === term.joined) ||
-					(joined && term.joined.length >= 4 && v.length > term.joined.length && (v.startsWith(term.joined) || v.endsWith(term.joined)))
-			)
-		);
+		if (i + n > text.length) return false;
+		for (let j = 1; j < n; j++) if (!text[i + j]!.spellings.some((v) => sameWord(v, term.words[j]!))) return false;
+		return true;
 	}
 
 	return {
@@ -124,12 +131,20 @@ export function createListMatcher(lists: Record<string, WordList> = SHIPPED_LIST
 	function matchNow(text: string, minorsPresent: boolean): ListHit[] {
 		const spelled: Spelled[] = tokens(text).map((t) => ({ spellings: variants(t.word), joined: t.joined }));
 		if (spelled.length === 0) return [];
-		const out: ListHit[] = [];
-		for (const term of compiled) {
-			if (term.minorsOnly && !minorsPresent) continue;
-			if (hits(term, spelled)) out.push({ action: term.action, reason: term.reason, lang: term.lang });
-		}
-		return out.sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
+		const hit = new Set<Compiled>();
+		spelled.forEach(({ spellings, joined }, i) => {
+			for (const v of spellings) {
+				for (const term of byFirstWord.get(v) ?? []) if (!hit.has(term) && sequenceAt(term, spelled, i)) hit.add(term);
+				// A phrase written as one word ("sendmeaphoto").
+				for (const term of byJoined.get(v) ?? []) hit.add(term);
+				// A word spelled out letter by letter that starts or ends with a term ("f u c k y o u").
+				if (joined) for (const term of spelledOut) if (v.length > term.joined.length && (v.startsWith(term.joined) || v.endsWith(term.joined))) hit.add(term);
+			}
+		});
+		return compiled
+			.filter((term) => hit.has(term) && (minorsPresent || !term.minorsOnly))
+			.map((term) => ({ action: term.action, reason: term.reason, lang: term.lang }))
+			.sort((a, b) => (a.action === b.action ? 0 : a.action === 'block' ? -1 : 1));
 	}
 }
 
