@@ -54,6 +54,7 @@ export const ERROR_CODES = [
 	'password_too_long',
 	'password_too_common',
 	'display_name_invalid',
+	'display_name_contact',
 	'role_invalid',
 	'birth_date_invalid',
 	'birth_date_locked',
