@@ -42,7 +42,16 @@ export async function createTessera(config: Config) {
 	});
 	const restrictions = createRestrictions({ db: database.db });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
-	const chat = createChatService({ db: database.db, logger, spaces, translator, config, restrictions, moderation: moderation.pipeline });
+	const chat = createChatService({
+		db: database.db,
+		logger,
+		spaces,
+		translator,
+		config,
+		restrictions,
+		moderation: moderation.pipeline,
+		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId)
+	});
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	const audit = createAudit({ db: database.db });
 	const reports = createReports({ db: database.db, logger, spaces, restrictions, audit, isMinor: safeguarding.isMinor });

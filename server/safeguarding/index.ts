@@ -4,7 +4,7 @@ import type { AccountsService } from '../accounts';
 import type { SignUpInput } from '../accounts/validation';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { consents, profiles, spaceMembers, users } from '../db/schema';
+import { consents, profiles, spaceMembers, spaces as spacesTable, users } from '../db/schema';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { SpacesService, Tx } from '../spaces';
@@ -187,6 +187,12 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 				minorsCache.delete(spaceId);
 				throw e;
 			});
+		},
+
+		/** Whether a minor has ever been a member of the space (`spaces.had_minor`): its content is kept for review. */
+		async hadMinor(spaceId: string): Promise<boolean> {
+			const [row] = await db.select({ hadMinor: spacesTable.hadMinor }).from(spacesTable).where(eq(spacesTable.id, spaceId)).limit(1);
+			return row?.hadMinor ?? false;
 		},
 
 		/** 'ok', or why `userId` may not take part in spaces now (an error code). */
