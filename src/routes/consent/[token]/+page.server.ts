@@ -15,8 +15,8 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, locals, setHeaders }) => {
-		setHeaders(NO_STORE);
+	// No `setHeaders` here: `load` runs after a form posted without JavaScript and sets the header (twice is an error).
+	default: async ({ params, request, locals }) => {
 		const data = await request.formData();
 		const purposes = CONSENT_PURPOSES.filter((p) => data.get(p) === 'yes') as ConsentPurpose[];
 		try {
