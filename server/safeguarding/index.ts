@@ -9,6 +9,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { SpacesService, Tx } from '../spaces';
 import { createConsents, type ConsentPurpose } from './consent';
+import { createGuardianAccess } from './guardian-links';
 import { createOutbox } from './outbox';
 import { ageOf, consentAgeFor, createPolicyStore, type Policy, type PolicyPatch } from './policy';
 import { isSupervisor, lastSupervisorLeaving, needsSupervisor, type Participation } from './rules';
@@ -106,6 +107,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		policy,
 		onParticipationChange: participationChanged
 	});
+
+	const guardianAccess = createGuardianAccess({ db, logger, outbox, ledger });
 
 	async function supervisorsIn(tx: Tx, spaceId: string) {
 		return tx
@@ -205,6 +208,10 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		requestGuardianConsent: ledger.requestGuardianConsent,
 		guardianLink: ledger.guardianLink,
 		confirmGuardianConsent: ledger.confirmGuardianConsent,
+		/** The guardian's standing link (mailed when they confirm): see, withdraw, give again, replace the link. */
+		guardianView: guardianAccess.view,
+		guardianChange: guardianAccess.change,
+		rotateGuardianLink: guardianAccess.rotate,
 
 		/**
 		 * Sign-up with the consent rules: under the consent age for their country, a participant must name a

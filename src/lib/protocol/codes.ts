@@ -27,6 +27,8 @@ export const ERROR_CODES = [
 	'consent_link_invalid',
 	'consent_link_used',
 	'consent_link_expired',
+	'guardian_link_revoked',
+	'guardian_link_ended',
 	'supervisor_required',
 	'last_supervisor',
 	'invite_expired',

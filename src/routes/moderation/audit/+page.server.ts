@@ -39,7 +39,12 @@ const ACTIONS = [
 	'user.suspend',
 	'user.unsuspend',
 	'user.role',
-	'policy.'
+	'policy.',
+	'consent.',
+	'consent.grant',
+	'consent.revoke',
+	'consent.guardian_confirm',
+	'consent.guardian_link_rotate'
 ];
 
 /** The instant a calendar day starts in `timeZone` (offsets read from Intl, so summer time is right). */
