@@ -49,7 +49,16 @@ export async function createTessera(config: Config) {
 		minorAge: async () => (await safeguarding.policy()).minorAge
 	});
 	const restrictions = createRestrictions({ db: database.db });
-	const chat = createChatService({ db: database.db, logger, spaces, translator, config, restrictions, moderation: moderation.pipeline });
+	const chat = createChatService({
+		db: database.db,
+		logger,
+		spaces,
+		translator,
+		config,
+		restrictions,
+		moderation: moderation.pipeline,
+		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId)
+	});
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	moderation.events.on('reviewed', (review) => {
 		if (review.kind !== 'doc' || review.status !== 'approved') return;

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { DestinationStream } from './logger';
+import { smtpTls } from './safeguarding/smtp-tls';
 
 /** Every setting Tessera reads, parsed and validated once. Documented in README.md. */
 export interface Config {
@@ -66,7 +67,10 @@ export interface Config {
 	moderationFloodPerMinute: number;
 	/** The same text this many times within two minutes is held for review (0: never). */
 	moderationRepeatLimit: number;
-	/** smtp://user:pass@host:587 (STARTTLS when offered) or smtps://...; without it, admins pass unsent mail on by hand. Never logged. */
+	/**
+	 * smtps://user:pass@host:465, or smtp://...:587 with STARTTLS required (`?tls=off` sends in plain text; a loopback host
+	 * uses STARTTLS when offered); without it, admins pass unsent mail on by hand. Never logged.
+	 */
 	smtpUrl: string | undefined;
 	/** The From of mail Tessera sends (guardian consent links). */
 	mailFrom: string;
@@ -126,7 +130,11 @@ const envSchema = z.object({
 	MODERATION_WEBHOOK_FAIL: z.enum(['open', 'closed']).default('closed'),
 	MODERATION_FLOOD_PER_MINUTE: z.coerce.number().int().min(0).default(30),
 	MODERATION_REPEAT_LIMIT: z.coerce.number().int().min(0).default(5),
-	SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+	SMTP_URL: z
+		.url({ protocol: /^smtps?$/ })
+		// The message names the rule, never the URL (it may carry a password).
+		.refine((u) => smtpTls(new URL(u)) !== 'tls_invalid', { error: 'tls must be "off" or "required" (and smtps:// is always TLS)' })
+		.optional(),
 	MAIL_FROM: z.string().default('Tessera <tessera@localhost>')
 });
 

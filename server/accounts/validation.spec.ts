@@ -61,6 +61,16 @@ describe('profile update', () => {
 	});
 });
 
+describe('display names', () => {
+	it('refuse contact details, however they are written, and keep ordinary names in any script', () => {
+		for (const name of ['Ana +44 7700 900123', 'ana@example.org', '@ana_draws', 'snap: ana.b', 'Ana (wh@tsapp)', 'ana at gmail dot com', 'five five five one two three four'])
+			expect(fieldCodes(signUpInput.safeParse({ ...valid, displayName: name })), name).toMatchObject({ displayName: 'display_name_contact' });
+		expect(fieldCodes(profileUpdate.safeParse({ displayName: 't.me/ana' }))).toMatchObject({ displayName: 'display_name_contact' });
+		for (const name of ['Ana María', 'نور', 'Zoë 2', 'Jean-Luc', 'DJ Ana 2010', 'Li Wei 李伟'])
+			expect(signUpInput.safeParse({ ...valid, displayName: name }).success, name).toBe(true);
+	});
+});
+
 describe('reference data', () => {
 	it('email must look like one', () => {
 		expect(email.safeParse('not-an-email').success).toBe(false);

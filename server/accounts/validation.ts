@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findContactDetails } from '../moderation/contact';
 import { cleanText } from '../text';
 import { COUNTRY_CODES } from './countries';
 import { UI_LOCALES } from '../../src/lib/i18n/locales';
@@ -87,7 +88,13 @@ export const password = z
 	.max(PASSWORD_MAX, { error: 'password_too_long' })
 	.refine((p) => !COMMON_PASSWORDS.has(p.toLowerCase()) && new Set(p).size > 3, { error: 'password_too_common' });
 
-export const displayName = cleanText({ min: 1, max: 60, code: 'display_name_invalid' });
+/**
+ * Shown to everyone in a person's spaces, minors included, and outside the moderation pipeline's reach: so no
+ * phone number, email, @handle or messaging app in it (the same detection chat uses in spaces with a minor).
+ */
+export const displayName = cleanText({ min: 1, max: 60, code: 'display_name_invalid' }).refine((s) => findContactDetails(s).length === 0, {
+	error: 'display_name_contact'
+});
 
 export const country = z
 	.string({ error: 'required' })

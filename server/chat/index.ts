@@ -26,6 +26,11 @@ export interface ChatOptions {
 	config: Pick<Config, 'chatSendBurst' | 'chatSendPerSecond'>;
 	/** Locks and mutes (moderation): throws `space_locked`, `muted` or `muted_until` for someone who may not write now. */
 	restrictions?: { assertMayWrite(args: { spaceId: string; userId: string }): Promise<{ paused: boolean }> };
+	/**
+	 * Whether the space has or had a minor (safeguarding): there a text the pipeline refuses is still kept for
+	 * moderators. Without it, refused texts are not kept anywhere.
+	 */
+	hadMinor?: (spaceId: string) => Promise<boolean>;
 }
 
 export interface ChatEvents {
@@ -65,7 +70,7 @@ export const MAX_QUEUED_SENDS = 10_000;
  * editing and deleting one's own messages, history pages, read positions. Emits `message` and `updated`
  * after commit; delivering them is the socket layer's job.
  */
-export function createChatService({ db, logger, spaces, translator, moderation: hooks, config, restrictions }: ChatOptions) {
+export function createChatService({ db, logger, spaces, translator, moderation: hooks, config, restrictions, hadMinor }: ChatOptions) {
 	const log = logger.child({ ns: 'chat' });
 	const store = createChatStore(db);
 	const moderation = Array.isArray(hooks) || !hooks ? createModerationPipeline(hooks ?? []) : hooks;
@@ -149,17 +154,36 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		if (!r.allowed) throw new AppError(429, 'send_rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
 	}
 
+	type RunInput = Parameters<ModerationPipeline['run']>[0];
+
+	/**
+	 * In a space that has or had a minor, a refused text is kept for moderators (queue status `blocked`), delivered to
+	 * no one. A failure to keep it is logged, and the sender is refused all the same.
+	 */
+	async function keepRefused(input: RunInput, { hook, reason }: { hook: string; reason: string }): Promise<boolean> {
+		try {
+			if (!hadMinor || !(await hadMinor(input.spaceId))) return false;
+			await store.keepBlocked({ kind: input.kind === 'chat-edit' ? 'chat-edit' : 'chat', spaceId: input.spaceId, editOf: input.editOf, authorId: input.authorId, text: input.text, lang: input.lang, hook, reason });
+			return true;
+		} catch (err) {
+			log.error({ err, spaceId: input.spaceId, authorId: input.authorId, hook, reason }, 'keeping a refused text for review failed');
+			return false;
+		}
+	}
+
 	/** Runs the pipeline; a block is thrown as the sender's error, anything else comes back to be stored accordingly. */
-	async function moderate(input: Parameters<ModerationPipeline['run']>[0]): Promise<Decision> {
+	async function moderate(input: RunInput): Promise<Decision> {
 		let decision: Decision;
 		try {
 			decision = await moderation.run(input);
 		} catch (e) {
-			log.error({ err: e, spaceId: input.spaceId, authorId: input.authorId }, 'moderation hook failed; text refused');
+			const kept = await keepRefused(input, { hook: (e as { hook?: string }).hook ?? 'unknown', reason: 'hook_failed' });
+			log.error({ err: e, spaceId: input.spaceId, authorId: input.authorId, kept }, 'moderation hook failed; text refused');
 			throw e;
 		}
 		if (decision.action === 'block') {
-			log.info({ spaceId: input.spaceId, authorId: input.authorId, code: decision.code, hook: decision.hook, reason: decision.reason, chars: input.text.length }, 'moderation refused a text');
+			const kept = await keepRefused(input, { hook: decision.hook ?? 'unknown', reason: decision.reason ?? 'unknown' });
+			log.info({ spaceId: input.spaceId, authorId: input.authorId, code: decision.code, hook: decision.hook, reason: decision.reason, chars: input.text.length, kept }, 'moderation refused a text');
 			throw new AppError(422, decision.code ?? 'message_blocked', { detail: `moderation: ${decision.hook}/${decision.reason}` });
 		}
 		return decision;

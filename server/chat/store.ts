@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { Db } from '../db';
@@ -295,6 +296,15 @@ export function createChatStore(db: Db) {
 		/** Puts a text in the moderation queue: an edit held for review, or a translation withheld. */
 		async enqueue(entry: { kind: 'chat-edit' | 'chat-translation'; spaceId: string; targetId: string; authorId: string | null; text: string; lang: string } & Review): Promise<void> {
 			await db.insert(moderationQueue).values(entry);
+		},
+
+		/**
+		 * Keeps a text the pipeline refused, for moderators only (status `blocked`: nothing to approve). A refused edit
+		 * points at its message; a refused new message was never stored, so its entry points at itself.
+		 */
+		async keepBlocked({ kind, editOf, ...entry }: { kind: 'chat' | 'chat-edit'; editOf: string | null; spaceId: string; authorId: string; text: string; lang: string } & Review): Promise<void> {
+			const id = randomUUID();
+			await db.insert(moderationQueue).values({ id, kind, targetId: kind === 'chat-edit' && editOf ? editOf : id, status: 'blocked', ...entry });
 		},
 
 		/** Every edit's earlier text, for moderators and tests. */

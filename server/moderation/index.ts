@@ -19,6 +19,8 @@ export type { QueueItem, Reviewed, ReviewStatus } from './queue';
 export interface SafeguardingLookup {
 	policy(): Promise<PolicyView>;
 	minorsIn(spaceId: string): Promise<string[]>;
+	/** The space has had a minor at some time (its content is kept for review). */
+	hadMinor?(spaceId: string): Promise<boolean>;
 }
 
 export interface ModerationOptions {
@@ -126,11 +128,11 @@ export function createModerationService({ db, logger, config, safeguarding, list
 
 		/**
 		 * Keeps text the pipeline took out of a document: held text waits in the queue with the place it came
-		 * from (approving puts it back); blocked text is kept, already rejected, where a minor is present, since
+		 * from (approving puts it back); blocked text is kept as `blocked` where a minor is or was, since
 		 * everything written in such a space is kept for review.
 		 */
 		async recordDocument(finding: DocFinding): Promise<void> {
-			if (finding.action === 'block' && !finding.minorsPresent) return;
+			if (finding.action === 'block' && !finding.minorsPresent && !(await safeguarding?.hadMinor?.(finding.spaceId))) return;
 			await db.insert(moderationQueue).values({
 				kind: 'doc',
 				spaceId: finding.spaceId,
@@ -141,7 +143,7 @@ export function createModerationService({ db, logger, config, safeguarding, list
 				hook: finding.hook,
 				reason: finding.reason,
 				place: finding.place,
-				...(finding.action === 'block' ? { status: 'rejected' as const, reviewedAt: new Date() } : {})
+				...(finding.action === 'block' ? { status: 'blocked' as const } : {})
 			});
 		},
 

@@ -3,13 +3,17 @@ import type { Db } from '../db';
 import { auditLog, chatMessageEdits, chatMessages, moderationQueue, profiles, spaceMembers, spaces, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 
-/** `superseded`: a held edit a moderator tried to approve after its author had edited the message again; never applied. */
-export type ReviewStatus = 'held' | 'approved' | 'rejected' | 'superseded';
+/**
+ * `superseded`: a held edit a moderator tried to approve after its author had edited the message again; never applied.
+ * `blocked`: refused by the pipeline in a space that has or had a minor, kept for review; nothing to approve or reject.
+ */
+export type ReviewStatus = 'held' | 'approved' | 'rejected' | 'superseded' | 'blocked';
 
 /**
  * What is held: `chat` a new message (stored with `held_at`, seen by its author only), `chat-edit` a new text for
  * a message others still read in its earlier version, `chat-translation` a machine translation that hit a word
- * list (not delivered; the original went out or was held on its own), `doc` text written into a document.
+ * list (not delivered; the original went out or was held on its own), `doc` text written into a document. With
+ * status `blocked`, a `chat` or `chat-edit` entry is a text the pipeline refused in a space that has or had a minor.
  */
 export type QueueKind = 'chat' | 'chat-edit' | 'chat-translation' | 'doc';
 

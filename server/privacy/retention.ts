@@ -1,11 +1,12 @@
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { chatMessages, moderationQueue, profiles, reports, spaceMembers } from '../db/schema';
+import { chatMessages, moderationQueue, profiles, reports, spaces } from '../db/schema';
 
 /**
  * Which of a departing person's messages the safeguarding policy keeps for review: all of them if they are a
- * minor; otherwise those in spaces that have a minor in them now, those reported, and those that are or were
- * in the moderation queue. Everything else is theirs to take away.
+ * minor; otherwise those in spaces that have or ever had a minor in them (`spaces.had_minor`: a minor who left or
+ * turned 18 does not take the space's protection away), those reported, and those that are or were in the
+ * moderation queue. Everything else is theirs to take away.
  */
 export async function keptForSafeguarding(tx: Db, { userId, minorAge, messageIds }: { userId: string; minorAge: number; messageIds: string[] }): Promise<Set<string>> {
 	if (messageIds.length === 0) return new Set();
@@ -19,13 +20,8 @@ export async function keptForSafeguarding(tx: Db, { userId, minorAge, messageIds
 		const inMinorSpaces = await tx
 			.select({ id: chatMessages.id })
 			.from(chatMessages)
-			.where(
-				and(
-					inArray(chatMessages.id, chunk),
-					sql`exists (select 1 from ${spaceMembers} join ${profiles} on ${profiles.userId} = ${spaceMembers.userId}
-						where ${spaceMembers.spaceId} = ${chatMessages.spaceId} and ${isMinor})`
-				)
-			);
+			.innerJoin(spaces, eq(spaces.id, chatMessages.spaceId))
+			.where(and(inArray(chatMessages.id, chunk), eq(spaces.hadMinor, true)));
 		const held = await tx.select({ id: chatMessages.id }).from(chatMessages).where(and(inArray(chatMessages.id, chunk), isNotNull(chatMessages.heldAt)));
 		const reported = await tx.select({ id: reports.targetId }).from(reports).where(and(eq(reports.targetType, 'message'), inArray(reports.targetId, chunk)));
 		const queued = await tx.select({ id: moderationQueue.targetId }).from(moderationQueue).where(inArray(moderationQueue.targetId, chunk));

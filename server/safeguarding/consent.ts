@@ -1,12 +1,13 @@
 import { and, asc, count, desc, eq, gt, isNull, notInArray } from 'drizzle-orm';
 import type { Db } from '../db';
-import { consents, guardianConsents, profiles, users } from '../db/schema';
+import { auditLog, consents, guardianConsents, profiles, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { hashToken, isWellFormedToken, newToken } from '../accounts/session-policy';
 import type { Tx } from '../spaces';
 import { isUiLocale, type UiLocale } from '../../src/lib/i18n/locales';
 import * as m from '../../src/lib/paraglide/messages.js';
+import { issueGuardianLink } from './guardian-links';
 import type { Outbox } from './outbox';
 import { ageOf, consentAgeFor, type Policy } from './policy';
 
@@ -41,6 +42,17 @@ export interface ConsentLedger {
 }
 
 export type GuardianLinkState = 'valid' | 'used' | 'expired' | 'superseded' | 'unknown';
+
+/** Who changed a consent: the person, or their guardian (who has no account, so no actor id). */
+export type ConsentActor = 'self' | 'guardian';
+
+/** One audit entry per consent change, in the change's transaction. Codes and ids only: no names, no addresses. */
+export async function auditConsent(
+	tx: Pick<Db, 'insert'>,
+	{ userId, by, action, detail }: { userId: string; by: ConsentActor; action: string; detail: Record<string, unknown> }
+): Promise<void> {
+	await tx.insert(auditLog).values({ actorId: by === 'self' ? userId : null, action, targetType: 'user', targetId: userId, detail: JSON.stringify({ by, ...detail }) });
+}
 
 type MessageFn = (params: Record<string, unknown>, options: { locale: UiLocale }) => string;
 const catalog = m as unknown as Record<string, MessageFn>;
@@ -157,6 +169,55 @@ export function createConsents({
 		return 'valid';
 	}
 
+	/**
+	 * Records a grant by the person or their guardian (a no-op when the purpose is already granted), with its audit
+	 * entry; `check` runs first inside the same transaction (a guardian's link still valid, say).
+	 */
+	async function grantAs({
+		userId,
+		purpose,
+		by,
+		guardianConsentId,
+		check
+	}: {
+		userId: string;
+		purpose: ConsentPurpose;
+		by: ConsentActor;
+		guardianConsentId: string | null;
+		check?: (tx: Tx) => Promise<void>;
+	}): Promise<boolean> {
+		const granted = await db.transaction(async (tx) => {
+			await check?.(tx);
+			const rows = await tx.insert(consents).values({ userId, purpose, grantedBy: by, guardianConsentId }).onConflictDoNothing().returning({ id: consents.id });
+			if (rows.length > 0) await auditConsent(tx, { userId, by, action: 'consent.grant', detail: { purpose } });
+			return rows.length > 0;
+		});
+		if (granted) {
+			log.info({ userId, purpose, by }, 'consent granted');
+			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: false });
+		}
+		return granted;
+	}
+
+	/** Records a withdrawal by the person or their guardian, with its audit entry; withdrawing participation ends their live connections. */
+	async function revokeAs({ userId, purpose, by, check }: { userId: string; purpose: ConsentPurpose; by: ConsentActor; check?: (tx: Tx) => Promise<void> }): Promise<boolean> {
+		const revoked = await db.transaction(async (tx) => {
+			await check?.(tx);
+			const rows = await tx
+				.update(consents)
+				.set({ revokedAt: new Date(), revokedBy: by })
+				.where(and(eq(consents.userId, userId), eq(consents.purpose, purpose), isNull(consents.revokedAt)))
+				.returning({ id: consents.id });
+			if (rows.length > 0) await auditConsent(tx, { userId, by, action: 'consent.revoke', detail: { purpose } });
+			return rows.length > 0;
+		});
+		if (revoked) {
+			log.info({ userId, purpose, by }, 'consent withdrawn');
+			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: true });
+		}
+		return revoked;
+	}
+
 	return {
 		list,
 		requestGuardianConsent,
@@ -173,25 +234,19 @@ export function createConsents({
 		/** Someone grants a purpose for themselves; under the consent age only a guardian can. */
 		async grant({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<ConsentLedger> {
 			if (await underConsentAge(userId)) throw new AppError(403, 'consent_guardian_only');
-			await db.insert(consents).values({ userId, purpose, grantedBy: 'self' }).onConflictDoNothing();
-			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: false });
-			log.info({ userId, purpose }, 'consent granted');
+			await grantAs({ userId, purpose, by: 'self', guardianConsentId: null });
 			return list({ userId });
 		},
 
 		/** Anyone withdraws any purpose, any time; withdrawing participation closes their live connections to spaces. */
 		async revoke({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<ConsentLedger> {
-			const revoked = await db
-				.update(consents)
-				.set({ revokedAt: new Date(), revokedBy: 'self' })
-				.where(and(eq(consents.userId, userId), eq(consents.purpose, purpose), isNull(consents.revokedAt)))
-				.returning({ id: consents.id });
-			if (revoked.length > 0) {
-				log.info({ userId, purpose }, 'consent withdrawn');
-				if (purpose === 'participation') onParticipationChange(userId, { withdrawn: true });
-			}
+			await revokeAs({ userId, purpose, by: 'self' });
 			return list({ userId });
 		},
+
+		grantAs,
+		revokeAs,
+		audit: auditConsent,
 
 		/** What the consent page shows: the child's display name only while the link still works. */
 		async guardianLink(token: string): Promise<{ state: GuardianLinkState; childName: string | null; purposes: ConsentPurpose[] }> {
@@ -203,9 +258,20 @@ export function createConsents({
 
 		/**
 		 * The guardian agrees, through their link, to `purposes` (participation is required). The account becomes
-		 * active, the ledger records each purpose as granted by the guardian, and the link is spent.
+		 * active, the ledger records each purpose as granted by the guardian, and the link is spent. The guardian is
+		 * mailed a standing link to see and change these choices later (any earlier one stops working).
 		 */
-		async confirmGuardianConsent({ token, purposes }: { token: string; purposes: ConsentPurpose[] }): Promise<{ userId: string }> {
+		async confirmGuardianConsent({
+			token,
+			purposes,
+			baseUrl,
+			locale
+		}: {
+			token: string;
+			purposes: ConsentPurpose[];
+			baseUrl: string;
+			locale: string;
+		}): Promise<{ userId: string }> {
 			if (!purposes.includes('participation')) throw new AppError(400, 'invalid_input', { fields: { participation: 'participation_required' } });
 			if (!isWellFormedToken(token)) throw new AppError(404, 'consent_link_invalid');
 			const userId = await db.transaction(async (tx) => {
@@ -218,16 +284,38 @@ export function createConsents({
 				await tx.update(guardianConsents).set({ confirmedAt: now, purposes: agreed }).where(eq(guardianConsents.id, c.id));
 				await tx.update(users).set({ status: 'active', updatedAt: now }).where(and(eq(users.id, c.userId), eq(users.status, 'pending_consent')));
 				// The guardian's answer is the whole current state: what they left unticked is no longer granted.
-				await tx
+				const withdrawn = await tx
 					.update(consents)
 					.set({ revokedAt: now, revokedBy: 'guardian' })
-					.where(and(eq(consents.userId, c.userId), isNull(consents.revokedAt), notInArray(consents.purpose, agreed)));
-				await tx
+					.where(and(eq(consents.userId, c.userId), isNull(consents.revokedAt), notInArray(consents.purpose, agreed)))
+					.returning({ purpose: consents.purpose });
+				const granted = await tx
 					.insert(consents)
 					.values(agreed.map((purpose) => ({ userId: c.userId, purpose, grantedBy: 'guardian' as const, guardianConsentId: c.id, grantedAt: now })))
-					.onConflictDoNothing();
+					.onConflictDoNothing()
+					.returning({ purpose: consents.purpose });
+				await auditConsent(tx, {
+					userId: c.userId,
+					by: 'guardian',
+					action: 'consent.guardian_confirm',
+					detail: { guardianConsentId: c.id, granted: granted.map((g) => g.purpose), withdrawn: withdrawn.map((w) => w.purpose) }
+				});
+				const [child] = await tx.select({ displayName: profiles.displayName }).from(profiles).where(eq(profiles.userId, c.userId)).limit(1);
+				await issueGuardianLink({
+					tx,
+					outbox,
+					userId: c.userId,
+					guardianConsentId: c.id,
+					guardianName: c.guardianName,
+					guardianEmail: c.guardianEmail,
+					childName: child?.displayName ?? '',
+					baseUrl,
+					locale,
+					now
+				});
 				return c.userId;
 			});
+			outbox.kick();
 			onParticipationChange(userId, { withdrawn: false });
 			log.info({ userId, purposes }, 'guardian consent confirmed');
 			return { userId };

@@ -4,11 +4,12 @@ import type { AccountsService } from '../accounts';
 import type { SignUpInput } from '../accounts/validation';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { consents, profiles, spaceMembers, users } from '../db/schema';
+import { consents, profiles, spaceMembers, spaces as spacesTable, users } from '../db/schema';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { SpacesService, Tx } from '../spaces';
 import { createConsents, type ConsentPurpose } from './consent';
+import { createGuardianAccess } from './guardian-links';
 import { createOutbox } from './outbox';
 import { ageOf, consentAgeFor, createPolicyStore, type Policy, type PolicyPatch } from './policy';
 import { isSupervisor, lastSupervisorLeaving, needsSupervisor, type Participation } from './rules';
@@ -107,6 +108,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		onParticipationChange: participationChanged
 	});
 
+	const guardianAccess = createGuardianAccess({ db, logger, outbox, ledger });
+
 	async function supervisorsIn(tx: Tx, spaceId: string) {
 		return tx
 			.select({ userId: spaceMembers.userId, spaceRole: spaceMembers.role, accountRole: users.role, status: users.status })
@@ -189,6 +192,12 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 			});
 		},
 
+		/** Whether a minor has ever been a member of the space (`spaces.had_minor`): its content is kept for review. */
+		async hadMinor(spaceId: string): Promise<boolean> {
+			const [row] = await db.select({ hadMinor: spacesTable.hadMinor }).from(spacesTable).where(eq(spacesTable.id, spaceId)).limit(1);
+			return row?.hadMinor ?? false;
+		},
+
 		/** 'ok', or why `userId` may not take part in spaces now (an error code). */
 		participation,
 
@@ -210,6 +219,10 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		requestGuardianConsent: ledger.requestGuardianConsent,
 		guardianLink: ledger.guardianLink,
 		confirmGuardianConsent: ledger.confirmGuardianConsent,
+		/** The guardian's standing link (mailed when they confirm): see, withdraw, give again, replace the link. */
+		guardianView: guardianAccess.view,
+		guardianChange: guardianAccess.change,
+		rotateGuardianLink: guardianAccess.rotate,
 
 		/**
 		 * Sign-up with the consent rules: under the consent age for their country, a participant must name a

@@ -25,7 +25,7 @@ const BATCH = 20;
 
 /** A sent link is no use to anyone reading the outbox later: the token in it is replaced once it has gone out. */
 export function redactLinks(body: string): string {
-	return body.replace(/\/consent\/[A-Za-z0-9_-]{43}/g, '/consent/…');
+	return body.replace(/\/(consent|guardian)\/[A-Za-z0-9_-]{43}/g, '/$1/…');
 }
 
 /**

@@ -5,6 +5,7 @@ import { auditLog, programPolicy } from '../db/schema';
 import { AppError } from '../errors';
 import { COUNTRY_CODES } from '../accounts/countries';
 import { ageOn } from '../accounts/validation';
+import { markSpacesThatHadMinors } from './had-minor';
 
 /** The program's safeguarding policy, as services read it. */
 export interface Policy {
@@ -160,6 +161,8 @@ export function createPolicyStore({ db, ttlMs = 30_000, onChange }: { db: Db; tt
 					.onConflictDoUpdate({ target: programPolicy.id, set: values })
 					.returning();
 				await tx.insert(auditLog).values({ actorId, action: 'policy.update', targetType: 'policy', targetId: '1', detail: JSON.stringify(changed) });
+				// Someone who counts as a minor under the new age makes their spaces ones that had a minor, for good.
+				if (changed.minorAge !== undefined) await markSpacesThatHadMinors(tx, next.minorAge);
 				return toPolicy(saved!);
 			});
 			cached = { policy, at: Date.now() };

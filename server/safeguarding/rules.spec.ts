@@ -61,4 +61,8 @@ describe('outbox', () => {
 		const token = 'a'.repeat(43);
 		expect(redactLinks(`open https://t.example/consent/${token} now`)).toBe('open https://t.example/consent/… now');
 	});
+	it('a sent guardian link loses its token too', () => {
+		const token = 'b'.repeat(43);
+		expect(redactLinks(`keep https://t.example/guardian/${token}\nsafe`)).toBe('keep https://t.example/guardian/…\nsafe');
+	});
 });

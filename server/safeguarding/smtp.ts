@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { smtpTls } from './smtp-tls';
+
+export { smtpTls, type SmtpTls } from './smtp-tls';
+
+/** Thrown when mail would go out without the TLS its URL asks for; the message names no host, user or address. */
+export class SmtpTlsError extends Error {
+	override name = 'SmtpTlsError';
+}
 
 /**
- * A minimal SMTP client (RFC 5321): smtp:// with STARTTLS when the server offers it, smtps:// for implicit TLS,
- * AUTH PLAIN when the URL carries a user. One message per connection; enough for a handful of consent mails,
- * without a dependency.
+ * A minimal SMTP client (RFC 5321): smtps:// for implicit TLS, smtp:// with STARTTLS required (see `smtpTls` for
+ * the two ways out), AUTH PLAIN when the URL carries a user. Credentials and mail are never sent before TLS is up
+ * when TLS is asked for. One message per connection; enough for a handful of consent mails, without a dependency.
  */
 export async function sendMail({
 	url,
@@ -23,7 +31,9 @@ export async function sendMail({
 	timeoutMs?: number;
 }): Promise<void> {
 	const u = new URL(url);
-	const implicitTls = u.protocol === 'smtps:';
+	const mode = smtpTls(u);
+	if (mode === 'tls_invalid') throw new SmtpTlsError('SMTP URL: tls must be "off" or "required", and smtps:// cannot be "off"');
+	const implicitTls = mode === 'implicit';
 	const host = u.hostname;
 	const port = Number(u.port) || (implicitTls ? 465 : 587);
 	let socket: net.Socket = implicitTls ? tls.connect({ host, port, servername: host }) : net.connect({ host, port });
@@ -32,7 +42,12 @@ export async function sendMail({
 	try {
 		await conn.expect(220);
 		let ehlo = await command(conn, socket, 'EHLO tessera', 250);
-		if (!implicitTls && /^STARTTLS$/im.test(ehlo.join('\n').replace(/^\d{3}[ -]/gm, ''))) {
+		const offersStartTls = /^STARTTLS$/im.test(ehlo.join('\n').replace(/^\d{3}[ -]/gm, ''));
+		if (mode === 'starttls' && !offersStartTls) {
+			socket.write('QUIT\r\n');
+			throw new SmtpTlsError('SMTP server does not offer STARTTLS: nothing was sent. Use smtps://, a server with STARTTLS, or ?tls=off to send in plain text');
+		}
+		if ((mode === 'starttls' || mode === 'opportunistic') && offersStartTls) {
 			await command(conn, socket, 'STARTTLS', 220);
 			conn.detach();
 			socket = tls.connect({ socket, servername: host });

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ar from '../../messages/ar.json';
@@ -110,5 +110,22 @@ describeBrowser('guardian consent in a real browser', () => {
 		await expectNoAxeViolations(arPage, 'guardian consent (ar)');
 		await arPage.getByRole('button', { name: ar.consent_submit }).click();
 		await arPage.getByRole('heading', { name: ar.consent_done_heading }).waitFor();
+		expect(await arPage.getByText(ar.consent_done_manage).isVisible()).toBe(true);
+
+		// The standing link came by mail, in the language the guardian confirmed in: their page to change things later.
+		const [standing] = await app.server.app.database.db
+			.select()
+			.from(outbox)
+			.where(and(eq(outbox.toAddress, guardianEmail), eq(outbox.kind, 'guardian_link')));
+		const manage = /https?:\/\/\S+\/guardian\/[A-Za-z0-9_-]{43}/.exec(standing!.body)![0];
+		await arPage.goto(manage);
+		expect(await arPage.evaluate(() => document.documentElement.dir)).toBe('rtl');
+		const withdraw = arPage.getByRole('button', { name: ar.consent_withdraw_named!.replace('{purpose}', ar.guardian_label_participation!) });
+		await withdraw.waitFor();
+		await arPage.screenshot({ path: join(SHOTS, 'guardian-link-ar.png'), fullPage: true });
+		await expectNoAxeViolations(arPage, 'guardian standing page (ar)');
+		await withdraw.click();
+		await arPage.getByText(ar.consent_withdrawn_done!).waitFor();
+		await arPage.getByRole('button', { name: ar.consent_give_named!.replace('{purpose}', ar.guardian_label_participation!) }).waitFor();
 	});
 });

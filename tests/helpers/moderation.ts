@@ -1,4 +1,6 @@
 import { api, createInvite, acceptInvite, newUser, type TestUser } from './api';
+import { request } from './chat';
+import type { ClientSocket, Sockets } from './sockets';
 
 /** A birth date that makes someone 17 today: a minor under the default policy, above the default consent age (16). */
 export function minorBirthDate(now = new Date()): string {
@@ -37,4 +39,20 @@ export async function supervisedSpace(
 		if (joined.status !== 200) throw new Error(`accept invite failed: ${joined.status} ${joined.text}`);
 	}
 	return spaceId;
+}
+
+/** A supervised space with an adult mentor and a 17-year-old in it, both connected and joined (`headers` go with the adult's handshake). */
+export async function minorSpace(
+	url: string,
+	{ sockets, supervisor, headers = {} }: { sockets: Sockets; supervisor: TestUser; headers?: Record<string, string> }
+): Promise<{ spaceId: string; adult: TestUser; minor: TestUser; adultSocket: ClientSocket; minorSocket: ClientSocket }> {
+	const [adult, minor] = await Promise.all([newUser(url, { role: 'mentor' }), newUser(url, { birthDate: minorBirthDate() })]);
+	const spaceId = await supervisedSpace(url, { owner: adult, supervisor, members: [minor] });
+	const join = async (who: TestUser, extra: Record<string, string> = {}) => {
+		const socket = await sockets.connect(url, { token: who.token, headers: extra });
+		const ack = await request(socket, 'space:join', { spaceId });
+		if (!ack.ok) throw new Error(`space:join refused: ${ack.error.code}`);
+		return socket;
+	};
+	return { spaceId, adult, minor, adultSocket: await join(adult, headers), minorSocket: await join(minor) };
 }

@@ -25,10 +25,39 @@ export async function newStaff(url: string, admin: { token: string }, role: 'mod
 export async function consentToken(url: string, admin: { token: string }, guardianEmail: string): Promise<string> {
 	const res = await api(url, '/api/v1/admin/outbox', { token: admin.token });
 	if (res.status !== 200) throw new Error(`outbox: ${res.status} ${res.text}`);
-	const mail = (res.body.mail as { to: string; body: string }[]).filter((m) => m.to === guardianEmail).at(-1);
+	const mail = (res.body.mail as { to: string; body: string }[]).filter((m) => m.to === guardianEmail && /\/consent\//.test(m.body)).at(-1);
 	const token = mail && /\/consent\/([A-Za-z0-9_-]{43})/.exec(mail.body)?.[1];
 	if (!token) throw new Error('no consent mail for that guardian');
 	return token;
+}
+
+/** The token of the standing link in the newest unsent mail to `guardianEmail` (mailed when they confirm), read from the outbox. */
+export async function guardianLinkToken(url: string, admin: { token: string }, guardianEmail: string): Promise<string> {
+	const res = await api(url, '/api/v1/admin/outbox', { token: admin.token });
+	if (res.status !== 200) throw new Error(`outbox: ${res.status} ${res.text}`);
+	const mail = (res.body.mail as { to: string; body: string }[]).filter((m) => m.to === guardianEmail && /\/guardian\//.test(m.body)).at(-1);
+	const token = mail && /\/guardian\/([A-Za-z0-9_-]{43})/.exec(mail.body)?.[1];
+	if (!token) throw new Error('no guardian link mail for that guardian');
+	return token;
+}
+
+/**
+ * Submits one of the guardian page's forms as a browser with JavaScript does: `{ type, status }`, and `data`, the
+ * action's answer as SvelteKit serialises it (messages appear in it as plain strings).
+ */
+export async function guardianForm(
+	url: string,
+	token: string,
+	action: 'grant' | 'withdraw' | 'rotate',
+	fields: Record<string, string> = {},
+	headers: Record<string, string> = {}
+): Promise<{ type: string; status: number; data: string }> {
+	const res = await api(url, `/guardian/${token}?/${action}`, {
+		raw: new URLSearchParams(fields).toString(),
+		headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, 'x-sveltekit-action': 'true', accept: 'application/json', ...headers }
+	});
+	if (typeof res.body !== 'object' || res.body === null) throw new Error(`guardian form answered ${res.status}: ${res.text.slice(0, 200)}`);
+	return { type: res.body.type, status: res.body.status ?? res.status, data: String(res.body.data ?? '') };
 }
 
 /**

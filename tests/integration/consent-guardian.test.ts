@@ -137,6 +137,19 @@ describe.each(drivers)('guardian consent at sign-up (%s)', (driver) => {
 		expect((await api(url, `/consent/${token}`)).text).not.toContain('Lina');
 	});
 
+	it('the guardian’s form works without JavaScript too', async () => {
+		const minor = await pendingMinor({ displayName: 'Sami' });
+		const token = await consentToken(url, admin, minor.guardianEmail);
+		const res = await api(url, `/consent/${token}`, {
+			raw: new URLSearchParams({ participation: 'yes' }).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, accept: 'text/html' }
+		});
+		expect(res.status).toBe(200);
+		expect(res.headers.get('cache-control')).toBe('no-store');
+		expect(res.text).toContain('Sami');
+		expect((await api(url, '/api/v1/me', { token: minor.token })).body.user.status).toBe('active');
+	});
+
 	it('an expired link and a superseded link are refused; the newest link works', async () => {
 		const minor = await pendingMinor();
 		const first = await consentToken(url, admin, minor.guardianEmail);
@@ -175,7 +188,8 @@ describe.each(drivers)('guardian consent at sign-up (%s)', (driver) => {
 		expect(all).toContain('guardian consent confirmed');
 		expect(all).not.toContain(minor.guardianEmail);
 		expect(all).not.toContain(token);
+		// The request, and the standing link mailed once they confirmed.
 		const mail = await server.db.select().from(outbox).where(eq(outbox.toAddress, minor.guardianEmail));
-		expect(mail).toHaveLength(1);
+		expect(mail.map((m) => m.kind).sort()).toEqual(['guardian_consent', 'guardian_link']);
 	});
 });

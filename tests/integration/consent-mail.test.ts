@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../server/db/schema';
 import { api, newUser, signIn, type TestUser } from '../helpers/api';
@@ -46,5 +46,17 @@ describe.each(drivers)('guardian consent mail over SMTP (%s)', (driver) => {
 		expect(await submitConsent(url, token!, ['participation'])).toMatchObject({ type: 'success' });
 		const minor = await signIn(url, { email: body.email as string, password: body.password as string });
 		expect(minor.user.status).toBe('active');
+
+		// The standing link to change these choices later comes the same way, and leaves no token behind either.
+		const standing = await waitFor(() => smtp.messages.find((m) => m.to === body.guardianEmail && m.body.includes('/guardian/')), { what: 'the standing link mail' });
+		const linkToken = /\/guardian\/([A-Za-z0-9_-]{43})/.exec(standing.body)?.[1];
+		expect(linkToken).toBeDefined();
+		const sent = await waitFor(async () => {
+			const [row] = await server.db.select().from(outbox).where(and(eq(outbox.toAddress, body.guardianEmail as string), eq(outbox.kind, 'guardian_link')));
+			return row?.sentAt ? row : null;
+		});
+		expect(sent.body).not.toContain(linkToken!);
+		expect(sent.body).toContain('/guardian/…');
+		expect((await api(url, `/guardian/${linkToken}`)).text).toContain('Lucía');
 	});
 });

@@ -58,6 +58,33 @@ export const guardianConsents = pgTable(
 );
 
 /**
+ * A guardian's standing link to see, withdraw and give again their child's consents after confirming (guardians have
+ * no account). Issued when they confirm and mailed through the outbox; only the SHA-256 of its token is stored. At
+ * most one works per child: a newer confirmation, or the guardian asking for a fresh link, revokes the one before.
+ */
+export const guardianLinks = pgTable(
+	'guardian_links',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		/** The confirmation it came from: who the guardian is (name, address for a fresh link). */
+		guardianConsentId: uuid('guardian_consent_id')
+			.notNull()
+			.references(() => guardianConsents.id, { onDelete: 'cascade' }),
+		tokenHash: text('token_hash').notNull(),
+		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+		lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+		revokedAt: timestamp('revoked_at', { withTimezone: true })
+	},
+	(t) => [
+		uniqueIndex('guardian_links_token_key').on(t.tokenHash),
+		uniqueIndex('guardian_links_live_key').on(t.userId).where(sql`${t.revokedAt} is null`)
+	]
+);
+
+/**
  * The consent ledger: one row per grant, per person and purpose. Revoking sets `revoked_at`; a new grant is a
  * new row, so the history of who agreed to what, and when, is kept.
  */
@@ -157,12 +184,16 @@ export const spaceMutes = pgTable(
 	(t) => [index('space_mutes_space_user_idx').on(t.spaceId, t.userId)]
 );
 
-/** `superseded`: a held edit whose author edited the message again before a moderator approved it (never applied). */
-export const reviewStatus = pgEnum('review_status', ['held', 'approved', 'rejected', 'superseded']);
+/**
+ * `superseded`: a held edit whose author edited the message again before a moderator approved it (never applied).
+ * `blocked`: refused outright by the pipeline in a space that has or had a minor; kept for review, nothing to decide.
+ */
+export const reviewStatus = pgEnum('review_status', ['held', 'approved', 'rejected', 'superseded', 'blocked']);
 
 /**
  * Texts the moderation pipeline held for review (chat messages, and text written into documents and canvases).
  * A held chat message is stored in chat_messages with `held` set and reaches no one but its author until approved.
+ * In a space that has or had a minor, a text the pipeline blocked is kept here too (status `blocked`), and nowhere else.
  */
 export const moderationQueue = pgTable(
 	'moderation_queue',

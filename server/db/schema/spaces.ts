@@ -1,4 +1,4 @@
-import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './accounts';
 
 export const spaceKind = pgEnum('space_kind', ['pair', 'collective']);
@@ -14,7 +14,13 @@ export const spaces = pgTable('spaces', {
 	archivedAt: timestamp('archived_at', { withTimezone: true }),
 	/** A moderator locked the space: everyone reads, nobody writes, until it is unlocked. */
 	lockedAt: timestamp('locked_at', { withTimezone: true }),
-	lockedBy: uuid('locked_by').references(() => users.id, { onDelete: 'set null' })
+	lockedBy: uuid('locked_by').references(() => users.id, { onDelete: 'set null' }),
+	/**
+	 * A minor has been a member at some point (set by a trigger when one joins, and when a policy change makes a
+	 * member a minor; never cleared). Retention keeps the space's content for review on this, not on who is a
+	 * minor now, so a space does not lose its protection when its minor leaves or turns 18.
+	 */
+	hadMinor: boolean('had_minor').notNull().default(false)
 });
 
 export const spaceMembers = pgTable(

@@ -15,13 +15,14 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ params, request, locals, setHeaders }) => {
-		setHeaders(NO_STORE);
+	// No `setHeaders` here: `load` runs after a form posted without JavaScript and sets the header (twice is an error).
+	default: async ({ params, request, locals, url }) => {
 		const data = await request.formData();
 		const purposes = CONSENT_PURPOSES.filter((p) => data.get(p) === 'yes') as ConsentPurpose[];
 		try {
 			const link = await locals.app.safeguarding.guardianLink(params.token);
-			await locals.app.safeguarding.confirmGuardianConsent({ token: params.token, purposes });
+			// The standing link is mailed in the language this page is read in.
+			await locals.app.safeguarding.confirmGuardianConsent({ token: params.token, purposes, baseUrl: url.origin, locale: locals.locale });
 			return { done: true, childName: link.childName };
 		} catch (e) {
 			if (!isAppError(e)) throw e;

@@ -41,7 +41,12 @@ const ACTIONS = [
 	'user.unsuspend',
 	'user.role',
 	'policy.',
-	'outbox.passed_on'
+	'outbox.passed_on',
+	'consent.',
+	'consent.grant',
+	'consent.revoke',
+	'consent.guardian_confirm',
+	'consent.guardian_link_rotate'
 ];
 
 /** The instant a calendar day starts in `timeZone` (offsets read from Intl, so summer time is right). */

@@ -6,7 +6,7 @@ import type { RequestHandler } from './$types';
 
 const query = z
 	.object({
-		status: z.enum(['held', 'approved', 'rejected', 'superseded'], { error: 'invalid_value' }),
+		status: z.enum(['held', 'approved', 'rejected', 'superseded', 'blocked'], { error: 'invalid_value' }),
 		space: z.uuid({ error: 'invalid_value' }),
 		after: z.uuid({ error: 'invalid_value' }),
 		limit: z.coerce.number({ error: 'invalid_value' }).int().min(1).max(200)
@@ -15,8 +15,9 @@ const query = z
 
 /**
  * The moderation queue, oldest first (moderators and admins): texts held by the pipeline, each with its space,
- * author, the hook and reason code that held it (never the caller's own texts). `status` (held by default), `space`, `after` (an entry id) and
- * `limit` page through it.
+ * author, the hook and reason code that held it (never the caller's own texts). `status` (held by default; `blocked`
+ * lists the texts the pipeline refused in spaces that have or had a minor, kept for review), `space`, `after` (an entry
+ * id) and `limit` page through it.
  */
 export const GET: RequestHandler = endpoint(async (event) => {
 	const me = requireUser(event);

@@ -1,0 +1,51 @@
+import { AppError } from '$server/errors';
+import { consentPurpose } from '$server/safeguarding/validation';
+import { failFromError, formValues } from '../../_lib/forms.server';
+import { formatDate } from '../../_lib/options.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+// The token is in the path: no cache keeps the page (the page's own meta tag keeps it out of Referer headers).
+// Set by `load` only, which also runs after a form posted without JavaScript (setting it twice is an error).
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** A guardian's standing page: each purpose for their child, with a button to withdraw or give it again. */
+export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
+	setHeaders(NO_STORE);
+	const view = await locals.app.safeguarding.guardianView(params.token);
+	return {
+		state: view.state,
+		childName: view.childName,
+		consents: view.current.map((c) => ({
+			purpose: c.purpose,
+			grantedBy: c.granted ? c.grantedBy : null,
+			// A guardian has no profile to take a time zone from; a calendar day in UTC is near enough.
+			grantedOn: c.grantedAt ? formatDate(c.grantedAt, { locale: locals.locale, timeZone: 'UTC' }) : null
+		}))
+	};
+};
+
+async function change(event: RequestEvent, grant: boolean) {
+	const { app, locale } = event.locals;
+	const purpose = consentPurpose.safeParse(formValues(await event.request.formData()).purpose);
+	if (!purpose.success) return failFromError(new AppError(400, 'purpose_invalid'), { locale, values: {} });
+	try {
+		await app.safeguarding.guardianChange({ token: event.params.token, purpose: purpose.data, grant });
+	} catch (e) {
+		return failFromError(e, { locale, values: {} });
+	}
+	return { changed: grant ? 'grant' : 'withdraw', purpose: purpose.data };
+}
+
+export const actions: Actions = {
+	grant: (event) => change(event, true),
+	withdraw: (event) => change(event, false),
+	rotate: async (event) => {
+		const { app, locale } = event.locals;
+		try {
+			await app.safeguarding.rotateGuardianLink({ token: event.params.token, baseUrl: event.url.origin, locale });
+		} catch (e) {
+			return failFromError(e, { locale, values: {} });
+		}
+		return { rotated: true };
+	}
+};
