@@ -113,6 +113,22 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		expect(rows).toEqual([]);
 	});
 
+	it("keeps a slur taken out of a minor's document as a blocked record for review, nothing to approve", async () => {
+		const mentor = await newUser(url, { role: 'mentor' });
+		const minor = await newUser(url, { birthDate: minorBirthDate() });
+		const spaceId = await supervisedSpace(url, { owner: mentor, supervisor: moderator, members: [minor] });
+		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Our story' });
+		const writer = await open(docId, mentor);
+		const told = notices(writer);
+		appendParagraph(writer.doc, 'what a fucking retard');
+		await waitFor(() => told.length > 0, { what: 'the removed notice' });
+		expect(told[0]!.action).toBe('removed');
+		await waitFor(async () => (await server.db.select().from(moderationQueue).where(eq(moderationQueue.targetId, docId))).length === 1, { what: 'the record' });
+		const [entry] = await server.db.select().from(moderationQueue).where(eq(moderationQueue.targetId, docId));
+		expect(entry).toMatchObject({ kind: 'doc', status: 'blocked', authorId: mentor.id, hook: 'word_list' });
+		expect((await api(url, `/api/v1/moderation/queue/${entry!.id}/approve`, { method: 'POST', token: moderator.token })).status).toBe(409);
+	});
+
 	it("sets a sticky note back to what it said when an edit writes a handle into it, in a minor's canvas", async () => {
 		const mentor = await newUser(url, { role: 'mentor' });
 		const minor = await newUser(url, { birthDate: minorBirthDate() });
