@@ -48,7 +48,7 @@ export async function createTessera(config: Config) {
 		retentionDays: async () => (await safeguarding.policy()).retentionDays,
 		minorAge: async () => (await safeguarding.policy()).minorAge
 	});
-	const restrictions = createRestrictions({ db: database.db });
+	const restrictions = createRestrictions({ db: database.db, unsupervised: (spaceId) => safeguarding.unsupervised(spaceId) });
 	const chat = createChatService({
 		db: database.db,
 		logger,
@@ -71,6 +71,13 @@ export async function createTessera(config: Config) {
 	await moderationActions.resumeMutes().catch((err) => logger.error({ err }, 'timed mutes could not be re-armed: documents of muted members stay read-only until they reconnect'));
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
+
+	// Supervision can end without an action here (a demotion, a suspension, a policy change): spaces with open
+	// documents are read again every few seconds, and a change turns their connections read-only (or back).
+	const supervision = setInterval(() => {
+		for (const spaceId of docs.relay.openSpaces()) restrictions.of(spaceId).catch((err) => logger.error({ err, spaceId }, 'reading a space’s restrictions failed'));
+	}, 5_000);
+	supervision.unref();
 
 	const purge = setInterval(() => {
 		accounts.purgeExpiredSessions().catch((err) => logger.error({ err }, 'session purge failed'));
@@ -103,6 +110,7 @@ export async function createTessera(config: Config) {
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
+			clearInterval(supervision);
 			clearInterval(retention);
 			moderationActions.close();
 			await chat.close();

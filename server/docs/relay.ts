@@ -732,6 +732,10 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		closeSpace(spaceId: string): number {
 			return closeWhere((c) => c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
 		},
+		/** The spaces with a document open here. */
+		openSpaces(): Set<string> {
+			return new Set([...docs.values()].map((d) => d.ref.spaceId));
+		},
 		/** Everyone with a document of the space open here. */
 		usersIn(spaceId: string): string[] {
 			const out: string[] = [];

@@ -8,10 +8,15 @@ import { AppError } from '../errors';
  * pause that followed a report on them (a minor's report, or a mentee pausing the match). A pause is silent: what
  * they send is held for moderators like any held text, so nothing tells them — or lets them work out — who reported.
  */
-export type WriteBlock = { code: 'space_locked' } | { code: 'muted'; until: Date | null } | { code: 'paused' };
+export type WriteBlock = { code: 'space_locked' } | { code: 'supervisor_required' } | { code: 'muted'; until: Date | null } | { code: 'paused' };
 
 export interface SpaceRestrictions {
 	lockedAt: Date | null;
+	/**
+	 * A minor is in the space and no active supervising moderator is (the last one was demoted, suspended or
+	 * deleted, or the policy changed): nobody writes until a supervisor is back.
+	 */
+	unsupervised?: boolean;
 	/** Mutes not lifted, of anyone in the space; an ended one is ignored by `writeBlock`. `reportId`: a pause after a report. */
 	mutes: { userId: string; until: Date | null; reportId?: string | null }[];
 }
@@ -22,6 +27,7 @@ export interface SpaceRestrictions {
  */
 export function writeBlock(r: SpaceRestrictions, userId: string, now: Date): WriteBlock | null {
 	if (r.lockedAt) return { code: 'space_locked' };
+	if (r.unsupervised) return { code: 'supervisor_required' };
 	let latest: Date | null | undefined;
 	let paused = false;
 	for (const m of r.mutes) {
@@ -40,6 +46,7 @@ export function writeBlock(r: SpaceRestrictions, userId: string, now: Date): Wri
 /** The refusal a blocked writer gets: `space_locked`, `muted` (until lifted) or `muted_until` (Retry-After: seconds left). */
 export function blockError(block: Exclude<WriteBlock, { code: 'paused' }>, now: Date): AppError {
 	if (block.code === 'space_locked') return new AppError(423, 'space_locked');
+	if (block.code === 'supervisor_required') return new AppError(403, 'supervisor_required');
 	if (!block.until) return new AppError(403, 'muted');
 	const seconds = Math.max(1, Math.ceil((block.until.getTime() - now.getTime()) / 1000));
 	return new AppError(403, 'muted_until', { retryAfterSeconds: seconds });
@@ -59,7 +66,16 @@ const MAX_SPACES = 20_000;
  * Mutes and locks as the chat and document relays check them on every write: one query per space every few
  * seconds at most, invalidated at once by whoever changes them on this process (`changed`).
  */
-export function createRestrictions({ db, ttlMs = TTL_MS }: { db: Db; ttlMs?: number }) {
+export function createRestrictions({
+	db,
+	ttlMs = TTL_MS,
+	unsupervised
+}: {
+	db: Db;
+	ttlMs?: number;
+	/** Whether a space has a minor and no active supervisor (safeguarding); read with the locks and mutes. */
+	unsupervised?: (spaceId: string) => Promise<boolean>;
+}) {
 	const followers = new Set<(change: RestrictionChange) => Promise<void>>();
 	const cache = new Map<string, { value: Promise<SpaceRestrictions>; at: number }>();
 
@@ -70,8 +86,17 @@ export function createRestrictions({ db, ttlMs = TTL_MS }: { db: Db; ttlMs?: num
 			.select({ userId: spaceMutes.userId, until: spaceMutes.until, reportId: spaceMutes.reportId })
 			.from(spaceMutes)
 			.where(and(eq(spaceMutes.spaceId, spaceId), isNull(spaceMutes.liftedAt), or(isNull(spaceMutes.until), gt(spaceMutes.until, now))));
-		return { lockedAt: space?.lockedAt ?? null, mutes };
+		const out: SpaceRestrictions = { lockedAt: space?.lockedAt ?? null, mutes, unsupervised: (await unsupervised?.(spaceId)) ?? false };
+		// Supervision changes without a moderator's action here (a demotion, a suspension, a policy change): when a
+		// read finds it changed, whoever follows changes (open documents) is told as for a lock.
+		const before = known.get(spaceId);
+		known.set(spaceId, out.unsupervised!);
+		if (known.size > MAX_SPACES) known.delete(known.keys().next().value!);
+		if (before !== undefined && before !== out.unsupervised) void Promise.allSettled([...followers].map((f) => f({ spaceId })));
+		return out;
 	}
+	/** Supervision as last read, per space. */
+	const known = new Map<string, boolean>();
 
 	function of(spaceId: string): Promise<SpaceRestrictions> {
 		const hit = cache.get(spaceId);

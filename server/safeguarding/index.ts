@@ -110,12 +110,25 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 
 	const guardianAccess = createGuardianAccess({ db, logger, outbox, ledger });
 
-	async function supervisorsIn(tx: Tx, spaceId: string) {
+	async function supervisorsIn(tx: Tx | Db, spaceId: string) {
 		return tx
 			.select({ userId: spaceMembers.userId, spaceRole: spaceMembers.role, accountRole: users.role, status: users.status })
 			.from(spaceMembers)
 			.innerJoin(users, eq(users.id, spaceMembers.userId))
 			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.role, 'supervisor')));
+	}
+
+	/** User ids of the minors who are members of the space (any role); cached briefly, dropped on membership changes. */
+	async function minorsInCached(spaceId: string): Promise<string[]> {
+		const hit = minorsCache.get(spaceId);
+		if (hit && Date.now() - hit.at < MINORS_TTL_MS) return hit.ids;
+		const ids = readMinors(spaceId);
+		minorsCache.set(spaceId, { ids, at: Date.now() });
+		if (minorsCache.size > 10_000) minorsCache.delete(minorsCache.keys().next().value!);
+		return ids.catch((e: unknown) => {
+			minorsCache.delete(spaceId);
+			throw e;
+		});
 	}
 
 	spaces.use({
@@ -180,19 +193,22 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		isMinor: (userId: string) => isMinor(userId),
 
 		/** User ids of the minors who are members of the space (any role); cached briefly, dropped on membership changes. */
-		async minorsIn(spaceId: string): Promise<string[]> {
-			const hit = minorsCache.get(spaceId);
-			if (hit && Date.now() - hit.at < MINORS_TTL_MS) return hit.ids;
-			const ids = readMinors(spaceId);
-			minorsCache.set(spaceId, { ids, at: Date.now() });
-			if (minorsCache.size > 10_000) minorsCache.delete(minorsCache.keys().next().value!);
-			return ids.catch((e: unknown) => {
-				minorsCache.delete(spaceId);
-				throw e;
-			});
-		},
+		minorsIn: minorsInCached,
+
 
 		/** Whether a minor has ever been a member of the space (`spaces.had_minor`): its content is kept for review. */
+		/**
+		 * A minor is in the space and no active supervisor is, while the policy wants one: the last supervisor was
+		 * demoted, suspended or deleted, or supervision was switched back on. Nobody may write there until a
+		 * supervisor is back (moderation/restrictions reads this with locks and mutes).
+		 */
+		async unsupervised(spaceId: string): Promise<boolean> {
+			const p = await policy();
+			if (!p.supervisedSpacesForMinors) return false;
+			if ((await minorsInCached(spaceId)).length === 0) return false;
+			return (await supervisorsIn(db, spaceId)).filter(isSupervisor).length === 0;
+		},
+
 		async hadMinor(spaceId: string): Promise<boolean> {
 			const [row] = await db.select({ hadMinor: spacesTable.hadMinor }).from(spacesTable).where(eq(spacesTable.id, spaceId)).limit(1);
 			return row?.hadMinor ?? false;
