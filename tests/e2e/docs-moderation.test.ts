@@ -170,8 +170,14 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 		await expectNoAxeViolations(page, 'document with the held alert (ar)');
 		await shoot(page, 'docs-held-ar');
 		await alert.screenshot({ path: join(SHOTS, 'docs-held-ar-alert.png') });
+		// On a phone the sentence wraps; the icon keeps its size and sits at the start (right) of the first line.
 		await page.setViewportSize({ width: 320, height: 720 });
+		const [icon, box] = await Promise.all([alert.locator('svg').boundingBox(), alert.locator('[data-moderated]').boundingBox()]);
+		expect(icon!.width).toBe(20);
+		expect(box!.x + box!.width - (icon!.x + icon!.width)).toBeLessThan(40);
+		expect(icon!.y - box!.y).toBeLessThan(30);
 		await shoot(page, 'docs-held-ar-320');
+		await alert.screenshot({ path: join(SHOTS, 'docs-held-ar-320-alert.png') });
 		await expect.poll(async () => (await seenTexts(samiPage)).filter((t) => PHONE_LIKE.test(t))).toEqual([]);
 	});
 
