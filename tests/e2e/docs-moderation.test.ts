@@ -215,10 +215,16 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 			const summary = page.getByRole('alert').filter({ hasText: messages.error_name_not_allowed });
 			await summary.waitFor();
 			await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
-			expect(await page.getByLabel(messages.docs_field_title).inputValue()).toBe('Write to ana.draws@example.org');
+			// The title is the field marked, with the reason beside it, and the summary links to it.
+			const title = page.getByLabel(messages.docs_field_title);
+			expect(await title.inputValue()).toBe('Write to ana.draws@example.org');
+			expect(await title.getAttribute('aria-invalid')).toBe('true');
+			expect(await page.locator('#document-title-error').textContent()).toBe(messages.error_name_not_allowed);
+			await summary.getByRole('link', { name: `${messages.docs_field_title}: ${messages.error_name_not_allowed}` }).waitFor();
 			expect(page.url()).toBe(spaceUrl);
 			await expectNoAxeViolations(page, `create form refusing a title (${name})`);
 			await shoot(page, `docs-title-refused-${name}`);
+			await page.locator('form[action="?/createDocument"]').screenshot({ path: join(SHOTS, `docs-title-refused-${name}-form.png`) });
 		}
 		// Nothing was created.
 		const list = await call(await token(ana), `/api/v1/spaces/${new URL(spaceUrl).pathname.split('/').at(-1)}/documents`, undefined, 'GET');

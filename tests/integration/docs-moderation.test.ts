@@ -172,9 +172,12 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		expect(refused.status).toBe(422);
 		expect(refused.body.error.code).toBe('name_not_allowed');
 		expect(refused.body.error.message).toMatch(/nombre/);
+		// The field that holds the name is named, so a form can mark it.
+		expect(refused.body.error.fields).toEqual({ title: { code: 'name_not_allowed', message: refused.body.error.message } });
 		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Our story' });
 		const version = await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token, body: { name: 'email kid@example.com' } });
 		expect(version.status).toBe(422);
+		expect(version.body.error.fields.name.code).toBe('name_not_allowed');
 		expect((await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token })).body.versions).toEqual([]);
 	});
 });
