@@ -24,6 +24,9 @@ const PHONE = '+44 7700 900123';
 const SENTENCE = `Call me on ${PHONE} after school.`;
 /** Seven digits in a row, however they are spaced: what the minor must never be shown before an approval. */
 const PHONE_LIKE = /(?:\d[\s.\-()]*){7}/;
+/** Written on the Arabic page: held at its seventh digit. */
+const AR_TYPED = 'رقمي 06 12 34 56 78';
+const AR_HELD = 'رقمي 06 12 34 5';
 
 describeBrowser('documents under moderation: held text in a minor\'s document, in a real browser', () => {
 	let app: E2eServer;
@@ -164,7 +167,7 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 		await page.locator(EDITOR).focus();
 		await page.keyboard.press('Control+End');
 		await page.keyboard.press('Enter');
-		await page.keyboard.type('رقمي 06 12 34 56 78');
+		await page.keyboard.type(AR_TYPED);
 		const alert = page.getByRole('alert').filter({ hasText: ar.docs_moderation_held });
 		await alert.waitFor();
 		await expectNoAxeViolations(page, 'document with the held alert (ar)');
@@ -181,23 +184,61 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 		await expect.poll(async () => (await seenTexts(samiPage)).filter((t) => PHONE_LIKE.test(t))).toEqual([]);
 	});
 
-	it('the supervising moderator approves it from the console by keyboard alone, and it comes back into the minor\'s document', async () => {
+	it('the console says the held text comes from a document, links to it and shows what was taken out; zero axe violations', async () => {
 		await miraPage.goto(`${app.url}/moderation`);
 		const item = queueItem(miraPage, 'Call me on');
 		await item.waitFor();
+		expect(await item.getByRole('heading', { name: fill(en.mod_item_held_doc, { reason: en.mod_hook_contact }) }).count()).toBe(1);
+		// The supervisor may open the document from here.
+		const link = item.getByRole('link', { name: 'Our comic' });
+		expect(await link.getAttribute('href')).toBe(new URL(docUrl).pathname);
+		expect(await item.locator('dd').filter({ has: miraPage.getByRole('link', { name: 'Our comic' }) }).textContent()).toContain(`· ${en.docs_kind_text}`);
+		// What was taken out, as it was written: the sentence up to the seventh digit.
+		const taken = item.getByRole('figure').filter({ hasText: en.mod_doc_text });
+		expect(await taken.locator('blockquote').textContent()).toBe('Call me on +44 7700 9');
+		expect(await item.getByText('(root)').count()).toBe(0);
 		await expectNoAxeViolations(miraPage, 'console with a held document text');
 		await shoot(miraPage, 'console-doc-held-en');
-		const id = await item.getAttribute('data-item-id');
+		await miraPage.setViewportSize({ width: 320, height: 720 });
+		await shoot(miraPage, 'console-doc-held-en-320');
+		await item.screenshot({ path: join(SHOTS, 'console-doc-held-en-320-item.png') });
+		await miraPage.setViewportSize({ width: 1280, height: 900 });
 
+		// An admin who has no part in the space sees which document, and why there is no link.
+		const leadPage = await pageFor(lead);
+		await leadPage.goto(`${app.url}/moderation`);
+		const seen = queueItem(leadPage, 'Call me on');
+		await seen.getByText('Our comic').waitFor();
+		expect(await seen.getByRole('link', { name: 'Our comic' }).count()).toBe(0);
+		expect(await seen.getByText(en.mod_document_closed).isVisible()).toBe(true);
+		await leadPage.context().close();
+	});
+
+	it('the supervising moderator approves it by keyboard alone, and it comes back into the minor\'s document where it was written', async () => {
+		const item = queueItem(miraPage, 'Call me on');
+		const id = await item.getAttribute('data-item-id');
 		await miraPage.locator('body').focus();
 		await tabTo(miraPage, `.console-item[data-item-id="${id}"]`, 80);
 		await miraPage.keyboard.press('a');
 		await item.waitFor({ state: 'detached' });
-		await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_done_approve);
+		await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_done_approve_doc);
 
 		await expect.poll(() => editorText(samiPage)).toContain(PHONE);
-		expect(await editorText(samiPage)).toContain(SENTENCE);
+		expect(await editorText(samiPage)).toContain(`Chapter one. ${SENTENCE}`);
 		await expect.poll(() => editorText(anaPage)).toBe(await editorText(samiPage));
+	});
+
+	it('rejecting by keyboard keeps the other held text out of the minor\'s document', async () => {
+		const item = queueItem(miraPage, AR_HELD);
+		await item.focus();
+		await miraPage.keyboard.press('r');
+		await item.waitFor({ state: 'detached' });
+		await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_done_reject_doc);
+		await miraPage.getByText(en.mod_queue_empty).waitFor();
+		// Stored and sent to no one: a fresh load of the minor's document has the approved number only.
+		await openDocument(samiPage);
+		expect(await editorText(samiPage)).toContain(PHONE);
+		expect(await editorText(samiPage)).not.toContain(AR_HELD);
 	});
 
 	it('a document titled with an email address is refused in the create form, in the writer\'s language, by keyboard alone', async () => {
