@@ -38,6 +38,8 @@ export interface ModerationOptions {
 export interface ModerationEvents {
 	/** A held entry was approved or rejected (after commit). */
 	reviewed: [Reviewed];
+	/** Text written in a document now waits in the queue (after it is stored); no text, no author. */
+	'doc-held': [{ spaceId: string }];
 }
 
 /** How long the last answer about minors in a space is trusted by translation checks, which cannot wait for it. */
@@ -140,6 +142,7 @@ export function createModerationService({ db, logger, config, safeguarding, list
 				place: finding.place,
 				...(finding.action === 'block' ? { status: 'rejected' as const, reviewedAt: new Date() } : {})
 			});
+			if (finding.action === 'hold') events.emit('doc-held', { spaceId: finding.spaceId });
 		},
 
 		/** Approves a held entry: a held message goes out to everyone as new, a held edit is applied. */

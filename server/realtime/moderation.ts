@@ -32,12 +32,18 @@ export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo
 		if (message.held !== 'pending' || message.deletedAt) return;
 		onAlert({ kind: 'held', reportId: null, spaceId: message.spaceId, reason: 'held', urgent: false, createdAt: new Date().toISOString() });
 	};
+	// Text taken out of a document and held: the same alert, its reason saying where the text was written.
+	const onDocHeld = ({ spaceId }: { spaceId: string }) => {
+		onAlert({ kind: 'held', reportId: null, spaceId, reason: 'doc', urgent: false, createdAt: new Date().toISOString() });
+	};
 	app.reports.events.on('alert', onAlert);
 	app.chat.events.on('held', onHeld);
+	app.moderation.events.on('doc-held', onDocHeld);
 	app.moderationActions.events.on('space:session-ended', onSessionEnded);
 	return () => {
 		app.reports.events.off('alert', onAlert);
 		app.chat.events.off('held', onHeld);
+		app.moderation.events.off('doc-held', onDocHeld);
 		app.moderationActions.events.off('space:session-ended', onSessionEnded);
 	};
 }

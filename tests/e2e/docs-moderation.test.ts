@@ -102,6 +102,17 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 
 	const queueItem = (page: Page, text: string) => page.locator('.console-item').filter({ hasText: text });
 
+	/** Opens the console and waits until its alert socket has joined (the first answer of Socket.IO's handshake, `40`). */
+	async function openConsole(page: Page) {
+		const handshake = (payload: string | Buffer) => String(payload).includes('40{');
+		const joined = Promise.race([
+			page.waitForResponse(async (r) => r.url().includes('/socket.io/') && handshake(await r.text().catch(() => ''))),
+			page.waitForEvent('websocket', (ws) => ws.url().includes('/socket.io/')).then((ws) => ws.waitForEvent('framereceived', (f) => handshake(f.payload)))
+		]);
+		await page.goto(`${app.url}/moderation`);
+		await joined;
+	}
+
 	beforeAll(async () => {
 		mkdirSync(SHOTS, { recursive: true });
 		[app, browser] = await Promise.all([startTessera({ translator: 'none' }), launchBrowser()]);
@@ -133,6 +144,9 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 	});
 
 	it('a mentor types a phone number into a minor\'s document: she is told it was held, and the minor\'s editor never shows it', async () => {
+		// The supervisor's console is open before anything is held.
+		await openConsole(miraPage);
+		await miraPage.getByText(en.mod_queue_empty).waitFor();
 		await Promise.all([openDocument(anaPage), openDocument(samiPage)]);
 		await recordEditor(samiPage);
 
@@ -155,6 +169,9 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 		expect(seen.length).toBeGreaterThan(5);
 		expect(seen.filter((t) => PHONE_LIKE.test(t))).toEqual([]);
 		expect(await samiPage.getByText(en.docs_moderation_held).count()).toBe(0);
+		// The open console is told at once, and shows the held text without a reload.
+		await expect.poll(() => miraPage.locator('#console-announcements').textContent()).toContain(en.mod_alert_held_doc);
+		await queueItem(miraPage, 'Call me on').waitFor();
 
 		await expectNoAxeViolations(anaPage, 'document with the held alert');
 		await shoot(anaPage, 'docs-held-en');
@@ -185,7 +202,7 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 	});
 
 	it('the console says the held text comes from a document, links to it and shows what was taken out; zero axe violations', async () => {
-		await miraPage.goto(`${app.url}/moderation`);
+		await openConsole(miraPage);
 		const item = queueItem(miraPage, 'Call me on');
 		await item.waitFor();
 		expect(await item.getByRole('heading', { name: fill(en.mod_item_held_doc, { reason: en.mod_hook_contact }) }).count()).toBe(1);
