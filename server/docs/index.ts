@@ -86,9 +86,10 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 
 	/**
 	 * Titles and version names are text others read, so they go through the moderation pipeline too. A name cannot
-	 * wait for a moderator: one the pipeline would hold or block is refused, and nothing is saved.
+	 * wait for a moderator: one the pipeline would hold or block is refused, and nothing is saved. The error names
+	 * `field`, so a form marks the field that holds the name.
 	 */
-	async function checkName({ spaceId, userId, name }: { spaceId: string; userId: string; name: string }): Promise<void> {
+	async function checkName({ spaceId, userId, name, field }: { spaceId: string; userId: string; name: string; field: 'title' | 'name' }): Promise<void> {
 		if (!moderation) return;
 		const decision = await moderation.pipeline.run({
 			spaceId,
@@ -104,7 +105,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		});
 		if (decision.action === 'hold' || decision.action === 'block') {
 			log.info({ spaceId, userId, action: decision.action, hook: decision.hook, reason: decision.reason }, 'document or version name refused by moderation');
-			throw new AppError(422, 'name_not_allowed');
+			throw new AppError(422, 'name_not_allowed', { fields: { [field]: 'name_not_allowed' } });
 		}
 	}
 
@@ -149,7 +150,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			const role = await spacesService.roleOf(spaceId, userId);
 			if (!role) throw notFound();
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
-			await checkName({ spaceId, userId, name: title });
+			await checkName({ spaceId, userId, name: title, field: 'title' });
 			const [created] = await db.insert(documents).values({ spaceId, kind, title, createdBy: userId }).returning({ id: documents.id });
 			log.info({ documentId: created!.id, spaceId, userId, kind }, 'document created');
 			return toSummary((await requireAccess({ documentId: created!.id, userId })).row);
@@ -207,7 +208,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		async saveVersion({ documentId, userId, name, auto = false }: { documentId: string; userId: string; name: string; auto?: boolean }): Promise<DocumentVersion> {
 			const { role, ref } = await requireAccess({ documentId, userId });
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
-			if (!auto) await checkName({ spaceId: ref.spaceId, userId, name });
+			if (!auto) await checkName({ spaceId: ref.spaceId, userId, name, field: 'name' });
 			const saved = await store.saveVersion({ documentId, name, auto, state: await currentState(documentId), createdBy: userId });
 			log.info({ documentId, userId, versionId: saved.id, auto }, 'version saved');
 			const [row] = await db

@@ -1,6 +1,7 @@
-import { and, asc, desc, eq, gt, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db';
-import { chatMessages, profiles } from '../db/schema';
+import type { DocumentKind } from '../../src/lib/protocol/docs';
+import { chatMessages, documents, profiles, spaceMembers } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Translator } from '../translate/types';
 import type { QueueItem } from './queue';
@@ -27,9 +28,26 @@ export interface ConsoleTranslation {
 	provider: string;
 }
 
+/** The document a held text was taken out of; `canOpen` when the moderator has a part in its space (its supervisor). */
+export interface HeldInDocument {
+	id: string;
+	title: string;
+	kind: DocumentKind;
+	canOpen: boolean;
+}
+
 /** One entry of the console's queue: a held text or an open report, with context and translations. */
 export type ConsoleItem =
-	| { type: 'held'; id: string; createdAt: string; held: QueueItem; context: ContextMessage[]; translation: ConsoleTranslation | null }
+	| {
+			type: 'held';
+			id: string;
+			createdAt: string;
+			held: QueueItem;
+			/** For text held in a document (kind 'doc'); null for chat, or when the document is gone. */
+			document: HeldInDocument | null;
+			context: ContextMessage[];
+			translation: ConsoleTranslation | null;
+	  }
 	| { type: 'report'; id: string; createdAt: string; report: ReportView; context: ContextMessage[]; translation: ConsoleTranslation | null };
 
 const AROUND = 2;
@@ -77,14 +95,31 @@ export function createConsoleView({ db, logger, translator }: { db: Db; logger: 
 		}
 	}
 
+	/** The documents that held texts came from, by id, and whether `viewerId` may open each. */
+	async function documentsOf(held: QueueItem[], viewerId: string): Promise<Map<string, HeldInDocument>> {
+		const ids = [...new Set(held.filter((h) => h.kind === 'doc').map((h) => h.targetId))];
+		if (ids.length === 0) return new Map();
+		const rows = await db
+			.select({ id: documents.id, title: documents.title, kind: documents.kind, member: spaceMembers.userId })
+			.from(documents)
+			.leftJoin(spaceMembers, and(eq(spaceMembers.spaceId, documents.spaceId), eq(spaceMembers.userId, viewerId)))
+			.where(inArray(documents.id, ids));
+		return new Map(rows.map((r) => [r.id, { id: r.id, title: r.title, kind: r.kind, canOpen: r.member !== null }]));
+	}
+
 	return {
-		/** Held entries and open reports as one list, oldest first, each with its context and translation into `readingLanguage`. */
-		async items({ held, reports, readingLanguage }: { held: QueueItem[]; reports: ReportView[]; readingLanguage: string }): Promise<ConsoleItem[]> {
+		/**
+		 * Held entries and open reports as one list, oldest first, each with its context and translation into
+		 * `readingLanguage`; a text held in a document says which one, and whether `viewerId` may open it.
+		 */
+		async items({ held, reports, readingLanguage, viewerId }: { held: QueueItem[]; reports: ReportView[]; readingLanguage: string; viewerId: string }): Promise<ConsoleItem[]> {
+			const docs = await documentsOf(held, viewerId);
 			const fromHeld = held.map(async (h): Promise<ConsoleItem> => ({
 				type: 'held',
 				id: h.id,
 				createdAt: h.createdAt,
 				held: h,
+				document: h.kind === 'doc' ? (docs.get(h.targetId) ?? null) : null,
 				context: h.kind === 'chat' || h.kind === 'chat-edit' ? await around(h.targetId) : [],
 				translation: await translate(h.text, h.lang, readingLanguage)
 			}));

@@ -41,6 +41,8 @@ export interface ModerationOptions {
 export interface ModerationEvents {
 	/** A held entry was approved or rejected (after commit). */
 	reviewed: [Reviewed];
+	/** Text written in a document now waits in the queue (after it is stored); no text, no author. */
+	'doc-held': [{ spaceId: string }];
 }
 
 /** How long the last answer about minors in a space is trusted by translation checks, which cannot wait for it. */
@@ -145,6 +147,7 @@ export function createModerationService({ db, logger, config, safeguarding, list
 				place: finding.place,
 				...(finding.action === 'block' ? { status: 'blocked' as const } : {})
 			});
+			if (finding.action === 'hold') events.emit('doc-held', { spaceId: finding.spaceId });
 		},
 
 		/**

@@ -36,12 +36,18 @@ export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo
 		// Not to its author, should they be staff: their own texts are not theirs to review.
 		onAlert({ kind: 'held', reportId: null, spaceId: message.spaceId, reason: 'held', urgent: false, createdAt: new Date().toISOString() }, message.authorId ? [message.authorId] : []);
 	};
+	// Text taken out of a document and held: the same alert, its reason saying where the text was written.
+	const onDocHeld = ({ spaceId }: { spaceId: string }) => {
+		onAlert({ kind: 'held', reportId: null, spaceId, reason: 'doc', urgent: false, createdAt: new Date().toISOString() });
+	};
 	app.reports.events.on('alert', onAlert);
 	app.chat.events.on('held', onHeld);
+	app.moderation.events.on('doc-held', onDocHeld);
 	app.moderationActions.events.on('space:session-ended', onSessionEnded);
 	return () => {
 		app.reports.events.off('alert', onAlert);
 		app.chat.events.off('held', onHeld);
+		app.moderation.events.off('doc-held', onDocHeld);
 		app.moderationActions.events.off('space:session-ended', onSessionEnded);
 	};
 }

@@ -3,10 +3,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { moderationQueue } from '../../server/db/schema';
 import { CANVAS_SHAPES, TEXT_FRAGMENT, YjsMessage } from '../../src/lib/protocol/docs';
+import type { ModerationAlert } from '../../src/lib/protocol/events';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
-import { waitFor } from '../helpers/wait';
+import { Sockets } from '../helpers/sockets';
+import { nextMatching, waitFor } from '../helpers/wait';
 import { appendParagraph, createDocument, paragraphs, sharedDocument, storedState, syncedClient, type YClient } from '../helpers/yjs';
 import * as decoding from 'lib0/decoding';
 
@@ -39,6 +41,7 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 	let admin: TestUser;
 	let moderator: TestUser;
 	const clients: YClient[] = [];
+	const sockets = new Sockets();
 	const open = async (docId: string, who: TestUser) => {
 		const c = await syncedClient({ url, docId, token: who.token });
 		clients.push(c);
@@ -53,6 +56,7 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 	});
 	afterEach(() => {
 		for (const c of clients.splice(0)) c.destroy();
+		sockets.closeAll();
 	});
 	afterAll(async () => {
 		await server?.close();
@@ -95,6 +99,21 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		expect(paragraphs(reader.doc)[0]!.startsWith('Chapter one. Call me on 555 123 4')).toBe(true);
 		await server.app.docs.relay.flush();
 		expect(paragraphs(await storedState(url, docId, mentor.token))[0]).toBe(paragraphs(reader.doc)[0]);
+	});
+
+	it('tells connected moderators at once that text written in a document waits, without the text or its author', async () => {
+		const mentor = await newUser(url, { role: 'mentor' });
+		const minor = await newUser(url, { birthDate: minorBirthDate() });
+		const spaceId = await supervisedSpace(url, { owner: mentor, supervisor: moderator, members: [minor] });
+		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Pen pals' });
+		const writer = await open(docId, mentor);
+		const staff = await sockets.connect(url, { token: moderator.token });
+		const alerted = nextMatching<ModerationAlert>(staff, 'moderation:alert', (a) => a.spaceId === spaceId);
+		appendParagraph(writer.doc, 'Write to me at kid.pal@example.org');
+		const alert = await alerted;
+		expect(alert).toMatchObject({ kind: 'held', reason: 'doc', reportId: null, spaceId, urgent: false });
+		expect(JSON.stringify(alert)).not.toContain('example.org');
+		expect(JSON.stringify(alert)).not.toContain(mentor.id);
 	});
 
 	it('removes a slur for everyone in any space, tells its author, and keeps no record where no minor is', async () => {
@@ -188,9 +207,12 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		expect(refused.status).toBe(422);
 		expect(refused.body.error.code).toBe('name_not_allowed');
 		expect(refused.body.error.message).toMatch(/nombre/);
+		// The field that holds the name is named, so a form can mark it.
+		expect(refused.body.error.fields).toEqual({ title: { code: 'name_not_allowed', message: refused.body.error.message } });
 		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Our story' });
 		const version = await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token, body: { name: 'email kid@example.com' } });
 		expect(version.status).toBe(422);
+		expect(version.body.error.fields.name.code).toBe('name_not_allowed');
 		expect((await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token })).body.versions).toEqual([]);
 	});
 });

@@ -85,7 +85,7 @@ export interface ModerationAlert {
 	kind: 'report' | 'pause' | 'feedback' | 'held';
 	reportId: string | null;
 	spaceId: string | null;
-	/** The report's reason code (`paused_match` for a pause, `feedback` for feedback, `held` for a held text). */
+	/** The report's reason code (`paused_match` for a pause, `feedback` for feedback, `held` for a held chat text, `doc` for text held in a document). */
 	reason: string;
 	/** A minor reported an adult, or a mentee paused their match: sending was already paused. */
 	urgent: boolean;

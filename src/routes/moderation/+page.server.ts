@@ -23,7 +23,7 @@ export const load: PageServerLoad = async (event) => {
 		app.reports.list({ status: 'open', limit: 100, viewerId: me.id }),
 		app.reports.listFeedback({ limit: 10 })
 	]);
-	const items = await createConsoleView({ db: app.database.db, logger: app.logger, translator: app.translator }).items({ held, reports: open.reports, readingLanguage });
+	const items = await createConsoleView({ db: app.database.db, logger: app.logger, translator: app.translator }).items({ held, reports: open.reports, readingLanguage, viewerId: me.id });
 	const when = (iso: string) => formatDateTime(iso, { locale, timeZone: me.profile.timezone });
 	return {
 		me: { id: me.id, role: me.role },
