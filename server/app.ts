@@ -29,12 +29,14 @@ export async function createTessera(config: Config) {
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
+	const restrictions = createRestrictions({ db: database.db, unsupervised: (spaceId) => safeguarding.unsupervised(spaceId) });
 	const docs = createDocsService({
 		db: database.db,
 		logger,
 		accounts,
 		spaces,
 		config,
+		restrictions,
 		moderation: { pipeline: moderation.pipeline, context: moderation.context, record: moderation.recordDocument, settleMs: config.moderationSettleMs }
 	});
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).
@@ -48,7 +50,6 @@ export async function createTessera(config: Config) {
 		retentionDays: async () => (await safeguarding.policy()).retentionDays,
 		minorAge: async () => (await safeguarding.policy()).minorAge
 	});
-	const restrictions = createRestrictions({ db: database.db, unsupervised: (spaceId) => safeguarding.unsupervised(spaceId) });
 	const chat = createChatService({
 		db: database.db,
 		logger,

@@ -11,6 +11,7 @@ import { canWrite } from '../spaces/permissions';
 import type { DocumentDetail, DocumentKind, DocumentSummary, DocumentVersion, DocumentVersionContent } from '../../src/lib/protocol/docs';
 import type { DocumentRef } from './live';
 import { createRelay, type RelayModeration } from './relay';
+import { blockError, type Restrictions } from '../moderation/restrictions';
 import { moderationQueue } from '../db/schema';
 import type { TextPlace } from './moderation';
 import { createDocStore } from './store';
@@ -23,10 +24,12 @@ export interface DocsOptions {
 	config: Pick<Config, 'docsMaxDocumentBytes' | 'docsMaxOpenPerUser' | 'docsPingIntervalMs' | 'docsCompactAfterUpdates'>;
 	/** Moderation of the text written into documents and canvases. */
 	moderation?: RelayModeration;
+	/** Locks, mutes, pauses and lost supervision: who may not write in a space now. */
+	restrictions?: Pick<Restrictions, 'block'>;
 }
 
 /** Shared documents and canvases: their records, versions and attribution, and the live relay. */
-export function createDocsService({ db, logger, accounts, spaces: spacesService, config, moderation }: DocsOptions) {
+export function createDocsService({ db, logger, accounts, spaces: spacesService, config, moderation, restrictions }: DocsOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const store = createDocStore(db);
 	const relay = createRelay({
@@ -109,6 +112,16 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		}
 	}
 
+	/**
+	 * A new document or a named version is writing in the space: refused while a lock, a mute or lost supervision
+	 * stops the person writing there. A pause after a report refuses it as the read-only document does.
+	 */
+	async function assertMayWrite(spaceId: string, userId: string): Promise<void> {
+		const block = await restrictions?.block({ spaceId, userId });
+		if (!block) return;
+		throw block.code === 'paused' ? new AppError(403, 'read_only') : blockError(block, new Date());
+	}
+
 	async function requireAccess(args: { documentId: string; userId: string }) {
 		const found = await access(args);
 		if (!found) throw notFound();
@@ -150,6 +163,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			const role = await spacesService.roleOf(spaceId, userId);
 			if (!role) throw notFound();
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			await assertMayWrite(spaceId, userId);
 			await checkName({ spaceId, userId, name: title, field: 'title' });
 			const [created] = await db.insert(documents).values({ spaceId, kind, title, createdBy: userId }).returning({ id: documents.id });
 			log.info({ documentId: created!.id, spaceId, userId, kind }, 'document created');
@@ -208,6 +222,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		async saveVersion({ documentId, userId, name, auto = false }: { documentId: string; userId: string; name: string; auto?: boolean }): Promise<DocumentVersion> {
 			const { role, ref } = await requireAccess({ documentId, userId });
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
+			await assertMayWrite(ref.spaceId, userId);
 			if (!auto) await checkName({ spaceId: ref.spaceId, userId, name, field: 'name' });
 			const saved = await store.saveVersion({ documentId, name, auto, state: await currentState(documentId), createdBy: userId });
 			log.info({ documentId, userId, versionId: saved.id, auto }, 'version saved');

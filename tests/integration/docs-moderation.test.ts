@@ -199,6 +199,17 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		}
 	});
 
+	it('a locked space takes no new document and no named version, with the lock’s own error', async () => {
+		const owner = await newUser(url);
+		const { docId, spaceId } = await sharedDocument(url, owner);
+		expect((await api(url, `/api/v1/moderation/spaces/${spaceId}/lock`, { token: moderator.token, body: { reason: 'investigating' } })).status).toBe(200);
+		const created = await api(url, `/api/v1/spaces/${spaceId}/documents`, { token: owner.token, body: { kind: 'text', title: 'Sneaky notes' } });
+		expect(created).toMatchObject({ status: 423, body: { error: { code: 'space_locked' } } });
+		const version = await api(url, `/api/v1/documents/${docId}/versions`, { token: owner.token, body: { name: 'before' } });
+		expect(version).toMatchObject({ status: 423, body: { error: { code: 'space_locked' } } });
+		expect((await api(url, `/api/v1/spaces/${spaceId}/documents`, { token: owner.token })).body.documents).toHaveLength(1);
+	});
+
 	it('refuses a document title or version name the pipeline would not let through, in the reader\'s language', async () => {
 		const mentor = await newUser(url, { role: 'mentor' });
 		const minor = await newUser(url, { birthDate: minorBirthDate() });
