@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { CANVAS_SHAPES, TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import { contactHook, wordListHook } from '../moderation/hooks';
 import { createModerationPipeline } from '../moderation/pipeline';
-import { changedTargets, inspectField, inspectText, restoreText, type Removal } from './moderation';
+import { changedTargets, inspectField, inspectLinks, inspectText, restoreText, stampAuthors, type Removal } from './moderation';
 
 const pipeline = createModerationPipeline([wordListHook(), contactHook()]);
 const check = (text: string) =>
@@ -25,9 +25,12 @@ function server(kind: 'text' | 'canvas' = 'text') {
 			doc.transact((tr) => {
 				Y.applyUpdate(doc, update);
 				for (const t of changedTargets(tr, kind, doc)) {
+					const link = t.type === 'text' ? inspectLinks(t.node, tr, check) : null;
+					if (link) removals.push(link);
 					const r = t.type === 'text' ? inspectText(t.node, tr, check) : inspectField(t, check);
 					if (r) removals.push(r);
 				}
+				if (kind === 'canvas') stampAuthors(tr, doc, { id: 'u-real', name: 'Real Name' });
 			});
 			return removals;
 		}
@@ -141,5 +144,35 @@ describe('document text moderation', () => {
 			d.getMap(CANVAS_SHAPES).set('s2', shape);
 		});
 		expect((srv.doc.getMap(CANVAS_SHAPES).get('s2') as Y.Map<unknown>).get('alt')).toBe('');
+	});
+
+	it('takes a refused link target off the text, which stays; an allowed link stays a link', () => {
+		const srv = server();
+		const author = typist(srv);
+		author.edit((d) => paragraph(d, 'Our mural and my chat'));
+		expect(author.edit((d) => firstNode(d).format(4, 5, { link: { href: 'https://example.org/mural' } }))).toEqual([]);
+		const [removal] = author.edit((d) => firstNode(d).format(17, 4, { link: { href: 'https://wa.me/447700900123' } }));
+		expect(removal?.text).toBe('https://wa.me/447700900123');
+		const links = (firstNode(srv.doc).toDelta() as { insert: string; attributes?: { link?: { href: string } } }[]).filter((op) => op.attributes?.link);
+		expect(links.map((op) => [op.insert, op.attributes!.link!.href])).toEqual([['mural', 'https://example.org/mural']]);
+		expect((firstNode(srv.doc).toDelta() as { insert: string }[]).map((op) => op.insert).join('')).toBe('Our mural and my chat');
+		expect(firstNode(author.doc).toDelta()).toEqual(firstNode(srv.doc).toDelta());
+	});
+
+	it("writes a shape's author as the person who set it, whatever the client claimed", () => {
+		const srv = server('canvas');
+		const author = typist(srv);
+		author.edit((d) => {
+			const shape = new Y.Map<unknown>();
+			shape.set('type', 'rect');
+			shape.set('authorId', 'someone-else');
+			shape.set('authorName', 'snap: jo_smith12');
+			d.getMap(CANVAS_SHAPES).set('s1', shape);
+		});
+		const shape = srv.doc.getMap(CANVAS_SHAPES).get('s1') as Y.Map<unknown>;
+		expect([shape.get('authorId'), shape.get('authorName')]).toEqual(['u-real', 'Real Name']);
+		author.edit((d) => (d.getMap(CANVAS_SHAPES).get('s1') as Y.Map<unknown>).set('authorName', 'call 555 0100'));
+		expect(shape.get('authorName')).toBe('Real Name');
+		expect((author.doc.getMap(CANVAS_SHAPES).get('s1') as Y.Map<unknown>).get('authorName')).toBe('Real Name');
 	});
 });

@@ -248,6 +248,65 @@ export function removeWrittenSince(node: Y.XmlText, since: ReadonlyMap<number, n
 	return ranges.length > 0 ? removeRanges(node, textOf(node), ranges, decision) : null;
 }
 
+/**
+ * A shape names its author (`authorId`, `authorName`, shown in the shape list and read out by screen readers):
+ * whoever sets those fields gets their own id and display name written there, so the fields can neither carry
+ * words past the pipeline nor pretend to be someone else. Answers whether anything was rewritten.
+ */
+export function stampAuthors(tr: Y.Transaction, ydoc: Y.Doc, author: { id: string; name: string }): boolean {
+	const shapes = ydoc.getMap<unknown>(CANVAS_SHAPES);
+	let stamped = false;
+	const stamp = (shape: Y.Map<unknown>, keys: Iterable<string | null>) => {
+		for (const key of keys) {
+			const want = key === 'authorId' ? author.id : key === 'authorName' ? author.name : undefined;
+			if (want !== undefined && shape.get(key!) !== want) {
+				shape.set(key!, want);
+				stamped = true;
+			}
+		}
+	};
+	for (const [type, keys] of tr.changed) {
+		if ((type as unknown) === shapes) {
+			for (const key of keys) {
+				const shape = key === null ? undefined : shapes.get(key);
+				if (shape instanceof Y.Map && isNew(shape, tr)) stamp(shape, ['authorId', 'authorName'].filter((k) => shape.has(k)));
+			}
+		} else if (type instanceof Y.Map && type._item?.parent === shapes && !type._item.deleted) {
+			stamp(type, keys);
+		}
+	}
+	return stamped;
+}
+
+/**
+ * Link targets are text people follow: a link (a formatting attribute `link: { href }` on a text node) set in
+ * this transaction whose target the immediate hooks refuse is taken off the text, which stays.
+ */
+export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): Removal | null {
+	let fresh = false;
+	for (let n = node._start; n && !fresh; n = n.right) {
+		if (n.deleted || !(n.content instanceof Y.ContentFormat) || n.content.key !== 'link') continue;
+		fresh = n.id.clock >= (tr.beforeState.get(n.id.client) ?? 0) && n.content.value !== null;
+	}
+	if (!fresh) return null;
+	let index = 0;
+	let removal: Removal | null = null;
+	for (const op of node.toDelta() as { insert: unknown; attributes?: { link?: { href?: unknown } } }[]) {
+		const length = typeof op.insert === 'string' ? op.insert.length : 1;
+		const href = op.attributes?.link?.href;
+		if (typeof href === 'string') {
+			const decision = check(href.slice(0, FIELD_MAX));
+			if (decision.action === 'hold' || decision.action === 'block') {
+				node.format(index, length, { link: null });
+				const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, index, -1))).toString('base64');
+				removal ??= { decision, text: href, place: { type: 'text', position } };
+			}
+		}
+		index += length;
+	}
+	return removal;
+}
+
 /** The value a shape field had before this transaction set it (its predecessor under the same key). */
 function previousValue(shape: Y.Map<unknown>, field: ShapeTextField): string {
 	const current = shape._map.get(field);

@@ -25,7 +25,9 @@ import {
 	changedTargets,
 	currentText,
 	inspectField,
+	inspectLinks,
 	inspectText,
+	stampAuthors,
 	removeWrittenSince,
 	restoreText,
 	type DocFinding,
@@ -387,13 +389,15 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		if (addsContent(decoded, doc.ydoc)) autoVersionBeforeEdit(doc);
 		const before = doc.changes;
 		let removals: Removal[] = [];
+		let rewritten = false;
 		try {
 			if (moderation) {
 				doc.ydoc.transact((tr) => {
 					Y.applyUpdate(doc.ydoc, update, conn);
 					if (doc.ydoc.store.pendingStructs === null && doc.ydoc.store.pendingDs === null) removals = inspect(doc, tr, conn);
-					// What was taken out must reach the author too; what goes to everyone no longer holds it.
-					doc.echo = removals.length > 0;
+					// What was taken out (or rewritten) must reach the author too; what goes to everyone no longer holds it.
+					rewritten = doc.echo || removals.length > 0;
+					doc.echo = rewritten;
 				}, conn);
 			} else {
 				Y.applyUpdate(doc.ydoc, update, conn);
@@ -415,8 +419,8 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 			return void resetDocument(doc);
 		}
 		if (doc.changes !== before) {
-			// After a removal the stored update is the one that went out, without the removed text.
-			const data = removals.length > 0 && doc.lastUpdate ? doc.lastUpdate : update;
+			// After a removal (or a rewrite) the stored update is the one that went out, without the removed text.
+			const data = rewritten && doc.lastUpdate ? doc.lastUpdate : update;
 			doc.bytes += data.byteLength;
 			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data, stats, ack: { conn, seq } });
 			for (const r of removals) reportRemoval(doc, conn.userId, r);
@@ -560,10 +564,15 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 			pipeline.checkNow({ spaceId: doc.ref.spaceId, authorId: conn.userId, authorName: conn.identity.name, text, lang: 'und', kind: 'doc', ...context });
 		const removals: Removal[] = [];
 		for (const target of changedTargets(tr, doc.ref.kind, doc.ydoc)) {
+			if (target.type === 'text') {
+				const link = inspectLinks(target.node, tr, check);
+				if (link) removals.push(link);
+			}
 			const removal = target.type === 'text' ? inspectText(target.node, tr, check) : inspectField(target, check);
 			if (removal) removals.push(removal);
 			else if (pipeline.hasDeferred) settleLater(doc, target, conn, tr);
 		}
+		if (doc.ref.kind === 'canvas' && stampAuthors(tr, doc.ydoc, conn.identity)) doc.echo = true;
 		return removals;
 	}
 
