@@ -59,6 +59,10 @@ export async function createTessera(config: Config) {
 		moderation: moderation.pipeline,
 		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId)
 	});
+	// Chat trusts a member's role for a few seconds; whatever takes someone out of spaces wipes that at once.
+	safeguarding.events.on('participation:withdrawn', ({ userId }) => chat.forgetUser(userId));
+	accounts.events.on('user:status-changed', ({ userId }) => chat.forgetUser(userId));
+	accounts.events.on('user:role-changed', ({ userId }) => chat.forgetUser(userId));
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	moderation.events.on('reviewed', (review) => {
 		if (review.kind !== 'doc' || review.status !== 'approved') return;

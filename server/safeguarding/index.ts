@@ -155,6 +155,9 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 	const dropMinors = ({ spaceId }: { spaceId: string }) => void minorsCache.delete(spaceId);
 	spaces.events.on('member:joined', dropMinors);
 	spaces.events.on('member:left', dropMinors);
+	// Suspended, or a suspension lifted: participation reads the account's status.
+	const dropParticipation = ({ userId }: { userId: string }) => void participationCache.delete(userId);
+	accounts.events.on('user:status-changed', dropParticipation);
 	outbox.start();
 
 	return {
@@ -298,6 +301,7 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		async close(): Promise<void> {
 			spaces.events.off('member:joined', dropMinors);
 			spaces.events.off('member:left', dropMinors);
+			accounts.events.off('user:status-changed', dropParticipation);
 			await outbox.stop();
 		}
 	};
