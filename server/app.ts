@@ -5,7 +5,7 @@ import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createModerationService } from './moderation';
-import { createModerationActions } from './moderation/actions';
+import { createModerationActions, isStaff } from './moderation/actions';
 import { createAudit } from './moderation/audit';
 import { createLiveView } from './moderation/live';
 import { createReports } from './moderation/reports';
@@ -62,7 +62,11 @@ export async function createTessera(config: Config) {
 	// Chat trusts a member's role for a few seconds; whatever takes someone out of spaces wipes that at once.
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => chat.forgetUser(userId));
 	accounts.events.on('user:status-changed', ({ userId }) => chat.forgetUser(userId));
-	accounts.events.on('user:role-changed', ({ userId }) => chat.forgetUser(userId));
+	accounts.events.on('user:role-changed', ({ userId, from, to }) => {
+		chat.forgetUser(userId);
+		// No longer staff: no part left in the spaces they supervised, documents included (sockets: server/realtime).
+		if (isStaff(from) && !isStaff(to)) docs.relay.closeUser(userId);
+	});
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	moderation.events.on('reviewed', (review) => {
 		if (review.kind !== 'doc' || review.status !== 'approved') return;
