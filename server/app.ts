@@ -8,6 +8,7 @@ import { createModerationService } from './moderation';
 import { createModerationActions, isStaff } from './moderation/actions';
 import { createAudit } from './moderation/audit';
 import { createLiveView } from './moderation/live';
+import { createNameRules } from './moderation/names';
 import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
 import { createPrivacyService } from './privacy';
@@ -29,6 +30,10 @@ export async function createTessera(config: Config) {
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
+	// Space titles and display names are read outside any message, so moderation vets them where they are written.
+	const names = createNameRules({ pipeline: moderation.pipeline, wordList: moderation.hooks.wordList.matcher, policy: safeguarding.policy, logger });
+	spaces.use(names.spaces);
+	accounts.use(names.accounts);
 	const docs = createDocsService({
 		db: database.db,
 		logger,

@@ -80,6 +80,12 @@ export interface AccountEvents {
 	'user:status-changed': [{ userId: string; from: AccountStatus; to: AccountStatus }];
 }
 
+/** Rules another capability (moderation) adds to accounts; a hook that throws an AppError vetoes. */
+export interface AccountRules {
+	/** Before a display name is stored, at sign-up or in a profile change. */
+	checkDisplayName?(name: string): Promise<void> | void;
+}
+
 export interface AccountsOptions {
 	db: Db;
 	logger: Logger;
@@ -95,6 +101,7 @@ export function createAccountsService(options: AccountsOptions) {
 	const { db } = options;
 	const log = options.logger.child({ ns: 'accounts' });
 	const events = new EventEmitter<AccountEvents>();
+	const rules: AccountRules[] = [];
 	const policy: SessionPolicy = {
 		idleMs: options.sessionIdleMinutes * 60_000,
 		absoluteMs: options.sessionAbsoluteHours * 3_600_000
@@ -157,9 +164,18 @@ export function createAccountsService(options: AccountsOptions) {
 		return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 	}
 
+	async function checkDisplayName(name: string): Promise<void> {
+		for (const r of rules) await r.checkDisplayName?.(name);
+	}
+
 	const service = {
 		events,
 		sessionPolicy: policy,
+
+		/** Adds rules (see AccountRules); they apply from then on, in the order added. */
+		use(more: AccountRules): void {
+			rules.push(more);
+		},
 
 		/**
 		 * Creates the account and its profile in one transaction; the very first account becomes admin. Use
@@ -170,6 +186,7 @@ export function createAccountsService(options: AccountsOptions) {
 			{ ip, status = 'active', inTransaction }: { ip: string; status?: 'active' | 'pending_consent'; inTransaction?: (tx: Tx, userId: string) => Promise<void> }
 		): Promise<Me> {
 			await limiter.beforeSignUp({ ip });
+			await checkDisplayName(input.displayName);
 			const passwordHash = await hashPassword(input.password);
 			let userId: string;
 			try {
@@ -300,6 +317,7 @@ export function createAccountsService(options: AccountsOptions) {
 		getMe: loadMe,
 
 		async updateProfile(userId: string, patch: ProfileUpdate): Promise<Me> {
+			if (patch.displayName !== undefined) await checkDisplayName(patch.displayName);
 			const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 			if (Object.keys(values).length > 0) {
 				await db.update(profiles).set({ ...values, updatedAt: new Date() }).where(eq(profiles.userId, userId));

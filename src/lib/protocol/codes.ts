@@ -60,6 +60,7 @@ export const ERROR_CODES = [
 	'password_too_common',
 	'display_name_invalid',
 	'display_name_contact',
+	'display_name_not_allowed',
 	'role_invalid',
 	'birth_date_invalid',
 	'birth_date_locked',
