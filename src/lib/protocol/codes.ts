@@ -24,6 +24,8 @@ export const ERROR_CODES = [
 	'consent_pending',
 	'consent_withdrawn',
 	'consent_guardian_only',
+	'consent_guardian_withdrew',
+	'guardian_change_needs_admin',
 	'guardian_not_needed',
 	'consent_link_invalid',
 	'consent_link_used',
