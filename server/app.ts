@@ -5,9 +5,10 @@ import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createModerationService } from './moderation';
-import { createModerationActions } from './moderation/actions';
+import { createModerationActions, isStaff } from './moderation/actions';
 import { createAudit } from './moderation/audit';
 import { createLiveView } from './moderation/live';
+import { createNameRules } from './moderation/names';
 import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
 import { createPrivacyService } from './privacy';
@@ -30,6 +31,10 @@ export async function createTessera(config: Config) {
 	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
 	const restrictions = createRestrictions({ db: database.db, unsupervised: (spaceId) => safeguarding.unsupervised(spaceId) });
+	// Space titles and display names are read outside any message, so moderation vets them where they are written.
+	const names = createNameRules({ pipeline: moderation.pipeline, wordList: moderation.hooks.wordList.matcher, policy: safeguarding.policy, logger });
+	spaces.use(names.spaces);
+	accounts.use(names.accounts);
 	const docs = createDocsService({
 		db: database.db,
 		logger,
@@ -59,6 +64,19 @@ export async function createTessera(config: Config) {
 		restrictions,
 		moderation: moderation.pipeline,
 		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId)
+	});
+	// Chat trusts a member's role for a few seconds; whatever takes someone out of spaces wipes that at once.
+	safeguarding.events.on('participation:withdrawn', ({ userId }) => chat.forgetUser(userId));
+	// A supervisor suspended or demoted may leave a minor's space unsupervised: restrictions are read afresh.
+	accounts.events.on('user:status-changed', ({ userId }) => {
+		chat.forgetUser(userId);
+		restrictions.forget();
+	});
+	accounts.events.on('user:role-changed', ({ userId, from, to }) => {
+		chat.forgetUser(userId);
+		restrictions.forget();
+		// No longer staff: no part left in the spaces they supervised, documents included (sockets: server/realtime).
+		if (isStaff(from) && !isStaff(to)) docs.relay.closeUser(userId);
 	});
 	moderation.events.on('reviewed', (review) => void chat.reviewed(review).catch((err) => logger.error({ err, queueId: review.id }, 'delivering a reviewed message failed')));
 	moderation.events.on('reviewed', (review) => {

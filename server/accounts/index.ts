@@ -74,6 +74,16 @@ export interface AccountEvents {
 	'user:sessions-ended': [{ userId: string; reason: 'suspended' | 'signed_out' | 'password_changed'; exceptSessionId?: string }];
 	/** One session ended (sign out, or idle/absolute expiry). */
 	'session:ended': [{ sessionId: string; reason: 'signed_out' | 'expired' }];
+	/** An admin changed someone's account role (after commit): staff rooms and cached roles must follow. */
+	'user:role-changed': [{ userId: string; from: Role; to: Role }];
+	/** An admin suspended someone or lifted a suspension (after commit): cached participation must follow. */
+	'user:status-changed': [{ userId: string; from: AccountStatus; to: AccountStatus }];
+}
+
+/** Rules another capability (moderation) adds to accounts; a hook that throws an AppError vetoes. */
+export interface AccountRules {
+	/** Before a display name is stored, at sign-up or in a profile change. */
+	checkDisplayName?(name: string): Promise<void> | void;
 }
 
 export interface AccountsOptions {
@@ -91,6 +101,7 @@ export function createAccountsService(options: AccountsOptions) {
 	const { db } = options;
 	const log = options.logger.child({ ns: 'accounts' });
 	const events = new EventEmitter<AccountEvents>();
+	const rules: AccountRules[] = [];
 	const policy: SessionPolicy = {
 		idleMs: options.sessionIdleMinutes * 60_000,
 		absoluteMs: options.sessionAbsoluteHours * 3_600_000
@@ -153,9 +164,18 @@ export function createAccountsService(options: AccountsOptions) {
 		return rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() }));
 	}
 
+	async function checkDisplayName(name: string): Promise<void> {
+		for (const r of rules) await r.checkDisplayName?.(name);
+	}
+
 	const service = {
 		events,
 		sessionPolicy: policy,
+
+		/** Adds rules (see AccountRules); they apply from then on, in the order added. */
+		use(more: AccountRules): void {
+			rules.push(more);
+		},
 
 		/**
 		 * Creates the account and its profile in one transaction; the very first account becomes admin. Use
@@ -166,6 +186,7 @@ export function createAccountsService(options: AccountsOptions) {
 			{ ip, status = 'active', inTransaction }: { ip: string; status?: 'active' | 'pending_consent'; inTransaction?: (tx: Tx, userId: string) => Promise<void> }
 		): Promise<Me> {
 			await limiter.beforeSignUp({ ip });
+			await checkDisplayName(input.displayName);
 			const passwordHash = await hashPassword(input.password);
 			let userId: string;
 			try {
@@ -296,6 +317,7 @@ export function createAccountsService(options: AccountsOptions) {
 		getMe: loadMe,
 
 		async updateProfile(userId: string, patch: ProfileUpdate): Promise<Me> {
+			if (patch.displayName !== undefined) await checkDisplayName(patch.displayName);
 			const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 			if (Object.keys(values).length > 0) {
 				await db.update(profiles).set({ ...values, updatedAt: new Date() }).where(eq(profiles.userId, userId));
@@ -323,7 +345,7 @@ export function createAccountsService(options: AccountsOptions) {
 		 */
 		async updateUser({ actorId, userId, role, suspended, reason }: { actorId: string; userId: string; role?: Role; suspended?: boolean; reason?: string }): Promise<UserSummary> {
 			if (suspended && actorId === userId) throw new AppError(400, 'invalid_value');
-			const before = await db.transaction(async (tx) => {
+			const { before, status } = await db.transaction(async (tx) => {
 				await tx.execute(sql`select pg_advisory_xact_lock(${ADMIN_CHANGES_LOCK})`);
 				const [target] = await tx.select().from(users).where(eq(users.id, userId)).for('update');
 				if (!target) throw notFound();
@@ -332,13 +354,14 @@ export function createAccountsService(options: AccountsOptions) {
 				const losesAdmin = target.role === 'admin' && ((role !== undefined && role !== 'admin') || suspended === true);
 				if (losesAdmin) await assertAnotherAdmin(tx, userId);
 				const now = new Date();
+				let status = target.status;
 				if (role !== undefined && role !== target.role) {
 					await tx.update(users).set({ role, updatedAt: now }).where(eq(users.id, userId));
 					await tx.insert(auditLog).values({ actorId, action: 'user.role', targetType: 'user', targetId: userId, detail: `${target.role}→${role}` });
 				}
 				if (suspended !== undefined && suspended !== (target.status === 'suspended')) {
 					// Lifting a suspension must not stand in for a guardian's consent that never came.
-					const status = suspended ? 'suspended' : (await awaitsGuardian(tx, userId)) ? 'pending_consent' : 'active';
+					status = suspended ? 'suspended' : (await awaitsGuardian(tx, userId)) ? 'pending_consent' : 'active';
 					await tx
 						.update(users)
 						.set({ status, suspendedAt: suspended ? now : null, updatedAt: now })
@@ -351,9 +374,11 @@ export function createAccountsService(options: AccountsOptions) {
 						detail: reason ? JSON.stringify({ reason }) : null
 					});
 				}
-				return target;
+				return { before: target, status };
 			});
 			if (suspended && before.status !== 'suspended') await endAllSessions(userId, 'suspended');
+			if (role !== undefined && role !== before.role) events.emit('user:role-changed', { userId, from: before.role, to: role });
+			if (status !== before.status) events.emit('user:status-changed', { userId, from: before.status, to: status });
 			log.info({ actorId, userId, role, suspended }, 'account changed by admin');
 			return (await listUsers(eq(users.id, userId)))[0]!;
 		},

@@ -55,7 +55,7 @@ export interface SendInput {
 	lang: string;
 }
 
-/** How long a member's role is trusted without asking the database again (a removal is seen at once). */
+/** How long a member's role is trusted without asking the database again (a removal, withdrawn consent, suspension or new account role is seen at once: `forgetUser`). */
 const ROLE_TTL_MS = 10_000;
 /** Sends remembered by client id, so a retry is answered without a database round trip. */
 const RECENT_SENDS = 20_000;
@@ -137,6 +137,11 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 	}
 	const onMemberLeft = ({ spaceId, userId }: { spaceId: string; userId: string }) => void roles.delete(roleKey(spaceId, userId));
 	spaces.events.on('member:left', onMemberLeft);
+	/** Drops every cached role of one person: rare (consent withdrawn, suspension, a new account role), so a scan is fine. */
+	function forgetUser(userId: string): void {
+		const suffix = `:${userId}`;
+		for (const key of roles.keys()) if (key.endsWith(suffix)) roles.delete(key);
+	}
 
 	async function requireRole(spaceId: string, userId: string): Promise<SpaceRole> {
 		const role = await roleOf(spaceId, userId);
@@ -229,6 +234,12 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		moderation,
 		translations,
 		roleOf,
+
+		/**
+		 * Forget what is cached about `userId`'s roles, so their next send, edit or typing asks again: call when their
+		 * participation is withdrawn, they are suspended, or their account role changes.
+		 */
+		forgetUser,
 
 		/**
 		 * Stores a message and resolves once it is committed. A send with a client id already used by this author in

@@ -111,6 +111,11 @@ export function createRestrictions({
 	return {
 		of,
 
+		/** Forgets every cached space: supervision may have changed anywhere (an account's role or status changed). */
+		forget(): void {
+			cache.clear();
+		},
+
 		/** Runs `follow` after every change, before `changed` resolves (the document relay uses it); returns an unsubscribe. */
 		follow(follow: (change: RestrictionChange) => Promise<void>): () => void {
 			followers.add(follow);

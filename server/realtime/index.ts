@@ -42,7 +42,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 
 	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });
 	httpServer.once('close', () => chat.close());
-	const detachModeration = attachModerationRealtime({ io, app, spaceRoom });
+	const detachModeration = attachModerationRealtime({ io, app, spaceRoom, leaveSpace: ({ userId, spaceId }) => takeOutOfSpace(userId, spaceId) });
 	httpServer.once('close', detachModeration);
 	// The moderator console's live view: who is connected to which space, on every node.
 	httpServer.once('close', app.live.attach(() => connectedBySpace(io)));
@@ -203,10 +203,12 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		io.in(userRoom(userId)).disconnectSockets(true);
 		log.info({ userId }, 'closed sockets: participation withdrawn');
 	});
-	app.spaces.events.on('member:left', ({ spaceId, userId }) => {
+	/** Every connection of `userId`, on every node, leaves the space's rooms; the others see them gone. */
+	function takeOutOfSpace(userId: string, spaceId: string): void {
 		io.in(userRoom(userId)).socketsLeave(chat.roomsOf(spaceId));
 		void broadcastPresence(spaceId).catch(() => {});
-	});
+	}
+	app.spaces.events.on('member:left', ({ spaceId, userId }) => takeOutOfSpace(userId, spaceId));
 
 	return io;
 }

@@ -1,6 +1,9 @@
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { ModerationAlert } from '../../src/lib/protocol/events';
 import type { Tessera } from '../app';
+import type { Role } from '../accounts';
+import { isStaff } from '../moderation/actions';
+import { spaceOfRoom } from '../moderation/live';
 import type { TesseraIo } from '.';
 import type { TesseraSocket } from './ack';
 
@@ -8,10 +11,21 @@ import type { TesseraSocket } from './ack';
 export const MODERATORS_ROOM = 'moderators';
 
 /**
- * Moderation over Socket.IO: alerts to connected staff, and a moderator's "end this session" closing every socket
- * in the space after telling it why. Returns a function that detaches the listeners.
+ * Moderation over Socket.IO: alerts to connected staff, a moderator's "end this session" closing every socket
+ * in the space after telling it why, and staff rooms following account roles. `leaveSpace` takes someone's sockets
+ * out of every room of a space. Returns a function that detaches the listeners.
  */
-export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo; app: Tessera; spaceRoom: (spaceId: string) => string }): () => void {
+export function attachModerationRealtime({
+	io,
+	app,
+	spaceRoom,
+	leaveSpace
+}: {
+	io: TesseraIo;
+	app: Tessera;
+	spaceRoom: (spaceId: string) => string;
+	leaveSpace: (args: { userId: string; spaceId: string }) => void;
+}): () => void {
 	const log = app.logger.child({ ns: 'moderation.realtime' });
 
 	/** To every connected moderator but those it is about: a staff member reported, or paused, is not told. */
@@ -40,19 +54,50 @@ export function attachModerationRealtime({ io, app, spaceRoom }: { io: TesseraIo
 	const onDocHeld = ({ spaceId }: { spaceId: string }) => {
 		onAlert({ kind: 'held', reportId: null, spaceId, reason: 'doc', urgent: false, createdAt: new Date().toISOString() });
 	};
+	/**
+	 * A new account role takes effect on open connections, on every node: someone made staff gets alerts from now on;
+	 * someone who is no longer staff gets none, and leaves the spaces they were in only as a supervisor.
+	 */
+	const onRoleChanged = ({ userId, from, to }: { userId: string; from: Role; to: Role }) => {
+		const mine = io.in(`user:${userId}`);
+		if (isStaff(to)) {
+			if (!isStaff(from)) mine.socketsJoin(MODERATORS_ROOM);
+			return;
+		}
+		if (!isStaff(from)) return;
+		mine.socketsLeave(MODERATORS_ROOM);
+		void (async () => {
+			const sockets = await mine.fetchSockets();
+			const spaceIds = new Set(sockets.flatMap((s) => [...s.rooms].map(spaceOfRoom).filter((id) => id !== null)));
+			let left = 0;
+			for (const spaceId of spaceIds) {
+				// spaces.roleOf is not cached: it answers null for a supervisor who is no longer staff.
+				if (await app.spaces.roleOf(spaceId, userId)) continue;
+				leaveSpace({ userId, spaceId });
+				left++;
+			}
+			log.info({ userId, from, to, sockets: sockets.length, spacesLeft: left }, 'no longer staff: left the moderators room and supervised spaces');
+		})().catch((err) => log.error({ err, userId }, 'taking a former moderator out of staff rooms failed'));
+	};
 	app.reports.events.on('alert', onAlert);
 	app.chat.events.on('held', onHeld);
 	app.moderation.events.on('doc-held', onDocHeld);
 	app.moderationActions.events.on('space:session-ended', onSessionEnded);
+	app.accounts.events.on('user:role-changed', onRoleChanged);
 	return () => {
 		app.reports.events.off('alert', onAlert);
 		app.chat.events.off('held', onHeld);
 		app.moderation.events.off('doc-held', onDocHeld);
 		app.moderationActions.events.off('space:session-ended', onSessionEnded);
+		app.accounts.events.off('user:role-changed', onRoleChanged);
 	};
 }
 
-/** Staff connections join the moderators' room as they connect. */
+/**
+ * Staff connections join the moderators' room as they connect; anyone else is taken out of it (a recovered
+ * connection gets its old rooms back, from when its account may still have been staff).
+ */
 export function joinModeratorsRoom(socket: TesseraSocket): void {
-	if (socket.data.role === 'moderator' || socket.data.role === 'admin') void socket.join(MODERATORS_ROOM);
+	if (isStaff(socket.data.role)) void socket.join(MODERATORS_ROOM);
+	else void socket.leave(MODERATORS_ROOM);
 }

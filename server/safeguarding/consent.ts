@@ -8,6 +8,7 @@ import type { Tx } from '../spaces';
 import { isUiLocale, type UiLocale } from '../../src/lib/i18n/locales';
 import * as m from '../../src/lib/paraglide/messages.js';
 import { issueGuardianLink } from './guardian-links';
+import { guardianOfRecord, sameAddress } from './guardians';
 import type { Outbox } from './outbox';
 import { ageOf, consentAgeFor, type Policy } from './policy';
 
@@ -46,12 +47,27 @@ export type GuardianLinkState = 'valid' | 'used' | 'expired' | 'superseded' | 'u
 /** Who changed a consent: the person, or their guardian (who has no account, so no actor id). */
 export type ConsentActor = 'self' | 'guardian';
 
-/** One audit entry per consent change, in the change's transaction. Codes and ids only: no names, no addresses. */
+/** An admin who records a change for a guardian, at the guardian's written request: who, and the request in a few words. */
+export interface OnGuardianRequest {
+	actorId: string;
+	reason: string;
+}
+
+/**
+ * One audit entry per consent change, in the change's transaction. Codes and ids only: no names, no addresses (an
+ * admin's reason is theirs to word). `admin`: the change was recorded by an admin at the guardian's request.
+ */
 export async function auditConsent(
 	tx: Pick<Db, 'insert'>,
-	{ userId, by, action, detail }: { userId: string; by: ConsentActor; action: string; detail: Record<string, unknown> }
+	{ userId, by, action, detail, admin }: { userId: string; by: ConsentActor; action: string; detail: Record<string, unknown>; admin?: OnGuardianRequest }
 ): Promise<void> {
-	await tx.insert(auditLog).values({ actorId: by === 'self' ? userId : null, action, targetType: 'user', targetId: userId, detail: JSON.stringify({ by, ...detail }) });
+	await tx.insert(auditLog).values({
+		actorId: admin?.actorId ?? (by === 'self' ? userId : null),
+		action,
+		targetType: 'user',
+		targetId: userId,
+		detail: JSON.stringify({ by, ...detail, ...(admin ? { via: 'admin', reason: admin.reason } : {}) })
+	});
 }
 
 type MessageFn = (params: Record<string, unknown>, options: { locale: UiLocale }) => string;
@@ -72,7 +88,8 @@ export function createConsents({
 }) {
 	const log = logger.child({ ns: 'consent' });
 
-	async function underConsentAge(userId: string): Promise<boolean> {
+	/** Whether a guardian decides for this person (under the consent age, or never confirmed), and whether they are a minor. */
+	async function standing(userId: string): Promise<{ underConsentAge: boolean; minor: boolean; pending: boolean }> {
 		const [row] = await db
 			.select({ birthDate: profiles.birthDate, country: profiles.country, status: users.status })
 			.from(users)
@@ -80,7 +97,23 @@ export function createConsents({
 			.where(eq(users.id, userId))
 			.limit(1);
 		if (!row) throw notFound();
-		return row.status === 'pending_consent' || ageOf(row.birthDate) < consentAgeFor(await policy(), row.country);
+		const p = await policy();
+		const age = ageOf(row.birthDate);
+		const pending = row.status === 'pending_consent';
+		return { underConsentAge: pending || age < consentAgeFor(p, row.country), minor: age < p.minorAge, pending };
+	}
+
+	const underConsentAge = async (userId: string): Promise<boolean> => (await standing(userId)).underConsentAge;
+
+	/** The newest record of this purpose was withdrawn by the guardian (and nothing granted since). */
+	async function withdrawnByGuardian(userId: string, purpose: ConsentPurpose): Promise<boolean> {
+		const [row] = await db
+			.select({ revokedBy: consents.revokedBy })
+			.from(consents)
+			.where(and(eq(consents.userId, userId), eq(consents.purpose, purpose)))
+			.orderBy(desc(consents.grantedAt))
+			.limit(1);
+		return row?.revokedBy === 'guardian';
 	}
 
 	async function list({ userId }: { userId: string }): Promise<ConsentLedger> {
@@ -178,22 +211,24 @@ export function createConsents({
 		purpose,
 		by,
 		guardianConsentId,
-		check
+		check,
+		admin
 	}: {
 		userId: string;
 		purpose: ConsentPurpose;
 		by: ConsentActor;
 		guardianConsentId: string | null;
 		check?: (tx: Tx) => Promise<void>;
+		admin?: OnGuardianRequest;
 	}): Promise<boolean> {
 		const granted = await db.transaction(async (tx) => {
 			await check?.(tx);
 			const rows = await tx.insert(consents).values({ userId, purpose, grantedBy: by, guardianConsentId }).onConflictDoNothing().returning({ id: consents.id });
-			if (rows.length > 0) await auditConsent(tx, { userId, by, action: 'consent.grant', detail: { purpose } });
+			if (rows.length > 0) await auditConsent(tx, { userId, by, action: 'consent.grant', detail: { purpose }, admin });
 			return rows.length > 0;
 		});
 		if (granted) {
-			log.info({ userId, purpose, by }, 'consent granted');
+			log.info({ userId, purpose, by, adminId: admin?.actorId }, 'consent granted');
 			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: false });
 		}
 		return granted;
@@ -231,10 +266,30 @@ export function createConsents({
 			return !!row;
 		},
 
-		/** Someone grants a purpose for themselves; under the consent age only a guardian can. */
+		/**
+		 * Someone grants a purpose for themselves. Under the consent age only a guardian can; and what a guardian
+		 * withdrew stays withdrawn while the person is a minor, whatever their age or country says now, until the
+		 * guardian (or an admin at their written request) gives it back.
+		 */
 		async grant({ userId, purpose }: { userId: string; purpose: ConsentPurpose }): Promise<ConsentLedger> {
-			if (await underConsentAge(userId)) throw new AppError(403, 'consent_guardian_only');
+			const who = await standing(userId);
+			if (who.underConsentAge) throw new AppError(403, 'consent_guardian_only');
+			if (who.minor && (await withdrawnByGuardian(userId, purpose))) throw new AppError(403, 'consent_guardian_withdrew');
 			await grantAs({ userId, purpose, by: 'self', guardianConsentId: null });
+			return list({ userId });
+		},
+
+		/**
+		 * An admin gives a purpose back for a minor's guardian, at the guardian's written request (`reason` says which):
+		 * recorded as the guardian's grant, with the admin and the reason in the audit log. Not for adults, who decide
+		 * for themselves, nor for an account whose guardian never confirmed (their link does that).
+		 */
+		async grantOnGuardianRequest({ actorId, userId, purpose, reason }: { actorId: string; userId: string; purpose: ConsentPurpose; reason: string }): Promise<ConsentLedger> {
+			const who = await standing(userId);
+			if (who.pending) throw new AppError(409, 'consent_pending');
+			if (!who.underConsentAge && !who.minor) throw new AppError(409, 'guardian_not_needed');
+			const guardian = await guardianOfRecord(db, userId);
+			await grantAs({ userId, purpose, by: 'guardian', guardianConsentId: guardian?.id ?? null, admin: { actorId, reason } });
 			return list({ userId });
 		},
 
@@ -279,6 +334,10 @@ export function createConsents({
 				if (!c) throw new AppError(404, 'consent_link_invalid');
 				const state = linkState(c, new Date());
 				if (state !== 'valid') throw new AppError(410, state === 'used' ? 'consent_link_used' : 'consent_link_expired');
+				// A request to someone other than the guardian who decides (one asked for before that rule, say) cannot
+				// put them in that guardian's place: only an admin can.
+				const guardian = await guardianOfRecord(tx, c.userId);
+				if (guardian && !sameAddress(guardian.guardianEmail, c.guardianEmail)) throw new AppError(409, 'guardian_change_needs_admin');
 				const agreed = CONSENT_PURPOSES.filter((p) => purposes.includes(p));
 				const now = new Date();
 				await tx.update(guardianConsents).set({ confirmedAt: now, purposes: agreed }).where(eq(guardianConsents.id, c.id));

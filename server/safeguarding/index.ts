@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import type { SpacesService, Tx } from '../spaces';
 import { createConsents, type ConsentPurpose } from './consent';
 import { createGuardianAccess } from './guardian-links';
+import { createGuardianRequests } from './guardians';
 import { createOutbox } from './outbox';
 import { ageOf, consentAgeFor, createPolicyStore, type Policy, type PolicyPatch } from './policy';
 import { isSupervisor, lastSupervisorLeaving, needsSupervisor, type Participation } from './rules';
@@ -109,6 +110,7 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 	});
 
 	const guardianAccess = createGuardianAccess({ db, logger, outbox, ledger });
+	const guardianRequests = createGuardianRequests({ db, logger, outbox, ledger });
 
 	async function supervisorsIn(tx: Tx | Db, spaceId: string) {
 		return tx
@@ -168,6 +170,9 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 	const dropMinors = ({ spaceId }: { spaceId: string }) => void minorsCache.delete(spaceId);
 	spaces.events.on('member:joined', dropMinors);
 	spaces.events.on('member:left', dropMinors);
+	// Suspended, or a suspension lifted: participation reads the account's status.
+	const dropParticipation = ({ userId }: { userId: string }) => void participationCache.delete(userId);
+	accounts.events.on('user:status-changed', dropParticipation);
 	outbox.start();
 
 	return {
@@ -277,43 +282,17 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 			return user;
 		},
 
-		/**
-		 * Sends the guardian a new link (the old one stops working): for someone under the consent age whose guardian
-		 * lost the mail, or who withdrew participation and needs their guardian to grant it again.
-		 */
-		async resendGuardianRequest({
-			userId,
-			guardianName,
-			guardianEmail,
-			baseUrl,
-			locale
-		}: {
-			userId: string;
-			guardianName?: string | null;
-			guardianEmail?: string | null;
-			baseUrl: string;
-			locale: string;
-		}): Promise<void> {
-			if (!(await ledger.underConsentAge(userId))) throw new AppError(409, 'guardian_not_needed');
-			const last = await ledger.lastGuardian(userId);
-			const name = guardianName ?? last?.guardianName;
-			const address = guardianEmail ?? last?.guardianEmail;
-			if (!name || !address) {
-				const fields: Record<string, 'guardian_required'> = {};
-				if (!name) fields.guardianName = 'guardian_required';
-				if (!address) fields.guardianEmail = 'guardian_required';
-				throw new AppError(400, 'invalid_input', { fields });
-			}
-			const [profile] = await db.select({ displayName: profiles.displayName }).from(profiles).where(eq(profiles.userId, userId)).limit(1);
-			await db.transaction((tx) =>
-				ledger.requestGuardianConsent({ tx, userId, guardianName: name, guardianEmail: address, childName: profile?.displayName ?? '', baseUrl, locale })
-			);
-			outbox.kick();
-		},
+		/** The child asks their guardian again (see `createGuardianRequests`): only the guardian who confirmed, once one has. */
+		resendGuardianRequest: guardianRequests.resend,
+		/** An admin names another guardian; the one set aside is told by mail, and the change is audited. */
+		replaceGuardian: guardianRequests.replace,
+		/** An admin gives a purpose back at a minor's guardian's written request; audited with the admin and the reason. */
+		grantOnGuardianRequest: ledger.grantOnGuardianRequest,
 
 		async close(): Promise<void> {
 			spaces.events.off('member:joined', dropMinors);
 			spaces.events.off('member:left', dropMinors);
+			accounts.events.off('user:status-changed', dropParticipation);
 			await outbox.stop();
 		}
 	};

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { and, asc, count, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -64,6 +64,8 @@ export interface SpaceRules {
 	assertParticipant?(userId: string): Promise<void>;
 	/** Whether `userId` may take part in spaces now; `roleOf` answers null for someone who may not. */
 	canParticipate?(userId: string): Promise<boolean>;
+	/** Before a space is created with this title (outside any transaction: it may take a while). */
+	checkTitle?(ctx: { spaceId: string; userId: string; title: string }): Promise<void>;
 	/** After the space, its owner and any named supervisor are inserted. */
 	afterCreate?(ctx: { tx: Tx; spaceId: string; userId: string }): Promise<void>;
 	/** Before `userId` joins through an invite. */
@@ -183,12 +185,15 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 
 		/**
 		 * Creates a space owned by `userId`. `supervisorId` names a moderator or admin who joins it as its
-		 * supervisor (a minor's space needs one, when the policy says so).
+		 * supervisor (a minor's space needs one, when the policy says so). The rules' `checkTitle` may refuse the title.
 		 */
 		async create({ userId, title, kind, supervisorId }: { userId: string; title: string; kind: SpaceKind; supervisorId?: string }): Promise<Space> {
 			await assertParticipant(userId);
+			// The id is chosen here so that the title's check can name the space it is for.
+			const spaceId = randomUUID();
+			for (const r of rules) await r.checkTitle?.({ spaceId, userId, title });
 			const id = await db.transaction(async (tx) => {
-				const [space] = await tx.insert(spaces).values({ title, kind, createdBy: userId }).returning({ id: spaces.id });
+				const [space] = await tx.insert(spaces).values({ id: spaceId, title, kind, createdBy: userId }).returning({ id: spaces.id });
 				await tx.insert(spaceMembers).values({ spaceId: space!.id, userId, role: 'owner' });
 				if (supervisorId !== undefined) {
 					const [supervisor] = await tx.select({ role: users.role, status: users.status }).from(users).where(eq(users.id, supervisorId)).limit(1);

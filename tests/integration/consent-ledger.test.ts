@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { api, createSpace, newUser, type TestUser } from '../helpers/api';
-import { request } from '../helpers/chat';
+import { request, sendOk, storedCount } from '../helpers/chat';
 import { consentToken, minorBody, submitConsent } from '../helpers/safeguarding';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets } from '../helpers/sockets';
@@ -88,6 +89,27 @@ describe.each(drivers)('consent ledger (%s)', (driver) => {
 		expect(regrant.status).toBe(200);
 		expect(await request(again, 'space:join', { spaceId })).toMatchObject({ ok: true });
 		expect((await api(url, '/api/v1/spaces', { token: u.token })).body.spaces).toHaveLength(1);
+	});
+
+	it('a socket opened after withdrawing cannot send, edit, delete or read in a space it wrote in a moment before, without joining it', async () => {
+		const u = await newUser(url);
+		const spaceId = await createSpace(url, u);
+		const socket = await sockets.connect(url, { token: u.token });
+		expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		// Sending makes chat remember this member's role for a few seconds.
+		const sent = await sendOk(socket, spaceId, 'see you on Tuesday');
+
+		const disconnected = nextEvent(socket, 'disconnect');
+		expect((await api(url, '/api/v1/me/consents/participation', { method: 'DELETE', token: u.token })).status).toBe(200);
+		await disconnected;
+
+		// A client that skips space:join and writes straight away.
+		const again = await sockets.connect(url, { token: u.token });
+		expect(await request(again, 'chat:send', { spaceId, clientId: randomUUID(), text: 'still here?' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await request(again, 'chat:edit', { spaceId, messageId: sent.id, text: 'changed' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await request(again, 'chat:delete', { spaceId, messageId: sent.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await request(again, 'chat:history', { spaceId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+		expect(await storedCount(server, spaceId)).toBe(1);
 	});
 
 	it('the consent page lists each purpose and withdraws or gives one through its form', async () => {

@@ -21,7 +21,7 @@ function postForm(url: string, path: string, fields: Record<string, string>, hea
 	});
 }
 
-describe.each(drivers)('display names carry no contact details (%s)', (driver) => {
+describe.each(drivers)('display names carry no contact details and nothing the word lists stop (%s)', (driver) => {
 	let server: TestServer;
 	let url: string;
 
@@ -73,5 +73,47 @@ describe.each(drivers)('display names carry no contact details (%s)', (driver) =
 		expect(profile.text).toContain(html(en.error_display_name_contact!));
 		const [row] = await server.db.select().from(profiles).where(eq(profiles.userId, me.id));
 		expect(row!.displayName).toBe('Lina');
+	});
+
+	it('sign-up and profile edits over the API refuse a display name on the word lists, held or blocked alike, and keep the name as it was', async () => {
+		// A blocked slur, a held insult, and a phrase held only where minors are: display names reach minors everywhere.
+		for (const displayName of ['Slut Queen', 'Dickhead', 'How old are you']) {
+			const body = signUpBody({ displayName });
+			const res = await api(url, '/api/v1/users', { body, headers: { 'accept-language': 'es' } });
+			expect(res.status, displayName).toBe(400);
+			expect(res.body.error.fields.displayName).toEqual({ code: 'display_name_not_allowed', message: es.error_display_name_not_allowed });
+			expect(await server.db.select().from(users).where(eq(users.email, body.email as string))).toEqual([]);
+		}
+
+		const me = await newUser(url, { displayName: 'Cass' });
+		const res = await api(url, '/api/v1/me', { method: 'PATCH', token: me.token, body: { displayName: 'Cass the asshole' }, headers: { 'accept-language': 'ar' } });
+		expect(res.status).toBe(400);
+		expect(res.body.error.fields.displayName).toEqual({ code: 'display_name_not_allowed', message: ar.error_display_name_not_allowed });
+		const [profile] = await server.db.select().from(profiles).where(eq(profiles.userId, me.id));
+		expect(profile!.displayName).toBe('Cass');
+		// Names that only contain a listed word inside another word are fine.
+		expect((await api(url, '/api/v1/me', { method: 'PATCH', token: me.token, body: { displayName: 'Cassandra Glass' } })).status).toBe(200);
+		// Other profile changes do not re-judge the name.
+		expect((await api(url, '/api/v1/me', { method: 'PATCH', token: me.token, body: { bio: 'I like robots' } })).status).toBe(200);
+	});
+
+	it('the sign-up and profile forms refuse a display name on the word lists next to the field', async () => {
+		const body = signUpBody({ displayName: 'Our little secret' });
+		const signup = await postForm(url, '/signup', Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])));
+		expect(signup.status).toBe(400);
+		expect(signup.text).toContain(html(en.error_display_name_not_allowed!));
+		expect(await server.db.select().from(users).where(eq(users.email, body.email as string))).toEqual([]);
+
+		const me = await newUser(url, { displayName: 'Noor' });
+		const profile = await postForm(
+			url,
+			'/profile?/profile',
+			{ displayName: 'Noor fucking rules', country: 'GB', timezone: 'Europe/London', readingLanguage: 'en', bio: '', passions: '' },
+			{ cookie: me.cookie }
+		);
+		expect(profile.status).toBe(400);
+		expect(profile.text).toContain(html(en.error_display_name_not_allowed!));
+		const [row] = await server.db.select().from(profiles).where(eq(profiles.userId, me.id));
+		expect(row!.displayName).toBe('Noor');
 	});
 });

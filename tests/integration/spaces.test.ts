@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../server/config';
 import { spaceInvites } from '../../server/db/schema';
 import { acceptInvite, api, createInvite, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 
 const drivers = await availableDrivers();
+const catalog = (locale: string) => JSON.parse(readFileSync(`${projectRoot}/messages/${locale}.json`, 'utf8')) as Record<string, string>;
+const [en, fr] = [catalog('en'), catalog('fr')];
+/** The HTML escaping SvelteKit applies to text in a page. */
+const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 interface Member {
 	userId: string;
@@ -45,6 +51,30 @@ describe.each(drivers)('spaces and invites (%s)', (driver) => {
 		const res = await api(url, '/api/v1/spaces', { token: owner.token, body: { title: '', kind: 'trio' } });
 		expect(res.status).toBe(400);
 		expect(res.body.error.fields).toMatchObject({ title: { code: 'title_invalid' }, kind: { code: 'kind_invalid' } });
+		expect(await mySpaceIds(owner)).toEqual([]);
+	});
+
+	it('a title the moderation pipeline would hold or block is refused with 422 name_not_allowed, in the reader’s language, and creates nothing', async () => {
+		const owner = await newUser(url);
+		// Listed words (blocked, held, held only where minors are: anyone may be invited) and contact details.
+		for (const title of ['Fucking robots', 'Our little secret', 'Send me a photo club', 'WhatsApp +44 7700 900123']) {
+			const res = await api(url, '/api/v1/spaces', { token: owner.token, body: { title, kind: 'collective' }, headers: { 'accept-language': 'fr' } });
+			expect(res.status, title).toBe(422);
+			expect(res.body.error).toMatchObject({ code: 'name_not_allowed', message: fr.error_name_not_allowed, fields: { title: { code: 'name_not_allowed' } } });
+		}
+		expect(await mySpaceIds(owner)).toEqual([]);
+		expect((await api(url, '/api/v1/spaces', { token: owner.token, body: { title: 'Photo club', kind: 'collective' } })).status).toBe(201);
+	});
+
+	it('the create-space form says why a title is refused next to the field, without JavaScript', async () => {
+		const owner = await newUser(url);
+		const res = await api(url, '/spaces?/create', {
+			cookie: owner.cookie,
+			raw: new URLSearchParams({ title: 'Dickhead club', kind: 'collective' }).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, accept: 'text/html' }
+		});
+		expect(res.status).toBe(422);
+		expect(res.text).toContain(html(en.error_name_not_allowed!));
 		expect(await mySpaceIds(owner)).toEqual([]);
 	});
 
