@@ -140,6 +140,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 			ack = replier(ack);
 			const parsed = spaceIdPayload.safeParse(payload);
 			if (!parsed.success) return ack(fail(socket, 'invalid_input'));
+			// Not in that space's room: nothing to leave, and nobody there is told anything (an outsider must not be
+			// able to send a presence update into a space they are not in).
+			if (!socket.rooms.has(spaceRoom(parsed.data.spaceId))) return ack({ ok: true });
 			try {
 				await chat.leaveSpace(socket, parsed.data.spaceId);
 				await broadcastPresence(parsed.data.spaceId);

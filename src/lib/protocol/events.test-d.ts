@@ -2,7 +2,7 @@ import type { Socket as ClientSocket } from 'socket.io-client';
 import type { Server } from 'socket.io';
 import { expectTypeOf, test } from 'vitest';
 import type { ChatMessage, ChatTranslation, TranslationUnavailableReason } from './chat';
-import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from './events';
+import { CLIENT_EVENTS, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from './events';
 
 type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 type Io = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -96,6 +96,11 @@ function chatServer(io: Io, message: ChatMessage, translation: ChatTranslation) 
 	// @ts-expect-error typing says who
 	io.to('space:x').emit('chat:typing', { spaceId: 'x', typing: false });
 }
+
+test('CLIENT_EVENTS names every client event of the map, and nothing else', () => {
+	// Both ways: an event added to the map but not to the list (or the reverse) fails here.
+	expectTypeOf<(typeof CLIENT_EVENTS)[number]>().toEqualTypeOf<keyof ClientToServerEvents>();
+});
 
 test('the Socket.IO event maps are enforced at compile time on both ends', () => {
 	expectTypeOf(client).toBeFunction();

@@ -49,6 +49,23 @@ export interface ClientToServerEvents {
 	'chat:translate': (payload: { spaceId: string; messageId: string }, ack: (res: Ack) => void) => void;
 }
 
+/**
+ * The name of every event in `ClientToServerEvents`, for code that must go through all of them at run time (the
+ * safeguarding tests try each one). events.test-d.ts proves the list and the map name the same events.
+ */
+export const CLIENT_EVENTS = [
+	'space:join',
+	'space:leave',
+	'chat:send',
+	'chat:edit',
+	'chat:delete',
+	'chat:history',
+	'chat:typing',
+	'chat:read',
+	'chat:language',
+	'chat:translate'
+] as const satisfies readonly (keyof ClientToServerEvents)[];
+
 export interface ServerToClientEvents {
 	/**
 	 * Sent just before the server closes this connection because the session ended, or (`consent_withdrawn`)
