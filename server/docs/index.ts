@@ -223,7 +223,8 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			const { role, ref } = await requireAccess({ documentId, userId });
 			if (!canWrite(role)) throw new AppError(403, 'read_only');
 			await assertMayWrite(ref.spaceId, userId);
-			if (!auto) await checkName({ spaceId: ref.spaceId, userId, name, field: 'name' });
+			// 'auto' only says who named it; a client can send any name with it, so it is checked all the same.
+			await checkName({ spaceId: ref.spaceId, userId, name, field: 'name' });
 			const saved = await store.saveVersion({ documentId, name, auto, state: await currentState(documentId), createdBy: userId });
 			log.info({ documentId, userId, versionId: saved.id, auto }, 'version saved');
 			const [row] = await db

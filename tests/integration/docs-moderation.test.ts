@@ -223,6 +223,9 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Our story' });
 		const version = await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token, body: { name: 'email kid@example.com' } });
 		expect(version.status).toBe(422);
+		// Marked automatic by the client, it is checked all the same.
+		const auto = await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token, body: { name: 'call me on 555 123 4567', auto: true } });
+		expect(auto.status).toBe(422);
 		expect(version.body.error.fields.name.code).toBe('name_not_allowed');
 		expect((await api(url, `/api/v1/documents/${docId}/versions`, { token: mentor.token })).body.versions).toEqual([]);
 	});
