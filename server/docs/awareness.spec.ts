@@ -57,6 +57,19 @@ describe('sanitizeAwareness', () => {
 		expect(apply(sanitizeAwareness(updateFor({ 7: { user: {}, cursor: smuggled } }), policy())).get(7)).not.toHaveProperty('cursor');
 	});
 
+	it('keeps a caret made of Y.RelativePosition objects as the Tiptap caret plugin stores them (null fields included)', () => {
+		const doc = new Y.Doc();
+		const text = doc.getXmlFragment('default');
+		const p = new Y.XmlElement('paragraph');
+		p.insert(0, [new Y.XmlText('hello')]);
+		text.insert(0, [p]);
+		const anchor = Y.createRelativePositionFromTypeIndex(p.get(0) as Y.XmlText, 2);
+		const head = Y.createRelativePositionFromTypeIndex(text, 1);
+		const cursor = JSON.parse(JSON.stringify({ anchor, head })) as Record<string, unknown>;
+		const out = apply(sanitizeAwareness(updateFor({ 7: { user: {}, cursor } }), policy()));
+		expect(out.get(7)?.cursor).toEqual(cursor);
+	});
+
 	it('shows the presence of someone who may not write, without their pointer', () => {
 		const out = apply(sanitizeAwareness(updateFor({ 7: { user: { color: '#123456' }, cursor: { x: 1, y: 2 } } }), policy({ mayPoint: false })));
 		expect(out.get(7)).toEqual({ user: { name: 'Amal', id: 'u-1', color: '#123456' } });

@@ -83,21 +83,22 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 const isInt = (v: unknown): v is number => Number.isSafeInteger(v);
 const isId = (v: unknown): v is { client: number; clock: number } => isRecord(v) && isInt(v.client) && isInt(v.clock);
 
-/** A Yjs relative position as JSON (`Y.relativePositionToJSON`), rebuilt from its known fields only. */
+/**
+ * A Yjs relative position as JSON, rebuilt from its known fields only: `Y.relativePositionToJSON` leaves absent
+ * fields out, while a `Y.RelativePosition` put in awareness as it is (as y-prosemirror does) has them null.
+ */
 function cleanPosition(v: unknown): Record<string, unknown> | undefined {
 	if (!isRecord(v)) return undefined;
 	const out: Record<string, unknown> = {};
-	if (v.type !== undefined) {
-		if (!isId(v.type)) return undefined;
-		out.type = { client: v.type.client, clock: v.type.clock };
+	for (const key of ['type', 'item'] as const) {
+		const id = v[key];
+		if (id === undefined) continue;
+		if (id !== null && !isId(id)) return undefined;
+		out[key] = id === null ? null : { client: id.client, clock: id.clock };
 	}
 	if (v.tname !== undefined) {
-		if (typeof v.tname !== 'string' || !ROOT_NAMES.has(v.tname)) return undefined;
+		if (v.tname !== null && (typeof v.tname !== 'string' || !ROOT_NAMES.has(v.tname))) return undefined;
 		out.tname = v.tname;
-	}
-	if (v.item !== undefined) {
-		if (!isId(v.item)) return undefined;
-		out.item = { client: v.item.client, clock: v.item.clock };
 	}
 	if (v.assoc !== undefined) {
 		if (!isInt(v.assoc)) return undefined;

@@ -345,6 +345,14 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 			'GET /healthz': ownOnly('says whether the server is up; takes nothing', '/healthz'),
 			'GET /api/v1/admin/outbox': adminOnly('/api/v1/admin/outbox'),
 			'POST /api/v1/admin/outbox/[id]/passed-on': adminOnly(`/api/v1/admin/outbox/${made}/passed-on`),
+			'POST /api/v1/admin/users/[id]/consents': {
+				why: 'admins only (a purpose given back at a guardian’s written request)',
+				tries: ({ other }) => [{ path: `/api/v1/admin/users/${other.user.id}/consents`, body: { purpose: 'participation', reason: 'x' }, expect: 403 }]
+			},
+			'POST /api/v1/admin/users/[id]/guardian': {
+				why: 'admins only (replacing a guardian)',
+				tries: ({ other }) => [{ path: `/api/v1/admin/users/${other.user.id}/guardian`, body: { guardianName: 'X', guardianEmail: 'x@example.org', reason: 'x' }, expect: 403 }]
+			},
 			'GET /api/v1/admin/policy': adminOnly('/api/v1/admin/policy'),
 			'PUT /api/v1/admin/policy': adminOnly('/api/v1/admin/policy', { retentionDays: 400 }),
 			'GET /api/v1/documents/[id]': { why: 'a document of a space the caller is in', tries: ({ other }) => [{ path: `/api/v1/documents/${other.docId}`, expect: 404 }] },
