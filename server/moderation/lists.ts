@@ -43,8 +43,51 @@ interface Compiled {
 /** Three or more of one letter in a row ("fuuuck"), for the variants with one and with two. */
 const LONG_RUN = /(\p{L})\1{2,}/gu;
 
-/** The spellings a word is compared under: as written, and with long letter runs shortened to one and to two. */
+/**
+ * Chat-speak, read as the word it stands for (a text's word is compared under both): "dont tell ur parents" is
+ * "don't tell your parents", "r u alone" is "are you alone", "t'es seule" is "tu es seule". Only short forms with
+ * no other common meaning in English, Spanish or French.
+ */
+const CHAT_SPEAK: Record<string, string[]> = {
+	// English
+	u: ['you'],
+	ya: ['you'],
+	yu: ['you'],
+	ur: ['your', 'youre'],
+	yr: ['your'],
+	urself: ['yourself'],
+	yrself: ['yourself'],
+	r: ['are'],
+	pls: ['please'],
+	plz: ['please'],
+	wat: ['what'],
+	wut: ['what'],
+	wht: ['what'],
+	whr: ['where'],
+	dnt: ['dont'],
+	dis: ['this'],
+	dat: ['that'],
+	n: ['and'],
+	// Spanish
+	q: ['que'],
+	k: ['que'],
+	ke: ['que'],
+	tas: ['estas'],
+	dnd: ['donde'],
+	// French
+	t: ['tu'],
+	koi: ['quoi'],
+	kwa: ['quoi']
+};
+const CHAT_SPEAK_FOLDED = new Map(Object.entries(CHAT_SPEAK).map(([short, long]) => [words(short)[0]!, long.map((w) => words(w)[0]!)]));
+
+/**
+ * The spellings a word is compared under: as written, with long letter runs shortened to one and to two, and what
+ * it stands for in chat-speak.
+ */
 function variants(word: string): string[] {
+	const chat = CHAT_SPEAK_FOLDED.get(word);
+	if (chat) return [word, ...chat];
 	if (!LONG_RUN.test(word)) return [word];
 	LONG_RUN.lastIndex = 0;
 	return [word, word.replace(LONG_RUN, '$1'), word.replace(LONG_RUN, '$1$1')];

@@ -16,7 +16,7 @@
  * 5. Words are split on anything that is not a letter. An apostrophe after a single letter (or "qu") at the
  *    start of a word is an elision and splits it ("d'enculé" is "d" and "encule"); any other apostrophe inside a
  *    word is dropped ("don't" is one word "dont"). Runs of two or more one-letter words are joined into one word: "b a d",
- *    "b.a.d" and "b-a-d" all become "bad".
+ *    "b.a.d" and "b-a-d" all become "bad" — except runs of only "r" and "u", chat-speak for "are you" ("r u alone").
  *
  * Matching then happens on whole words (a term's words must appear as consecutive words of the text), never on
  * substrings, which is what keeps "class", "assassin", "Scunthorpe", "computadora" or "député" clean. A phrase
@@ -179,7 +179,9 @@ export function tokens(text: string): Token[] {
 	const out: Token[] = [];
 	let run: string[] = [];
 	const flush = () => {
-		if (run.length > 0) out.push({ word: run.join(''), joined: run.length > 1 });
+		// "r u alone": chat-speak for "are you", not a word spelled out.
+		if (run.length > 1 && run.every((l) => l === 'r' || l === 'u')) for (const l of run) out.push({ word: l, joined: false });
+		else if (run.length > 0) out.push({ word: run.join(''), joined: run.length > 1 });
 		run = [];
 	};
 	for (const w of raw) {
