@@ -76,7 +76,27 @@ const CORPUS: Case[] = [
 		'en',
 		'allow',
 		'hold',
-		['my number is 555-123-4567', 'email me: jo.smith@gmail.com', 'jo dot smith at gmail dot com', 'add me on snapchat', 'https://wa.me/447700900123', 'text me +1 (202) 555 0143', 'five five five one two three four'],
+		[
+			'my number is 555-123-4567',
+			'email me: jo.smith@gmail.com',
+			'jo dot smith at gmail dot com',
+			'add me on snapchat',
+			'https://wa.me/447700900123',
+			'text me +1 (202) 555 0143',
+			'five five five one two three four',
+			'my snap is jo.smith12',
+			'my discord is jo#1234',
+			'555·123·4567',
+			'555 • 123 • 4567',
+			'jo[at]gmail[.]com',
+			'jo at gmail dot com',
+			'jo (at) gmail (dot) com',
+			'add me on snap',
+			'whats ur sc',
+			'hmu on discord',
+			'tg: @lea2010',
+			'my number is six one two, thirty four, fifty six, seventy eight'
+		],
 		true
 	),
 	// Spanish
@@ -103,7 +123,24 @@ const CORPUS: Case[] = [
 		'¿dónde vives?',
 		'cual es tu direccion'
 	]),
-	...harmful('es', 'allow', 'hold', ['mi whatsapp es 612 345 678', 'escríbeme a ana@hotmail.es', 'sígueme en instagram', 'llámame al seis uno dos tres cuatro cinco seis'], true),
+	...harmful(
+		'es',
+		'allow',
+		'hold',
+		[
+			'mi whatsapp es 612 345 678',
+			'escríbeme a ana@hotmail.es',
+			'sígueme en instagram',
+			'llámame al seis uno dos tres cuatro cinco seis',
+			'mi snap es ana.perez09',
+			'agrégame al discord',
+			'¿tienes snap?',
+			'ana arroba gmail punto com',
+			'llámame al 612·345·678',
+			'seis doce treinta y cuatro cincuenta y seis setenta y ocho'
+		],
+		true
+	),
 	// French
 	...harmful('fr', 'block', 'block', ['sale pute', 's@lope', 'espèce d\u2019encul\u00E9', 'nique ta m\u00E8re', 'tue-toi', 'va te pendre']),
 	...harmful('fr', 'hold', 'hold', [
@@ -128,7 +165,24 @@ const CORPUS: Case[] = [
 		'tu habites où ?',
 		"c'est quoi ton adresse"
 	]),
-	...harmful('fr', 'allow', 'hold', ['mon insta: @lea_2010', 'appelle-moi au 06 12 34 56 78', 'ajoute moi sur telegram', 'mon mail: lea.martin@orange.fr'], true),
+	...harmful(
+		'fr',
+		'allow',
+		'hold',
+		[
+			'mon insta: @lea_2010',
+			'appelle-moi au 06 12 34 56 78',
+			'ajoute moi sur telegram',
+			'mon mail: lea.martin@orange.fr',
+			'mon snap c’est lea.m2010',
+			'ajoute-moi sur discord',
+			"t'as snap ?",
+			'léa arobase orange point fr',
+			'06,12,34,56,78',
+			'zéro six douze trente-quatre cinquante-six soixante-dix-huit'
+		],
+		true
+	),
 
 	// Benign, with the tricky substrings
 	...benign('en', [
@@ -165,7 +219,15 @@ const CORPUS: Case[] = [
 		'Did you tell your parents about the trip?',
 		'I was alone at home yesterday and read a book',
 		'What are you drawing?',
-		'r u ready for the presentation? u did great'
+		'r u ready for the presentation? u did great',
+		'My score is 555 points',
+		'The deadline is 2024-05-01, then 2024-06-15',
+		'It costs $1,299.99',
+		'Page 12, line 4',
+		'Oh snap, I forgot the glue',
+		'The team was in discord about the colours',
+		'We are at this point in the story',
+		'Scores: 12, 15, 18, 20'
 	]),
 	...benign('es', [
 		'La computadora está rota',
@@ -184,7 +246,10 @@ const CORPUS: Case[] = [
 		'Vivo en Lyon',
 		'Entre nosotros terminamos el mural',
 		'Llámame Ana',
-		'Cuéntaselo a tus padres, les va a gustar'
+		'Cuéntaselo a tus padres, les va a gustar',
+		'Mi puntuación es 555 puntos',
+		'La reunión es el 01/05/2024 a las 10:30',
+		'Cuesta 12.500,00 pesos'
 	]),
 	...benign('fr', [
 		// "retard" is French for "late", not the English slur.
@@ -205,7 +270,11 @@ const CORPUS: Case[] = [
 		"J'habite à Lyon",
 		'Entre nous, on a fini la fresque',
 		'Appelle-moi Ana',
-		'Dis-le à tes parents, ils seront fiers'
+		'Dis-le à tes parents, ils seront fiers',
+		"J'ai 555 points",
+		'Page 12, ligne 4',
+		'Ça coûte 1 299,99 €',
+		'Du 01/05/2024 au 15/05/2024, de 10:30 à 12:00'
 	])
 ];
 
