@@ -41,7 +41,8 @@ const CORPUS: Case[] = [
 		'kill ur self',
 		'f\u0441uk you',
 		'what the fuk',
-		'go unalive yourself'
+		'go unalive yourself',
+		'kill yo self'
 	]),
 	...harmful('en', 'hold', 'hold', [
 		'sh1t happens',
@@ -70,7 +71,11 @@ const CORPUS: Case[] = [
 		// Borderline, held: a list cannot tell a story from the question, and a moderator's look costs less than a miss.
 		'where do you live in the story?',
 		"what's ur address",
-		'send me pics pls'
+		'send me pics pls',
+		'keep this btwn us',
+		'wat r u wearin',
+		'hw old r u',
+		"let's meet irl"
 	]),
 	...harmful(
 		'en',
@@ -121,7 +126,8 @@ const CORPUS: Case[] = [
 		'tas sola?',
 		'¿qué llevas puesto?',
 		'¿dónde vives?',
-		'cual es tu direccion'
+		'cual es tu direccion',
+		'que nadie se entere'
 	]),
 	...harmful(
 		'es',
@@ -163,7 +169,8 @@ const CORPUS: Case[] = [
 		"t'es seule ?",
 		'tu portes quoi',
 		'tu habites où ?',
-		"c'est quoi ton adresse"
+		"c'est quoi ton adresse",
+		'on se voit en vrai ?'
 	]),
 	...harmful(
 		'fr',

@@ -48,6 +48,9 @@ describe('word lists', () => {
 		expect(reasons('kill urself')).toEqual(['self_harm']);
 		expect(reasons("t'es seule ?")).toEqual(['grooming']);
 		expect(reasons('tas sola?')).toEqual(['grooming']);
+		expect(reasons('wat r u wearin')).toEqual(['grooming']);
+		expect(reasons('kill yo self')).toEqual(['self_harm']);
+		expect(reasons('keep this btwn us')).toEqual(['grooming']);
 		expect(reasons('r u ready for the presentation? u did great')).toEqual([]);
 	});
 
