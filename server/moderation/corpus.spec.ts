@@ -35,7 +35,14 @@ const CORPUS: Case[] = [
 		'FUUUCK this',
 		'you r3tard',
 		'kys',
-		'go and k!ll yourself'
+		'go and k!ll yourself',
+		// Chat-speak, look-alike letters and misspellings a reviewer used to get past the lists.
+		'kill urself',
+		'kill ur self',
+		'f\u0441uk you',
+		'what the fuk',
+		'go unalive yourself',
+		'kill yo self'
 	]),
 	...harmful('en', 'hold', 'hold', [
 		'sh1t happens',
@@ -44,26 +51,145 @@ const CORPUS: Case[] = [
 		"d0n't t3ll your p4rents",
 		'this is our little secret',
 		'our l i t t l e secret',
-		`our li${ZW}ttle sec${ZW}ret`
+		`our li${ZW}ttle sec${ZW}ret`,
+		'dont tell ur parents',
+		'do not tell your parents ok?',
+		'dnt tell ur mum'
 	]),
-	...harmful('en', 'allow', 'hold', ['send me a photo of you', 's e n d m e a p h o t o', 'how old are you?', 'h\u03BFw \u03BFld are y\u03BFu', 'are you alone right now?']),
+	...harmful('en', 'allow', 'hold', [
+		'send me a photo of you',
+		's e n d m e a p h o t o',
+		'how old are you?',
+		'h\u03BFw \u03BFld are y\u03BFu',
+		'are you alone right now?',
+		'keep this between us',
+		'are u alone',
+		'r u home alone?',
+		'what are you wearing',
+		'wat r u wearing rn',
+		'where do you live?',
+		// Borderline, held: a list cannot tell a story from the question, and a moderator's look costs less than a miss.
+		'where do you live in the story?',
+		"what's ur address",
+		'send me pics pls',
+		'keep this btwn us',
+		'wat r u wearin',
+		'hw old r u',
+		"let's meet irl"
+	]),
 	...harmful(
 		'en',
 		'allow',
 		'hold',
-		['my number is 555-123-4567', 'email me: jo.smith@gmail.com', 'jo dot smith at gmail dot com', 'add me on snapchat', 'https://wa.me/447700900123', 'text me +1 (202) 555 0143', 'five five five one two three four'],
+		[
+			'my number is 555-123-4567',
+			'email me: jo.smith@gmail.com',
+			'jo dot smith at gmail dot com',
+			'add me on snapchat',
+			'https://wa.me/447700900123',
+			'text me +1 (202) 555 0143',
+			'five five five one two three four',
+			'my snap is jo.smith12',
+			'my discord is jo#1234',
+			'555·123·4567',
+			'555 • 123 • 4567',
+			'jo[at]gmail[.]com',
+			'jo at gmail dot com',
+			'jo (at) gmail (dot) com',
+			'add me on snap',
+			'whats ur sc',
+			'hmu on discord',
+			'tg: @lea2010',
+			'my number is six one two, thirty four, fifty six, seventy eight'
+		],
 		true
 	),
 	// Spanish
-	...harmful('es', 'block', 'block', ['eres una puta', 'p.u.t.a', 'hijo de put@', 'eres un maric\u00F3n', 'z0rra']),
-	...harmful('es', 'hold', 'hold', ['qué mierda', 'no se lo digas a tus padres', 'n0 se lo d1gas a tus padres', 'es nuestro pequeño secreto', 'cabrón', 'c a b r o n', 'eres un gilipollas']),
-	...harmful('es', 'allow', 'hold', ['mándame una foto', 'mandame una foto porfa', '¿cuántos años tienes?', '¿estás sola en casa?']),
-	...harmful('es', 'allow', 'hold', ['mi whatsapp es 612 345 678', 'escríbeme a ana@hotmail.es', 'sígueme en instagram', 'llámame al seis uno dos tres cuatro cinco seis'], true),
+	...harmful('es', 'block', 'block', ['eres una puta', 'p.u.t.a', 'hijo de put@', 'eres un maric\u00F3n', 'z0rra', 'suicídate', 'ojalá te mueras']),
+	...harmful('es', 'hold', 'hold', [
+		'qué mierda',
+		'no se lo digas a tus padres',
+		'n0 se lo d1gas a tus padres',
+		'es nuestro pequeño secreto',
+		'cabrón',
+		'c a b r o n',
+		'eres un gilipollas',
+		'no les digas a tus padres',
+		'no le cuentes a tus padres'
+	]),
+	...harmful('es', 'allow', 'hold', [
+		'mándame una foto',
+		'mandame una foto porfa',
+		'¿cuántos años tienes?',
+		'¿estás sola en casa?',
+		'que quede entre nosotros',
+		'tas sola?',
+		'¿qué llevas puesto?',
+		'¿dónde vives?',
+		'cual es tu direccion',
+		'que nadie se entere'
+	]),
+	...harmful(
+		'es',
+		'allow',
+		'hold',
+		[
+			'mi whatsapp es 612 345 678',
+			'escríbeme a ana@hotmail.es',
+			'sígueme en instagram',
+			'llámame al seis uno dos tres cuatro cinco seis',
+			'mi snap es ana.perez09',
+			'agrégame al discord',
+			'¿tienes snap?',
+			'ana arroba gmail punto com',
+			'llámame al 612·345·678',
+			'seis doce treinta y cuatro cincuenta y seis setenta y ocho'
+		],
+		true
+	),
 	// French
-	...harmful('fr', 'block', 'block', ['sale pute', 's@lope', 'espèce d\u2019encul\u00E9', 'nique ta m\u00E8re']),
-	...harmful('fr', 'hold', 'hold', ['espèce de connard', 'ne le dis pas à tes parents', 'ne le dis pas a tes parents', "c'est notre petit secret", 'putain', '\u0440utain', 'ta gueule']),
-	...harmful('fr', 'allow', 'hold', ['envoie-moi une photo', 'tu as quel âge ?', "t'as quel âge", 'tu es seule ce soir ?']),
-	...harmful('fr', 'allow', 'hold', ['mon insta: @lea_2010', 'appelle-moi au 06 12 34 56 78', 'ajoute moi sur telegram', 'mon mail: lea.martin@orange.fr'], true),
+	...harmful('fr', 'block', 'block', ['sale pute', 's@lope', 'espèce d\u2019encul\u00E9', 'nique ta m\u00E8re', 'tue-toi', 'va te pendre']),
+	...harmful('fr', 'hold', 'hold', [
+		'espèce de connard',
+		'ne le dis pas à tes parents',
+		'ne le dis pas a tes parents',
+		"c'est notre petit secret",
+		'putain',
+		'\u0440utain',
+		'ta gueule',
+		'dis pas à tes parents',
+		'dis rien à ta mère'
+	]),
+	...harmful('fr', 'allow', 'hold', [
+		'envoie-moi une photo',
+		'tu as quel âge ?',
+		"t'as quel âge",
+		'tu es seule ce soir ?',
+		'ça reste entre nous',
+		"t'es seule ?",
+		'tu portes quoi',
+		'tu habites où ?',
+		"c'est quoi ton adresse",
+		'on se voit en vrai ?'
+	]),
+	...harmful(
+		'fr',
+		'allow',
+		'hold',
+		[
+			'mon insta: @lea_2010',
+			'appelle-moi au 06 12 34 56 78',
+			'ajoute moi sur telegram',
+			'mon mail: lea.martin@orange.fr',
+			'mon snap c’est lea.m2010',
+			'ajoute-moi sur discord',
+			"t'as snap ?",
+			'léa arobase orange point fr',
+			'06,12,34,56,78',
+			'zéro six douze trente-quatre cinquante-six soixante-dix-huit'
+		],
+		true
+	),
 
 	// Benign, with the tricky substrings
 	...benign('en', [
@@ -93,7 +219,22 @@ const CORPUS: Case[] = [
 		'My secret recipe has cinnamon',
 		'The signal was weak in the mountains',
 		'Scrapbook, cocktail sauce, and a document',
-		'What a hell of a game'
+		'What a hell of a game',
+		'I live in Lyon',
+		'Between us we finished the mural',
+		'Call me Ana',
+		'Did you tell your parents about the trip?',
+		'I was alone at home yesterday and read a book',
+		'What are you drawing?',
+		'r u ready for the presentation? u did great',
+		'My score is 555 points',
+		'The deadline is 2024-05-01, then 2024-06-15',
+		'It costs $1,299.99',
+		'Page 12, line 4',
+		'Oh snap, I forgot the glue',
+		'The team was in discord about the colours',
+		'We are at this point in the story',
+		'Scores: 12, 15, 18, 20'
 	]),
 	...benign('es', [
 		'La computadora está rota',
@@ -108,7 +249,14 @@ const CORPUS: Case[] = [
 		'Nunca compartas tu número con desconocidos',
 		'Me gusta mucho el fútbol',
 		'Mis padres me ayudan con los deberes',
-		'Es un secreto a voces que el examen es difícil'
+		'Es un secreto a voces que el examen es difícil',
+		'Vivo en Lyon',
+		'Entre nosotros terminamos el mural',
+		'Llámame Ana',
+		'Cuéntaselo a tus padres, les va a gustar',
+		'Mi puntuación es 555 puntos',
+		'La reunión es el 01/05/2024 a las 10:30',
+		'Cuesta 12.500,00 pesos'
 	]),
 	...benign('fr', [
 		// "retard" is French for "late", not the English slur.
@@ -125,7 +273,15 @@ const CORPUS: Case[] = [
 		'Le putois est un animal',
 		"On se voit à l'école",
 		'Mes parents sont gentils',
-		'Quel âge a ton chien ?'
+		'Quel âge a ton chien ?',
+		"J'habite à Lyon",
+		'Entre nous, on a fini la fresque',
+		'Appelle-moi Ana',
+		'Dis-le à tes parents, ils seront fiers',
+		"J'ai 555 points",
+		'Page 12, ligne 4',
+		'Ça coûte 1 299,99 €',
+		'Du 01/05/2024 au 15/05/2024, de 10:30 à 12:00'
 	])
 ];
 

@@ -1,7 +1,7 @@
 import { findContactDetails } from './contact';
 import { createFloodGuard, type FloodGuard, type FloodOptions } from './flood';
 import { createListMatcher, type ListMatcher, type WordList } from './lists';
-import type { ModerationHook, Verdict } from './pipeline';
+import type { ModerationHook, PolicyView, Verdict } from './pipeline';
 
 /**
  * Word and phrase lists (every shipped language on every text: people mix languages and the message's tag is
@@ -23,17 +23,22 @@ export function wordListHook({ lists, priority = 300 }: { lists?: Record<string,
 	};
 }
 
-/** Contact details are held in spaces with a minor, when the policy's contact filter is on. */
+/**
+ * Contact details are held in spaces with a minor, when the policy's contact filter is on — in originals and in
+ * their translations, where numbers written as words in one language may come out as digits in another.
+ */
 export function contactHook({ priority = 200 }: { priority?: number } = {}): ModerationHook {
+	const verdict = ({ text, minorsPresent, policy }: { text: string; minorsPresent: boolean; policy: PolicyView }): Verdict => {
+		if (!minorsPresent || !policy.contactFilterForMinors) return { action: 'allow' };
+		const [kind] = findContactDetails(text);
+		return kind ? { action: 'hold', reason: `contact_${kind}` } : { action: 'allow' };
+	};
 	return {
 		name: 'contact_details',
 		priority,
 		immediate: true,
-		check(ctx): Verdict {
-			if (!ctx.minorsPresent || !ctx.policy.contactFilterForMinors) return { action: 'allow' };
-			const [kind] = findContactDetails(ctx.text);
-			return kind ? { action: 'hold', reason: `contact_${kind}` } : { action: 'allow' };
-		}
+		check: verdict,
+		checkTranslation: verdict
 	};
 }
 

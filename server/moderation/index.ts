@@ -54,14 +54,16 @@ const MINORS_MEMORY = 10_000;
  */
 export function createModerationService({ db, logger, config, safeguarding, lists, hooks = [] }: ModerationOptions) {
 	const log = logger.child({ ns: 'moderation' });
-	/** Spaces with a minor, as last seen: translations are checked synchronously. */
+	/** Spaces with a minor, and the policy, as last seen: translations are checked synchronously. */
 	const minorsSeen = new Map<string, boolean>();
+	let policySeen: PolicyView | undefined;
 
 	async function context(spaceId: string): Promise<{ minorsPresent: boolean; policy: PolicyView }> {
 		if (!safeguarding) return { minorsPresent: true, policy: { contactFilterForMinors: true } };
 		try {
 			const [policy, minors] = await Promise.all([safeguarding.policy(), safeguarding.minorsIn(spaceId)]);
 			const minorsPresent = minors.length > 0;
+			policySeen = policy;
 			minorsSeen.delete(spaceId);
 			minorsSeen.set(spaceId, minorsPresent);
 			if (minorsSeen.size > MINORS_MEMORY) minorsSeen.delete(minorsSeen.keys().next().value!);
@@ -91,7 +93,8 @@ export function createModerationService({ db, logger, config, safeguarding, list
 		hooks: [shipped.flood, shipped.wordList, shipped.contact, ...(shipped.webhook ? [shipped.webhook] : []), ...hooks],
 		logger,
 		context,
-		minorsKnown: (spaceId) => minorsSeen.get(spaceId)
+		minorsKnown: (spaceId) => minorsSeen.get(spaceId),
+		policyKnown: () => policySeen
 	});
 	const store = createQueueStore(db);
 	const events = new EventEmitter<ModerationEvents>();

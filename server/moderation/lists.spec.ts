@@ -38,6 +38,22 @@ describe('word lists', () => {
 		expect(hit('c u n t y')).toEqual(['slur']);
 	});
 
+	it('reads chat-speak as the words it stands for', () => {
+		const shipped = createListMatcher();
+		const reasons = (text: string) => shipped.match({ text, minorsPresent: true }).map((h) => h.reason);
+		expect(reasons('dont tell ur parents')).toEqual(['grooming']);
+		expect(reasons('are u alone')).toEqual(['grooming']);
+		expect(reasons('r u alone?')).toEqual(['grooming']);
+		expect(reasons('wat r u wearing')).toEqual(['grooming']);
+		expect(reasons('kill urself')).toEqual(['self_harm']);
+		expect(reasons("t'es seule ?")).toEqual(['grooming']);
+		expect(reasons('tas sola?')).toEqual(['grooming']);
+		expect(reasons('wat r u wearin')).toEqual(['grooming']);
+		expect(reasons('kill yo self')).toEqual(['self_harm']);
+		expect(reasons('keep this btwn us')).toEqual(['grooming']);
+		expect(reasons('r u ready for the presentation? u did great')).toEqual([]);
+	});
+
 	it('applies terms marked minorsOnly only when a minor is present, and orders blocks first', () => {
 		expect(hit('send me a photo', false)).toEqual([]);
 		expect(m.match({ text: 'ass cunt', minorsPresent: false }).map((h) => h.action)).toEqual(['block', 'hold']);

@@ -43,8 +43,59 @@ interface Compiled {
 /** Three or more of one letter in a row ("fuuuck"), for the variants with one and with two. */
 const LONG_RUN = /(\p{L})\1{2,}/gu;
 
-/** The spellings a word is compared under: as written, and with long letter runs shortened to one and to two. */
+/**
+ * Chat-speak, read as the word it stands for (a text's word is compared under both): "dont tell ur parents" is
+ * "don't tell your parents", "r u alone" is "are you alone", "t'es seule" is "tu es seule". Harmless where a short
+ * form is also a word ("yo" in Spanish, "dis" in French): the extra reading only adds a way to match a listed phrase.
+ */
+const CHAT_SPEAK: Record<string, string[]> = {
+	// English
+	u: ['you'],
+	ya: ['you', 'your'],
+	yu: ['you'],
+	yo: ['you', 'your'],
+	ur: ['your', 'youre'],
+	yr: ['your'],
+	urself: ['yourself'],
+	urslf: ['yourself'],
+	yrself: ['yourself'],
+	yourslf: ['yourself'],
+	r: ['are'],
+	pls: ['please'],
+	plz: ['please'],
+	wat: ['what'],
+	wut: ['what'],
+	wht: ['what'],
+	whr: ['where'],
+	hw: ['how'],
+	snd: ['send'],
+	btwn: ['between'],
+	dnt: ['dont'],
+	dis: ['this'],
+	dat: ['that'],
+	n: ['and'],
+	// Spanish
+	q: ['que'],
+	k: ['que'],
+	ke: ['que'],
+	tas: ['estas'],
+	dnd: ['donde'],
+	// French
+	t: ['tu'],
+	koi: ['quoi'],
+	kwa: ['quoi']
+};
+const CHAT_SPEAK_FOLDED = new Map(Object.entries(CHAT_SPEAK).map(([short, long]) => [words(short)[0]!, long.map((w) => words(w)[0]!)]));
+
+/**
+ * The spellings a word is compared under: as written, with long letter runs shortened to one and to two, and what
+ * it stands for in chat-speak.
+ */
 function variants(word: string): string[] {
+	const chat = CHAT_SPEAK_FOLDED.get(word);
+	if (chat) return [word, ...chat];
+	// A dropped g: "wearin", "doin".
+	if (word.length >= 5 && word.endsWith('in')) return [word, `${word}g`];
 	if (!LONG_RUN.test(word)) return [word];
 	LONG_RUN.lastIndex = 0;
 	return [word, word.replace(LONG_RUN, '$1'), word.replace(LONG_RUN, '$1$1')];

@@ -48,6 +48,12 @@ describe('normalize', () => {
 		expect(skeleton('s e n d m e a p h o t o')).toBe(skeleton('send me a photo'));
 	});
 
+	it('keeps "r u" apart: chat-speak for "are you", not a word spelled out', () => {
+		expect(words('r u alone')).toEqual(['r', 'u', 'aione']);
+		expect(words('u r')).toEqual(['u', 'r']);
+		expect(words('f u c k')).toEqual(['fuck']);
+	});
+
 	it('keeps ordinary words apart', () => {
 		expect(words('Scunthorpe class assassin')).toEqual(['scunthorpe', 'ciass', 'assassin']);
 	});

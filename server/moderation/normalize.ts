@@ -16,7 +16,7 @@
  * 5. Words are split on anything that is not a letter. An apostrophe after a single letter (or "qu") at the
  *    start of a word is an elision and splits it ("d'enculé" is "d" and "encule"); any other apostrophe inside a
  *    word is dropped ("don't" is one word "dont"). Runs of two or more one-letter words are joined into one word: "b a d",
- *    "b.a.d" and "b-a-d" all become "bad".
+ *    "b.a.d" and "b-a-d" all become "bad" — except runs of only "r" and "u", chat-speak for "are you" ("r u alone").
  *
  * Matching then happens on whole words (a term's words must appear as consecutive words of the text), never on
  * substrings, which is what keeps "class", "assassin", "Scunthorpe", "computadora" or "député" clean. A phrase
@@ -42,11 +42,12 @@ const HOMOGLYPHS: Record<string, string> = {
 /** Digits and symbols used as letters, and the letter l, folded as described above. */
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '!': 'i', '|': 'i', l: 'i', '3': 'e', '4': 'a', '@': 'a', '5': 's', $: 's', '7': 't', '+': 't', '8': 'b', '9': 'g' };
 
+// As maps: objects with this many non-identifier keys are slow to look up, and these run on every character.
+const HOMOGLYPH_MAP = new Map(Object.entries(HOMOGLYPHS));
+const FOLD_MAP = new Map([...Object.entries(HOMOGLYPHS), ...Object.entries(LEET)]);
+
 const ALNUM = /^[\p{L}\p{N}]$/u;
-const MONEYISH = /^[\p{L}\p{N}@$]$/u;
-const APOSTROPHE_IN_WORD = /(?<=\p{L})['’‘`´ʼ](?=\p{L})/gu;
-/** French (and Catalan, Italian) elision: "d'", "l'", "qu'" before a word are words of their own. */
-const ELISION = /(?<!\p{L})(\p{L}|qu)['’‘`´ʼ](?=\p{L})/gu;
+const APOSTROPHES = /['’‘`´ʼ]/g;
 const NOT_LETTER = /[^\p{L}]+/u;
 
 /** NFKC text with invisible format characters removed: what a person actually sees. */
@@ -58,30 +59,56 @@ export function visibleText(text: string): string {
 export function foldLetters(text: string): string {
 	const base = visibleText(text).normalize('NFD').replace(MARKS, '').toLowerCase();
 	let out = '';
-	for (const c of base) out += HOMOGLYPHS[c] ?? c;
+	for (const c of base) out += HOMOGLYPH_MAP.get(c) ?? c;
 	return out;
 }
 
 /** Folds one character already lower-cased and without marks. */
 function foldChar(c: string): string {
-	return HOMOGLYPHS[c] ?? LEET[c] ?? c;
+	return FOLD_MAP.get(c) ?? c;
 }
 
 const WORDISH = /^[\p{L}\p{N}@$!|+'’]$/u;
 const LETTER = /^\p{L}$/u;
 
+// Character classes, with a lookup for ASCII: fold runs on every message, translation and keystroke, and a regular
+// expression per character was most of its cost.
+const Cls = {
+	Letter: 1,
+	Digit: 2,
+	/** @ and $, which may stand for a letter next to one. */
+	Money: 4,
+	/** Other characters that may be part of a word: ! | + and apostrophes. */
+	Wordish: 8
+} as const;
+const ASCII_CLASS = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+	const ch = String.fromCharCode(c);
+	ASCII_CLASS[c] = (LETTER.test(ch) ? Cls.Letter : 0) | (/\d/.test(ch) ? Cls.Digit : 0) | (ch === '@' || ch === '$' ? Cls.Money : 0) | (WORDISH.test(ch) ? Cls.Wordish : 0);
+}
+function classOf(c: string): number {
+	const code = c.charCodeAt(0);
+	if (code < 128) return ASCII_CLASS[code]!;
+	if (LETTER.test(c)) return Cls.Letter | Cls.Wordish;
+	if (ALNUM.test(c)) return Cls.Digit | Cls.Wordish;
+	return WORDISH.test(c) ? Cls.Wordish : 0;
+}
+const isWordish = (cls: number) => (cls & (Cls.Letter | Cls.Digit | Cls.Wordish)) !== 0;
+const isAlnum = (cls: number | undefined) => cls !== undefined && (cls & (Cls.Letter | Cls.Digit)) !== 0;
+const isMoneyish = (cls: number | undefined) => cls !== undefined && (cls & (Cls.Letter | Cls.Digit | Cls.Money)) !== 0;
+
 /** For each character: may it stand for a letter (part of a run of word characters with a letter, or alone)? */
-function letteredRuns(chars: string[]): boolean[] {
-	const out = new Array<boolean>(chars.length).fill(false);
+function letteredRuns(classes: number[]): boolean[] {
+	const out = new Array<boolean>(classes.length).fill(false);
 	let start = 0;
-	while (start < chars.length) {
-		if (!WORDISH.test(chars[start]!)) {
+	while (start < classes.length) {
+		if (!isWordish(classes[start]!)) {
 			start++;
 			continue;
 		}
 		let end = start;
 		let letter = false;
-		for (; end < chars.length && WORDISH.test(chars[end]!); end++) if (LETTER.test(chars[end]!)) letter = true;
+		for (; end < classes.length && isWordish(classes[end]!); end++) if (classes[end]! & Cls.Letter) letter = true;
 		// A lone digit may be a spelled-out letter ("7rash 4 u"); two or more digits with no letter are a number.
 		if (letter || end - start === 1) out.fill(true, start, end);
 		start = end;
@@ -92,21 +119,52 @@ function letteredRuns(chars: string[]): boolean[] {
 /** The folded letters of a text: accents, invisibles, case, homoglyphs and leetspeak removed; other characters kept. */
 export function fold(text: string): string {
 	const chars = [...visibleText(text).normalize('NFD').replace(MARKS, '').toLowerCase()];
-	const lettered = letteredRuns(chars);
+	const classes = chars.map(classOf);
+	const lettered = letteredRuns(classes);
 	let out = '';
-	chars.forEach((c, i) => {
+	for (let i = 0; i < chars.length; i++) {
+		const c = chars[i]!;
 		// A number is a number: digits stand for letters in a run that has a letter ("5h1t", "a55"), not in "455".
-		if (c >= '0' && c <= '9' && !lettered[i]) return void (out += c);
+		if (c >= '0' && c <= '9' && !lettered[i]) {
+			out += c;
+			continue;
+		}
 		// A symbol stands for a letter only as part of a word: "sh!t", "k!ll", "a$$", "@ss", "put@"; not "hello!" or "wow!!".
 		if (c === '@' || c === '$') {
-			if (!MONEYISH.test(chars[i - 1] ?? '') && !MONEYISH.test(chars[i + 1] ?? '')) return void (out += c);
+			if (!isMoneyish(classes[i - 1]) && !isMoneyish(classes[i + 1])) {
+				out += c;
+				continue;
+			}
 		} else if (c === '!' || c === '|' || c === '+') {
-			if (!ALNUM.test(chars[i - 1] ?? '') || !ALNUM.test(chars[i + 1] ?? '')) return void (out += c);
+			if (!isAlnum(classes[i - 1]) || !isAlnum(classes[i + 1])) {
+				out += c;
+				continue;
+			}
 		}
 		out += foldChar(c);
-	});
+	}
 	// Apostrophes after leetspeak, so "d0n't" is "dont"; NFC because "ß"→"ss" and friends must stay composed.
-	return out.replace(ELISION, '$1 ').replace(APOSTROPHE_IN_WORD, '').normalize('NFC');
+	return out.replace(APOSTROPHES, apostrophe).normalize('NFC');
+}
+
+const isLetter = (c: string) => c !== '' && (classOf(c) & Cls.Letter) !== 0;
+/** The whole character that ends at index `end` of `s` (a surrogate pair counts as one), or ''. */
+function charBefore(s: string, end: number): string {
+	if (end <= 0) return '';
+	const low = s.charCodeAt(end - 1);
+	return low >= 0xdc00 && low <= 0xdfff && end >= 2 ? s.slice(end - 2, end) : s[end - 1]!;
+}
+const charAt = (s: string, i: number): string => (i < s.length ? String.fromCodePoint(s.codePointAt(i)!) : '');
+
+/**
+ * An apostrophe between two letters: after a single letter (or "qu") at the start of a word it is a French
+ * elision and splits the word ("d'abord" is "d abord"); any other is dropped ("don't" is "dont").
+ */
+function apostrophe(a: string, i: number, s: string): string {
+	const prev = charBefore(s, i);
+	if (!isLetter(prev) || !isLetter(charAt(s, i + 1))) return a;
+	if (!isLetter(charBefore(s, i - prev.length)) || (prev === 'u' && s[i - 2] === 'q' && !isLetter(charBefore(s, i - 2)))) return ' ';
+	return '';
 }
 
 /** A word of a text after folding; `joined` when it was spelled out letter by letter ("b a d", "b.a.d"). */
@@ -121,7 +179,9 @@ export function tokens(text: string): Token[] {
 	const out: Token[] = [];
 	let run: string[] = [];
 	const flush = () => {
-		if (run.length > 0) out.push({ word: run.join(''), joined: run.length > 1 });
+		// "r u alone": chat-speak for "are you", not a word spelled out.
+		if (run.length > 1 && run.every((l) => l === 'r' || l === 'u')) for (const l of run) out.push({ word: l, joined: false });
+		else if (run.length > 0) out.push({ word: run.join(''), joined: run.length > 1 });
 		run = [];
 	};
 	for (const w of raw) {

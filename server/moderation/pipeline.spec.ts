@@ -103,6 +103,18 @@ describe('moderation pipeline verdicts', () => {
 		expect(p.checkTranslation({ spaceId: 'unknown', messageId: 'm', text: 'x', lang: 'es' }).action).toBe('hold');
 	});
 
+	it('checks translations under the policy as last known, the strict default until it is known', () => {
+		let known: { contactFilterForMinors: boolean } | undefined;
+		const p = createModerationPipeline({
+			hooks: [{ name: 'spy', checkTranslation: (ctx) => (ctx.policy.contactFilterForMinors ? { action: 'hold', reason: 'contact_phone' } : undefined) }],
+			policyKnown: () => known
+		});
+		const check = () => p.checkTranslation({ spaceId: 's', messageId: 'm', text: 'x', lang: 'es' }).action;
+		expect(check()).toBe('hold');
+		known = { contactFilterForMinors: false };
+		expect(check()).toBe('allow');
+	});
+
 	it('combine names the first hook of the strongest action', () => {
 		expect(
 			combine('t', [

@@ -69,6 +69,8 @@ export interface TranslationContext {
 	/** The language of the translation. */
 	readonly lang: string;
 	readonly minorsPresent: boolean;
+	/** The policy as last seen (translations cannot wait for it); the strict default until it is known. */
+	readonly policy: PolicyView;
 }
 
 /** The context the chat pipeline used before verdicts existed, still passed to `beforeSend` hooks. */
@@ -150,7 +152,11 @@ export interface PipelineOptions {
 	context?: (spaceId: string) => Promise<{ minorsPresent: boolean; policy: PolicyView }>;
 	/** Synchronous best knowledge of minors in a space (for translations); unknown counts as present. */
 	minorsKnown?: (spaceId: string) => boolean | undefined;
+	/** Synchronous best knowledge of the policy (for translations); unknown is the strict default. */
+	policyKnown?: () => PolicyView | undefined;
 }
+
+const STRICT_POLICY: PolicyView = { contactFilterForMinors: true };
 
 /** Combines verdicts in order: block beats hold beats redact beats allow; the first hook of the strongest action names it. */
 export function combine(text: string, outcomes: (Outcome & { code?: ErrorCode; text?: string })[]): Decision {
@@ -165,7 +171,7 @@ export function combine(text: string, outcomes: (Outcome & { code?: ErrorCode; t
 
 /** The moderation pipeline. Empty by default: every text passes until hooks are added. */
 export function createModerationPipeline(options: ModerationHook[] | PipelineOptions = {}) {
-	const { hooks: initial = [], logger, context, minorsKnown } = Array.isArray(options) ? { hooks: options } : options;
+	const { hooks: initial = [], logger, context, minorsKnown, policyKnown } = Array.isArray(options) ? { hooks: options } : options;
 	const log = logger?.child({ ns: 'moderation' });
 	const sort = (list: ModerationHook[]) =>
 		list
@@ -208,7 +214,7 @@ export function createModerationPipeline(options: ModerationHook[] | PipelineOpt
 		async run(input: RunInput, { deferred = false }: { deferred?: boolean } = {}): Promise<Decision> {
 			const env = input.minorsPresent !== undefined && input.policy ? { minorsPresent: input.minorsPresent, policy: input.policy } : context ? await context(input.spaceId) : undefined;
 			const minorsPresent = input.minorsPresent ?? env?.minorsPresent ?? false;
-			const policy = input.policy ?? env?.policy ?? { contactFilterForMinors: true };
+			const policy = input.policy ?? env?.policy ?? STRICT_POLICY;
 			let text = input.text;
 			const outcomes: (Outcome & { code?: ErrorCode; text?: string })[] = [];
 			for (const hook of hooks) {
@@ -292,8 +298,8 @@ export function createModerationPipeline(options: ModerationHook[] | PipelineOpt
 		},
 
 		/** Runs the translation checks (synchronous); a hook that throws withholds the translation. */
-		checkTranslation(input: Omit<TranslationContext, 'minorsPresent'>): Decision {
-			const ctx: TranslationContext = { ...input, minorsPresent: minorsKnown?.(input.spaceId) ?? true };
+		checkTranslation(input: Omit<TranslationContext, 'minorsPresent' | 'policy'>): Decision {
+			const ctx: TranslationContext = { ...input, minorsPresent: minorsKnown?.(input.spaceId) ?? true, policy: policyKnown?.() ?? STRICT_POLICY };
 			const outcomes: Outcome[] = [];
 			for (const hook of hooks) {
 				if (!hook.checkTranslation) continue;

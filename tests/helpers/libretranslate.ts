@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
  * A local LibreTranslate: a real `node:http` server on 127.0.0.1, port 0, that speaks LibreTranslate's
  * documented API (`POST /translate` with `q` as a string or an array, `source: 'auto'` with
  * `detectedLanguage`, `POST /detect`, `GET /languages`, JSON or form bodies, `{ error }` bodies with the
- * real server's statuses and texts) and translates by tagging: "Hello" into es is "[es] Hello".
+ * real server's statuses and texts) and translates by tagging: "Hello" into es is "[es] Hello" (words in the
+ * `glossary` are replaced first).
  * Tests make it fail, slow down or demand a key, and read what it received.
  */
 export interface FakeLibreTranslate {
@@ -32,6 +33,8 @@ export interface FakeLibreTranslateOptions {
 	apiKeys?: string[];
 	/** Language codes offered; every one translates into every other. */
 	languages?: string[];
+	/** Words translated for real, whole words only, before tagging: `{ sechs: '6' }` makes "sechs" into "[es] 6". */
+	glossary?: Record<string, string>;
 }
 
 const NAMES: Record<string, string> = { en: 'English', es: 'Spanish', pt: 'Portuguese', fr: 'French', sw: 'Swahili', ar: 'Arabic', de: 'German', zh: 'Chinese', zt: 'Chinese (traditional)' };
@@ -67,7 +70,7 @@ async function readBody(req: IncomingMessage): Promise<Record<string, unknown> |
 	return Object.fromEntries(new URLSearchParams(raw));
 }
 
-export async function startLibreTranslate({ apiKeys, languages = ['en', 'es', 'pt', 'fr', 'sw', 'ar', 'de', 'zh', 'zt'] }: FakeLibreTranslateOptions = {}): Promise<FakeLibreTranslate> {
+export async function startLibreTranslate({ apiKeys, languages = ['en', 'es', 'pt', 'fr', 'sw', 'ar', 'de', 'zh', 'zt'], glossary = {} }: FakeLibreTranslateOptions = {}): Promise<FakeLibreTranslate> {
 	const requests = { translate: 0, detect: 0, languages: 0 };
 	const received: FakeLibreTranslate['received'] = [];
 	let failure: { status: number; remaining: number; retryAfterSeconds?: number; paths?: string[]; error?: string } | undefined;
@@ -80,7 +83,7 @@ export async function startLibreTranslate({ apiKeys, languages = ['en', 'es', 'p
 	}
 
 	function translateOne(text: string, target: string): string {
-		return `[${target}] ${text}`;
+		return `[${target}] ${text.replace(/\p{L}+/gu, (w) => glossary[w] ?? w)}`;
 	}
 
 	async function handle(req: IncomingMessage, res: ServerResponse) {

@@ -6,7 +6,7 @@ import type { ChatMessage, ChatTranslation } from '../../src/lib/protocol/chat';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { chatSpace, nextMessage, record, request, sendOk } from '../helpers/chat';
 import { startLibreTranslate, type FakeLibreTranslate } from '../helpers/libretranslate';
-import { newModerator } from '../helpers/moderation';
+import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets } from '../helpers/sockets';
 import { nextMatching, waitFor } from '../helpers/wait';
@@ -26,7 +26,8 @@ describe.each(drivers)('moderation of translations (%s)', (driver) => {
 	let moderator: TestUser;
 
 	beforeAll(async () => {
-		libre = await startLibreTranslate();
+		// German number words come out as digits, as a real translator writes them.
+		libre = await startLibreTranslate({ glossary: { eins: '1', zwei: '2', drei: '3', vier: '4', fünf: '5', sechs: '6' } });
 		server = await startTestServer({ db: driver, config: { translator: 'libretranslate', libreTranslateUrl: libre.url, chatSendBurst: 10_000 } });
 		const admin = await newUser(server.url, { role: 'mentor' });
 		moderator = await newModerator(server.url, admin);
@@ -119,5 +120,29 @@ describe.each(drivers)('moderation of translations (%s)', (driver) => {
 		} finally {
 			off();
 		}
+	});
+
+	it('a phone number that appears only once translated is not delivered where a minor is: the minor keeps the original and the translation goes to the queue', async () => {
+		const [adult, minor] = await Promise.all([newUser(server.url, { role: 'mentor', readingLanguage: 'de' }), newUser(server.url, { birthDate: minorBirthDate(), readingLanguage: 'es' })]);
+		const spaceId = await supervisedSpace(server.url, { owner: adult, supervisor: moderator, members: [minor] });
+		const [adultSocket, minorSocket] = await Promise.all([adult, minor].map((who) => sockets.connect(server.url, { token: who.token })));
+		for (const socket of [adultSocket!, minorSocket!]) expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		const translations = record<ChatTranslation>(minorSocket!, 'chat:translation');
+
+		// Seven number words in German pass the contact filter (it reads English, Spanish and French); in Spanish they are digits.
+		const clientId = randomUUID();
+		const text = `meine Nummer: sechs eins zwei drei vier fünf sechs ${randomUUID().slice(0, 8)}`;
+		const original = nextMessage(minorSocket!, clientId);
+		const unavailable = nextMatching<Unavailable>(minorSocket!, 'chat:translation-unavailable', () => true, 10_000);
+		const sent = await sendOk(adultSocket!, spaceId, text, { clientId, lang: 'de' });
+		expect((await original).text).toBe(text);
+		expect(await unavailable).toMatchObject({ messageId: sent.id, reason: 'unavailable' });
+		expect(translations).toEqual([]);
+
+		const entries = await waitFor(async () => {
+			const rows = await server.db.select().from(moderationQueue).where(eq(moderationQueue.targetId, sent.id));
+			return rows.length > 0 ? rows : undefined;
+		});
+		expect(entries).toEqual([expect.objectContaining({ kind: 'chat-translation', lang: 'es', hook: 'contact_details', reason: 'contact_phone', status: 'held' })]);
 	});
 });
