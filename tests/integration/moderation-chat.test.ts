@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { auditLog, chatMessages, moderationQueue } from '../../server/db/schema';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
-import { acceptInvite, api, createInvite, newUser, type TestUser } from '../helpers/api';
+import { api, newUser, type TestUser } from '../helpers/api';
+import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
 import { chatSpace, nextMessage, record, request, sendOk, storedCount } from '../helpers/chat';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
@@ -15,32 +16,6 @@ const drivers = await availableDrivers();
 const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
 const en = JSON.parse(readFileSync(`${projectRoot}/messages/en.json`, 'utf8')) as Record<string, string>;
 const CONTACT = 'text me on 555 123 4567 or add me on snapchat';
-
-/** 17 today: a minor under the default policy, old enough (16) to consent for themselves. */
-function minorBirthDate(): string {
-	const d = new Date();
-	d.setUTCFullYear(d.getUTCFullYear() - 17);
-	d.setUTCDate(d.getUTCDate() - 30);
-	return d.toISOString().slice(0, 10);
-}
-
-async function newModerator(url: string, admin: TestUser): Promise<TestUser> {
-	const user = await newUser(url);
-	const res = await api(url, `/api/v1/users/${user.id}`, { method: 'PATCH', token: admin.token, body: { role: 'moderator' } });
-	if (res.status !== 200) throw new Error(`making a moderator failed: ${res.status} ${res.text}`);
-	return user;
-}
-
-/** A space `owner` creates with `supervisor` supervising (as a space with a minor needs), `members` joined by invite. */
-async function supervisedSpace(url: string, { owner, supervisor, members }: { owner: TestUser; supervisor: TestUser; members: TestUser[] }): Promise<string> {
-	const res = await api(url, '/api/v1/spaces', { token: owner.token, body: { title: 'Supervised', kind: 'collective', supervisorId: supervisor.id } });
-	if (res.status !== 201) throw new Error(`create space failed: ${res.status} ${res.text}`);
-	for (const who of members) {
-		const joined = await acceptInvite(url, who, await createInvite(url, owner, res.body.id));
-		if (joined.status !== 200) throw new Error(`accept invite failed: ${joined.status} ${joined.text}`);
-	}
-	return res.body.id as string;
-}
 
 describe.each(drivers)('held messages (%s)', (driver) => {
 	let server: TestServer;
