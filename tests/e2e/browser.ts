@@ -153,3 +153,29 @@ export async function tabTo(page: Page, selector: string, max = 25): Promise<voi
 export function uniqueEmail(name: string): string {
 	return `${name}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.org`;
 }
+
+/** Signs `person` in over the JSON API and answers their bearer token. */
+export async function signInToken(baseUrl: string, person: Person): Promise<string> {
+	const res = await fetch(`${baseUrl}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: person.email, password: person.password }) });
+	expect(res.status).toBe(201);
+	return ((await res.json()) as { token: string }).token;
+}
+
+/** One JSON API call with a bearer token: its status and parsed body (null when there is none). */
+export async function apiCall(baseUrl: string, bearer: string, path: string, body?: unknown, method = 'POST') {
+	const res = await fetch(`${baseUrl}${path}`, {
+		method,
+		headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+		body: body === undefined ? undefined : JSON.stringify(body)
+	});
+	return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
+}
+
+/** A page in a new context signed in as `person` (the context is added to `contexts`, for closing). */
+export async function signedInPage(browser: Browser, contexts: BrowserContext[], baseUrl: string, person: Person, options: BrowserContextOptions = {}): Promise<Page> {
+	const context = await newContext(browser, options);
+	contexts.push(context);
+	const res = await context.request.post(`${baseUrl}/api/v1/sessions`, { data: { email: person.email, password: person.password } });
+	expect(res.status()).toBe(201);
+	return context.newPage();
+}

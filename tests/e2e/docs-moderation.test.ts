@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
 import { minorBirthDate } from '../helpers/moderation';
-import { describeBrowser, expectNoAxeViolations, launchBrowser, newContext, signUpViaApi, startTessera, tabTo, uniqueEmail, type E2eServer, type Person } from './browser';
+import { apiCall, describeBrowser, expectNoAxeViolations, launchBrowser, signedInPage, signInToken, signUpViaApi, startTessera, tabTo, uniqueEmail, type E2eServer, type Person } from './browser';
 
 /** Where the screenshots go, for people to look at; nothing here compares pixels. */
 const SHOTS = process.env.TESSERA_DOCS_MOD_SHOTS_DIR ?? '/tmp/docs-mod-shots';
@@ -40,28 +40,9 @@ describeBrowser('documents under moderation: held text in a minor\'s document, i
 	let miraPage: Page;
 	const contexts: BrowserContext[] = [];
 
-	async function token(person: Person): Promise<string> {
-		const res = await fetch(`${app.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: person.email, password: person.password }) });
-		expect(res.status).toBe(201);
-		return ((await res.json()) as { token: string }).token;
-	}
-
-	async function call(bearer: string, path: string, body?: unknown, method = 'POST') {
-		const res = await fetch(`${app.url}${path}`, {
-			method,
-			headers: { authorization: `Bearer ${bearer}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-			body: body === undefined ? undefined : JSON.stringify(body)
-		});
-		return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> };
-	}
-
-	async function pageFor(person: Person, options: BrowserContextOptions = {}): Promise<Page> {
-		const context = await newContext(browser, options);
-		contexts.push(context);
-		const res = await context.request.post(`${app.url}/api/v1/sessions`, { data: { email: person.email, password: person.password } });
-		expect(res.status()).toBe(201);
-		return context.newPage();
-	}
+	const token = (person: Person) => signInToken(app.url, person);
+	const call = (bearer: string, path: string, body?: unknown, method = 'POST') => apiCall(app.url, bearer, path, body, method);
+	const pageFor = (person: Person, options: BrowserContextOptions = {}) => signedInPage(browser, contexts, app.url, person, options);
 
 	/** The text the editor shows, without the other people's caret labels inside it. */
 	function editorText(page: Page): Promise<string> {
