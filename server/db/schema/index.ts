@@ -4,3 +4,4 @@ export * from './spaces';
 export * from './documents';
 export * from './chat';
 export * from './safeguarding';
+export * from './matching';
