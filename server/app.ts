@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
+import { createMatchingService } from './matching/service';
 import { createModerationService } from './moderation';
 import { createModerationActions, isStaff } from './moderation/actions';
 import { createAudit } from './moderation/audit';
@@ -88,6 +89,7 @@ export async function createTessera(config: Config) {
 	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });
 	// Timed mutes given before a restart still end on time.
 	await moderationActions.resumeMutes().catch((err) => logger.error({ err }, 'timed mutes could not be re-armed: documents of muted members stay read-only until they reconnect'));
+	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, translator });
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
@@ -124,6 +126,8 @@ export async function createTessera(config: Config) {
 		audit,
 		reports,
 		moderationActions,
+		/** Matching rounds, self-match and mentorships (server/matching/service.ts). */
+		matching,
 		/** The moderator console's live view of spaces; realtime attaches who is connected. */
 		live,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
@@ -132,6 +136,7 @@ export async function createTessera(config: Config) {
 			clearInterval(supervision);
 			clearInterval(retention);
 			moderationActions.close();
+			matching.close();
 			await chat.close();
 			moderation.close();
 			await safeguarding.close();

@@ -11,7 +11,7 @@ export interface AuditRecord {
 	actorId: string | null;
 	/** Dotted name, e.g. `chat.delete`, `space.mute`, `report.resolve`. */
 	action: string;
-	targetType: 'user' | 'space' | 'message' | 'report' | 'policy';
+	targetType: 'user' | 'space' | 'message' | 'report' | 'policy' | 'mentorship' | 'matching_round';
 	targetId: string;
 	/** Why and where: space id, duration, reason code, note. Stored as JSON text. */
 	detail?: Record<string, unknown>;

@@ -30,9 +30,13 @@ export interface GuardianView {
 type MessageFn = (params: Record<string, unknown>, options: { locale: UiLocale }) => string;
 const catalog = m as unknown as Record<string, MessageFn>;
 
+/** A mail that carries the standing link, in the guardian's language, instead of the usual one. */
+export type GuardianMailComposer = (args: { link: string; guardianName: string; childName: string; locale: UiLocale }) => { kind: string; subject: string; body: string };
+
 /**
  * Issues the guardian's standing link inside `tx` (any earlier one for this child stops working) and queues the
- * mail that carries it. Only the token's hash is stored; the token exists only in the mail.
+ * mail that carries it. Only the token's hash is stored; the token exists only in the mail. `compose` words another
+ * mail around the link (a matching proposal to approve).
  */
 export async function issueGuardianLink({
 	tx,
@@ -44,7 +48,8 @@ export async function issueGuardianLink({
 	childName,
 	baseUrl,
 	locale,
-	now
+	now,
+	compose
 }: {
 	tx: Tx;
 	outbox: Outbox;
@@ -56,18 +61,21 @@ export async function issueGuardianLink({
 	baseUrl: string;
 	locale: string;
 	now: Date;
+	compose?: GuardianMailComposer;
 }): Promise<void> {
 	await tx.update(guardianLinks).set({ revokedAt: now }).where(and(eq(guardianLinks.userId, userId), isNull(guardianLinks.revokedAt)));
 	const token = newToken();
 	await tx.insert(guardianLinks).values({ userId, guardianConsentId, tokenHash: hashToken(token), createdAt: now });
 	const ui: UiLocale = isUiLocale(locale) ? locale : 'en';
 	const link = new URL(`/guardian/${token}`, baseUrl).href;
-	await outbox.enqueue(tx, {
-		kind: 'guardian_link',
-		to: guardianEmail,
-		subject: catalog.mail_guardian_link_subject!({ childName }, { locale: ui }),
-		body: catalog.mail_guardian_link_body!({ childName, guardianName, link }, { locale: ui })
-	});
+	const mail = compose
+		? compose({ link, guardianName, childName, locale: ui })
+		: {
+				kind: 'guardian_link',
+				subject: catalog.mail_guardian_link_subject!({ childName }, { locale: ui }),
+				body: catalog.mail_guardian_link_body!({ childName, guardianName, link }, { locale: ui })
+			};
+	await outbox.enqueue(tx, { ...mail, to: guardianEmail });
 }
 
 /**
@@ -115,6 +123,15 @@ export function createGuardianAccess({ db, logger, outbox, ledger }: { db: Db; l
 	};
 
 	return {
+		/**
+		 * The child a working link is for, and a check to run inside the transaction that acts on it (the link is still
+		 * the live one; marks it used). Refuses as `change` does: unknown, replaced or ended links.
+		 */
+		async child(token: string): Promise<{ userId: string; check: (tx: Tx) => Promise<void> }> {
+			const link = await usable(token);
+			return { userId: link.userId, check: stillLive(link.id) };
+		},
+
 		/** What the guardian's page shows. */
 		async view(token: string): Promise<GuardianView> {
 			const row = await find(token);

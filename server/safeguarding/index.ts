@@ -9,13 +9,13 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { SpacesService, Tx } from '../spaces';
 import { createConsents, type ConsentPurpose } from './consent';
-import { createGuardianAccess } from './guardian-links';
-import { createGuardianRequests } from './guardians';
+import { createGuardianAccess, issueGuardianLink, type GuardianMailComposer } from './guardian-links';
+import { createGuardianRequests, guardianOfRecord } from './guardians';
 import { createOutbox } from './outbox';
 import { ageOf, consentAgeFor, createPolicyStore, type Policy, type PolicyPatch } from './policy';
 import { isSupervisor, lastSupervisorLeaving, needsSupervisor, type Participation } from './rules';
 
-export type { Policy, PolicyPatch, ConsentPurpose, Participation };
+export type { Policy, PolicyPatch, ConsentPurpose, Participation, GuardianMailComposer };
 export { ageOf };
 
 export interface SafeguardingEvents {
@@ -244,6 +244,40 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		guardianView: guardianAccess.view,
 		guardianChange: guardianAccess.change,
 		rotateGuardianLink: guardianAccess.rotate,
+		/** The child a guardian's standing link works for, and the in-transaction check that it still does. */
+		guardianLinkChild: guardianAccess.child,
+
+		/**
+		 * Whether a guardian decides for this person now: under the consent age for their country, or never confirmed
+		 * (the same test that keeps the guardian's standing link working).
+		 */
+		underConsentAge: (userId: string) => ledger.underConsentAge(userId),
+
+		/**
+		 * Inside `tx`: mails the guardian of record of `userId` a fresh standing link (the one before stops working, as
+		 * when the guardian asks for a new one), worded by `compose`. False when no guardian has confirmed for them.
+		 * Call `outbox.kick()` after commit.
+		 */
+		async mailGuardian({ tx, userId, baseUrl, locale, compose }: { tx: Tx; userId: string; baseUrl: string; locale: string; compose: GuardianMailComposer }): Promise<boolean> {
+			const guardian = await guardianOfRecord(tx, userId);
+			if (!guardian) return false;
+			const [child] = await tx.select({ name: profiles.displayName }).from(profiles).where(eq(profiles.userId, userId)).limit(1);
+			if (!child) return false;
+			await issueGuardianLink({
+				tx,
+				outbox,
+				userId,
+				guardianConsentId: guardian.id,
+				guardianName: guardian.guardianName,
+				guardianEmail: guardian.guardianEmail,
+				childName: child.name,
+				baseUrl,
+				locale,
+				now: new Date(),
+				compose
+			});
+			return true;
+		},
 
 		/**
 		 * Sign-up with the consent rules: under the consent age for their country, a participant must name a

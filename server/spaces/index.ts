@@ -210,6 +210,30 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 			return get({ spaceId: id, userId });
 		},
 
+		/**
+		 * Inside the caller's transaction: a pair space with `ownerId` as its owner, `memberId` as its member and, when
+		 * given, `supervisorId` as its supervisor. For matching, which creates the space when a mentorship becomes active
+		 * and has checked both people (and the supervisor) itself; the title is made of names already vetted. No rules
+		 * run here: a minor's pair space without a supervisor (no moderator available) is still created, and the
+		 * safeguarding rules keep everyone from writing in it until a supervisor joins. Call `announce()` after commit.
+		 */
+		async createPairIn(tx: Tx, { title, ownerId, memberId, supervisorId }: { title: string; ownerId: string; memberId: string; supervisorId?: string }): Promise<{ spaceId: string; announce(): void }> {
+			const [space] = await tx.insert(spaces).values({ title, kind: 'pair', createdBy: ownerId }).returning({ id: spaces.id });
+			const spaceId = space!.id;
+			await tx.insert(spaceMembers).values([
+				{ spaceId, userId: ownerId, role: 'owner' as const },
+				{ spaceId, userId: memberId, role: 'member' as const },
+				...(supervisorId ? [{ spaceId, userId: supervisorId, role: 'supervisor' as const }] : [])
+			]);
+			return {
+				spaceId,
+				announce() {
+					log.info({ spaceId, kind: 'pair', supervised: supervisorId !== undefined }, 'pair space created');
+					for (const userId of [ownerId, memberId, ...(supervisorId ? [supervisorId] : [])]) events.emit('member:joined', { spaceId, userId });
+				}
+			};
+		},
+
 		async listForUser(userId: string): Promise<SpaceSummary[]> {
 			await assertParticipant(userId);
 			const mine = await db

@@ -33,8 +33,11 @@ export const matchingProfiles = pgTable(
 
 export const matchingRoundStatus = pgEnum('matching_round_status', ['draft', 'published', 'discarded']);
 
-/** What a round left unmatched, with the engine's reason, or `removed_by_admin` when an admin took the proposal away. */
-export type RoundUnmatched = Omit<Unmatched, 'reason'> & { reason: Unmatched['reason'] | 'removed_by_admin' };
+/**
+ * What a round left unmatched, with the engine's reason; `removed_by_admin` when an admin took the proposal away,
+ * `no_longer_available` when the mentee or the mentor could no longer be proposed at publishing.
+ */
+export type RoundUnmatched = Omit<Unmatched, 'reason'> & { reason: Unmatched['reason'] | 'removed_by_admin' | 'no_longer_available' };
 
 /**
  * A matching round of the program (one program per installation: the program_policy row). The engine's proposals

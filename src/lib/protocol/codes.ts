@@ -55,6 +55,24 @@ export const ERROR_CODES = [
 	'space_locked',
 	'report_closed',
 	'pair_only',
+	// matching and mentorships
+	'matching_illegal_transition',
+	'matching_round_closed',
+	'matching_already_matched',
+	'matching_mentee_unavailable',
+	'matching_mentor_unavailable',
+	'matching_not_a_mentor',
+	'matching_capacity',
+	'matching_minor_needs_vetted_mentor',
+	'matching_no_common_language',
+	'matching_too_little_overlap',
+	'matching_ended_by_report',
+	'matching_cross_border_preference',
+	'matching_gender_preference',
+	'matching_balance',
+	'matching_pair_not_allowed',
+	'matching_text_not_allowed',
+	'matching_not_active',
 	// field-level codes
 	'email_invalid',
 	'password_too_short',
@@ -90,7 +108,14 @@ export const ERROR_CODES = [
 	'participation_required',
 	'invalid_characters',
 	'details_too_long',
-	'name_not_allowed'
+	'name_not_allowed',
+	'matching_slot_invalid',
+	'matching_slots_too_many',
+	'matching_goal_invalid',
+	'matching_capacity_invalid',
+	'matching_text_invalid',
+	'matching_meeting_time_invalid',
+	'matching_assignee_invalid'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,81 @@
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { mentorships, profiles, spaceMembers, spaces, users } from '../db/schema';
+import { AppError } from '../errors';
+import type { Tx } from '../spaces';
+import type { MatchingContext } from './context';
+
+type Row = typeof mentorships.$inferSelect;
+
+/** What activation needs to know before its transaction (reads outside it: the embedded database is one connection). */
+export interface Activation {
+	/** The space needs a supervising moderator: the mentee is a minor and the policy supervises minors' spaces. */
+	supervise: boolean;
+}
+
+/**
+ * Checked before a yes that completes a mentorship: both may take part now (not suspended, consent not withdrawn),
+ * and whether the pair's space needs a supervisor. Refuses with 409 `matching_mentee_unavailable` /
+ * `matching_mentor_unavailable`, changing nothing.
+ */
+export async function prepareActivation(ctx: MatchingContext, row: Pick<Row, 'menteeId' | 'mentorId'>): Promise<Activation> {
+	const [menteeOk, mentorOk, policy, minor] = await Promise.all([
+		ctx.safeguarding.participation(row.menteeId),
+		ctx.safeguarding.participation(row.mentorId),
+		ctx.safeguarding.policy(),
+		ctx.safeguarding.isMinor(row.menteeId)
+	]);
+	if (menteeOk !== 'ok') throw new AppError(409, 'matching_mentee_unavailable');
+	if (mentorOk !== 'ok') throw new AppError(409, 'matching_mentor_unavailable');
+	return { supervise: minor && policy.supervisedSpacesForMinors };
+}
+
+/**
+ * The active moderator supervising the fewest open spaces (ties: the lowest id), so supervision spreads evenly and
+ * the choice is the same on every run. Null when there is none.
+ */
+async function pickSupervisor(tx: Tx): Promise<string | null> {
+	const supervising = sql<number>`count(${spaces.id})`;
+	const [row] = await tx
+		.select({ id: users.id, n: supervising })
+		.from(users)
+		.leftJoin(spaceMembers, and(eq(spaceMembers.userId, users.id), eq(spaceMembers.role, 'supervisor')))
+		.leftJoin(spaces, and(eq(spaces.id, spaceMembers.spaceId), isNull(spaces.archivedAt)))
+		.where(and(eq(users.role, 'moderator'), eq(users.status, 'active'), isNull(users.deletedAt)))
+		.groupBy(users.id)
+		.orderBy(asc(supervising), asc(users.id))
+		.limit(1);
+	return row?.id ?? null;
+}
+
+/** "Mentor & Mentee", within the 80 characters a space title may have. */
+async function titleFor(tx: Tx, row: Row): Promise<string> {
+	const names = await tx.select({ id: profiles.userId, name: profiles.displayName }).from(profiles).where(inArray(profiles.userId, [row.mentorId, row.menteeId]));
+	const name = (id: string) => names.find((n) => n.id === id)?.name ?? '…';
+	const title = `${name(row.mentorId)} & ${name(row.menteeId)}`;
+	return [...title].length <= 80 ? title : [...title].slice(0, 79).join('') + '…';
+}
+
+/**
+ * Inside the transaction of the last yes: creates the pair's space (mentor as owner, mentee as member, a supervising
+ * moderator when `prep.supervise` — and when no moderator is available the space is still created, unsupervised, and
+ * the safeguarding rules keep everyone from writing in it until a supervisor joins), and makes the mentorship active.
+ * Returns what to announce after commit.
+ */
+export async function activateIn(ctx: MatchingContext, tx: Tx, row: Row, prep: Activation): Promise<{ spaceId: string; announce(): void }> {
+	const supervisorId = prep.supervise ? await pickSupervisor(tx) : null;
+	const created = await ctx.spaces.createPairIn(tx, { title: await titleFor(tx, row), ownerId: row.mentorId, memberId: row.menteeId, supervisorId: supervisorId ?? undefined });
+	const now = new Date();
+	await tx.update(mentorships).set({ status: 'active', spaceId: created.spaceId, activatedAt: now, updatedAt: now }).where(eq(mentorships.id, row.id));
+	await ctx.audit.record(
+		{
+			actorId: null,
+			action: 'mentorship.activate',
+			targetType: 'mentorship',
+			targetId: row.id,
+			detail: { spaceId: created.spaceId, supervisorId, unsupervised: prep.supervise && supervisorId === null }
+		},
+		tx
+	);
+	if (prep.supervise && supervisorId === null) ctx.log.warn({ mentorshipId: row.id, spaceId: created.spaceId }, 'no moderator to supervise a minor’s new pair space: nobody can write there until one joins');
+	return created;
+}

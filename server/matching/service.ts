@@ -1,0 +1,151 @@
+import { EventEmitter } from 'node:events';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Me } from '../accounts';
+import type { Db } from '../db';
+import { matchingProfiles } from '../db/schema';
+import { AppError, notFound } from '../errors';
+import type { Logger } from '../logger';
+import type { Audit } from '../moderation/audit';
+import type { ModerationPipeline } from '../moderation/pipeline';
+import type { Safeguarding } from '../safeguarding';
+import type { SpacesService } from '../spaces';
+import type { TranslationService } from '../translate';
+// The engine, through this one line: './engine-stub' (temporary) until server/matching/index.ts lands, then './index'.
+import * as engineModule from './engine-stub';
+import type { Engine, MatchingEvents } from './context';
+import { createMentorships } from './mentorships';
+import { profileView, readCandidate, type MatchingProfile } from './people';
+import { createRounds } from './rounds';
+import { createTogether } from './together';
+import type { ProfileInput } from './validation';
+
+export type { MatchingEvents } from './context';
+export type { MatchingProfile, PersonView } from './people';
+export type { RoundView, RoundSummary, ProposalView, UnmatchedView } from './rounds';
+export type { MentorshipView, RankedMentor, GuardianProposal } from './mentorships';
+export type { GoalView, TaskView, MeetingView, Together, WallClock } from './together';
+
+export interface MatchingOptions {
+	db: Db;
+	logger: Logger;
+	spaces: SpacesService;
+	safeguarding: Safeguarding;
+	audit: Audit;
+	/** The moderation pipeline, which vets the pair's goals, tasks and meeting notes. */
+	pipeline: ModerationPipeline;
+	/** Its language pairs let the engine match people with no shared language; without it, translation is off. */
+	translator?: Pick<TranslationService, 'languages'>;
+	/** Writes (requests, goals, tasks, meetings) one person may make per minute. */
+	writesPerMinute?: number;
+}
+
+/**
+ * Matching for the program (one program per installation: the program policy row): people's matching profiles and
+ * vetting, rounds an admin runs, reviews, adjusts and publishes, self-match requests, the pair's yes and the
+ * guardian's, activation with the pair's space, and the mentorship's life with its goals, tasks and meetings.
+ */
+export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, translator, writesPerMinute = 120 }: MatchingOptions) {
+	const engine: Engine = engineModule;
+	const events = new EventEmitter<MatchingEvents>();
+	const ctx = { db, log: logger.child({ ns: 'matching' }), spaces, safeguarding, audit, translator, pipeline, engine, events };
+	const rounds = createRounds(ctx);
+	const mentorships = createMentorships(ctx);
+	const together = createTogether(ctx, mentorships);
+	const writes = new RateLimiterMemory({ keyPrefix: 'matching_writes', points: writesPerMinute, duration: 60 });
+
+	/** Counts one write of `userId` against the per-minute limit (429 `rate_limited` beyond it). */
+	async function write(userId: string): Promise<void> {
+		try {
+			await writes.consume(userId);
+		} catch (e) {
+			if (e instanceof RateLimiterRes) throw new AppError(429, 'rate_limited', { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
+			throw e;
+		}
+	}
+
+	/** The person's matching profile (defaults until they save one). */
+	async function profile(userId: string): Promise<MatchingProfile> {
+		const c = await readCandidate(db, userId);
+		if (!c) throw notFound();
+		return profileView(c);
+	}
+
+	return {
+		events,
+		/** The program's goal tags (the engine's vocabulary), for forms. */
+		goals: engine.GOALS,
+		profile,
+
+		/** Saves any of availability, goals (from the program's list), capacity (mentors, 0–10) and preferences. */
+		async updateProfile({ user, patch }: { user: Pick<Me, 'id' | 'role'>; patch: ProfileInput }): Promise<MatchingProfile> {
+			const fields: Record<string, 'matching_goal_invalid' | 'matching_capacity_invalid'> = {};
+			if (patch.goals?.some((g) => !engine.GOALS.includes(g))) fields.goals = 'matching_goal_invalid';
+			if (patch.capacity !== undefined && user.role !== 'mentor') fields.capacity = 'matching_capacity_invalid';
+			if (Object.keys(fields).length > 0) throw new AppError(400, 'invalid_input', { fields });
+			await write(user.id);
+			const values = { ...patch, updatedAt: new Date() };
+			await db.insert(matchingProfiles).values({ userId: user.id, ...values }).onConflictDoUpdate({ target: matchingProfiles.userId, set: values });
+			return profile(user.id);
+		},
+
+		/** Admins record (or withdraw) a mentor's vetting for work with minors; audited. */
+		async setVetting({ actorId, userId, vetted }: { actorId: string; userId: string; vetted: boolean }): Promise<MatchingProfile> {
+			const c = await readCandidate(db, userId);
+			if (!c) throw notFound();
+			if (c.role !== 'mentor') throw new AppError(409, 'matching_not_a_mentor');
+			const values = { vettedForMinorsAt: vetted ? new Date() : null, vettedBy: vetted ? actorId : null, updatedAt: new Date() };
+			await db.transaction(async (tx) => {
+				await tx.insert(matchingProfiles).values({ userId, ...values }).onConflictDoUpdate({ target: matchingProfiles.userId, set: values });
+				await audit.record({ actorId, action: vetted ? 'matching.vetting.grant' : 'matching.vetting.withdraw', targetType: 'user', targetId: userId }, tx);
+			});
+			ctx.log.info({ actorId, userId, vetted }, 'mentor vetting recorded');
+			return profile(userId);
+		},
+
+		rounds: {
+			list: rounds.list,
+			get: ({ roundId, locale }: { roundId: string; locale: Parameters<typeof rounds.view>[1] }) => rounds.view(roundId, locale),
+			run: rounds.run,
+			adjust: rounds.adjust,
+			publish: rounds.publish,
+			discard: rounds.discard
+		},
+
+		/** Self-match: eligible mentors with room, best first, for a mentee. */
+		rankFor: mentorships.rank,
+		async request(input: Parameters<typeof mentorships.request>[0]) {
+			await write(input.user.id);
+			return mentorships.request(input);
+		},
+		list: mentorships.list,
+		/** The mentorship with its goals, tasks and meetings. */
+		async get(input: Parameters<typeof mentorships.get>[0]) {
+			const view = await mentorships.get(input);
+			return { ...view, ...(await together.lists(input.user, input.id)) };
+		},
+		accept: mentorships.accept,
+		decline: mentorships.decline,
+		pause: ({ user, id }: { user: Pick<Me, 'id' | 'role'>; id: string }) => mentorships.move({ user, id, transition: 'pause' }),
+		resume: ({ user, id }: { user: Pick<Me, 'id' | 'role'>; id: string }) => mentorships.move({ user, id, transition: 'resume' }),
+		complete: ({ user, id }: { user: Pick<Me, 'id' | 'role'>; id: string }) => mentorships.move({ user, id, transition: 'complete' }),
+		end: mentorships.end,
+		guardianProposals: mentorships.guardianProposals,
+		guardianDecide: mentorships.guardianDecide,
+
+		addGoal: async (input: Parameters<typeof together.addGoal>[0]) => (await write(input.user.id), together.addGoal(input)),
+		updateGoal: async (input: Parameters<typeof together.updateGoal>[0]) => (await write(input.user.id), together.updateGoal(input)),
+		deleteGoal: async (input: Parameters<typeof together.deleteGoal>[0]) => (await write(input.user.id), together.deleteGoal(input)),
+		addTask: async (input: Parameters<typeof together.addTask>[0]) => (await write(input.user.id), together.addTask(input)),
+		updateTask: async (input: Parameters<typeof together.updateTask>[0]) => (await write(input.user.id), together.updateTask(input)),
+		deleteTask: async (input: Parameters<typeof together.deleteTask>[0]) => (await write(input.user.id), together.deleteTask(input)),
+		proposeMeeting: async (input: Parameters<typeof together.proposeMeeting>[0]) => (await write(input.user.id), together.proposeMeeting(input)),
+		decideMeeting: async (input: Parameters<typeof together.decideMeeting>[0]) => (await write(input.user.id), together.decideMeeting(input)),
+		meetingsIcs: together.ics,
+
+		close(): void {
+			events.removeAllListeners();
+		}
+	};
+}
+
+export type MatchingService = ReturnType<typeof createMatchingService>;
