@@ -1,4 +1,5 @@
 import { AppError } from '$server/errors';
+import { id as mentorshipId } from '$server/matching/validation';
 import { consentPurpose } from '$server/safeguarding/validation';
 import { failFromError, formValues } from '../../_lib/forms.server';
 import { formatDate } from '../../_lib/options.server';
@@ -8,13 +9,17 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 // Set by `load` only, which also runs after a form posted without JavaScript (setting it twice is an error).
 const NO_STORE = { 'cache-control': 'no-store' };
 
-/** A guardian's standing page: each purpose for their child, with a button to withdraw or give it again. */
+/**
+ * A guardian's standing page: each purpose for their child, with a button to withdraw or give it again, and the
+ * mentors proposed for the child that wait for the guardian's approval (name, country and why), to approve or decline.
+ */
 export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 	setHeaders(NO_STORE);
 	const view = await locals.app.safeguarding.guardianView(params.token);
 	return {
 		state: view.state,
 		childName: view.childName,
+		proposals: view.state === 'valid' ? await locals.app.matching.guardianProposals({ token: params.token, locale: locals.locale }) : [],
 		consents: view.current.map((c) => ({
 			purpose: c.purpose,
 			grantedBy: c.granted ? c.grantedBy : null,
@@ -36,9 +41,24 @@ async function change(event: RequestEvent, grant: boolean) {
 	return { changed: grant ? 'grant' : 'withdraw', purpose: purpose.data };
 }
 
+/** The guardian approves or declines a proposed mentorship for their child. */
+async function decide(event: RequestEvent, approve: boolean) {
+	const { app, locale } = event.locals;
+	const id = mentorshipId.safeParse(formValues(await event.request.formData()).mentorship);
+	if (!id.success) return failFromError(new AppError(404, 'not_found'), { locale, values: {}, form: 'matching' });
+	try {
+		await app.matching.guardianDecide({ token: event.params.token, id: id.data, approve });
+	} catch (e) {
+		return failFromError(e, { locale, values: {}, form: 'matching' });
+	}
+	return { decided: approve ? ('approved' as const) : ('declined' as const) };
+}
+
 export const actions: Actions = {
 	grant: (event) => change(event, true),
 	withdraw: (event) => change(event, false),
+	approveMatch: (event) => decide(event, true),
+	declineMatch: (event) => decide(event, false),
 	rotate: async (event) => {
 		const { app, locale } = event.locals;
 		try {

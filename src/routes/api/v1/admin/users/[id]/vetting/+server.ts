@@ -1,0 +1,12 @@
+import { vettingInput } from '$server/matching/validation';
+import { endpoint, readJson, requireAdmin } from '$lib/server/api';
+import { param } from '../../../../mentorships/params';
+import type { RequestHandler } from './$types';
+
+/** Admins record (`vetted: true`) or withdraw a mentor's vetting for work with minors; audited. */
+export const PUT: RequestHandler = endpoint(async (event) => {
+	const admin = requireAdmin(event);
+	const userId = param(event, 'id');
+	const { vetted } = await readJson(event, vettingInput);
+	return { profile: await event.locals.app.matching.setVetting({ actorId: admin.id, userId, vetted }) };
+});
