@@ -153,13 +153,16 @@ export function createMentorships(ctx: MatchingContext) {
 		const result = await db.transaction(async (tx) => {
 			await check?.(tx);
 			const current = await lockFor(tx, row.id, 'accept');
-			const updated = { ...current, [field]: current[field] ?? now };
+			// A yes said again changes nothing and is not recorded twice.
+			if (current[field] !== null) return 'unchanged' as const;
+			const updated = { ...current, [field]: now };
 			await tx.update(mentorships).set({ [field]: updated[field], updatedAt: now }).where(eq(mentorships.id, row.id));
 			await audit.record({ actorId: who.actorId, action: field === 'guardianApprovedAt' ? 'mentorship.guardian_approve' : 'mentorship.accept', targetType: 'mentorship', targetId: row.id, detail: { by: who.by } }, tx);
 			if (!readyToActivate(updated)) return null;
 			// The snapshot said not yet, but another yes came in meanwhile: activate with what holds now.
 			return activateIn(ctx, tx, updated, prep ?? (await prepareInside(updated)));
 		});
+		if (result === 'unchanged') return;
 		if (result) {
 			result.announce();
 			ctx.log.info({ mentorshipId: row.id, spaceId: result.spaceId }, 'mentorship active');

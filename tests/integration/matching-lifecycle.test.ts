@@ -1,0 +1,242 @@
+import { readFileSync } from 'node:fs';
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../server/config';
+import { auditLog, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue } from '../../server/db/schema';
+import { api, newUser, type TestUser } from '../helpers/api';
+import { activePair, newMentee, newMentor, newMinorMentee } from '../helpers/matching';
+import { newStaff } from '../helpers/safeguarding';
+import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+
+const drivers = await availableDrivers();
+const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
+
+/** Content lines of an iCalendar text (unfolded, RFC 5545 §3.1), and its events as maps of property → value. */
+function parseIcs(text: string) {
+	const lines = text.replace(/\r\n[ \t]/g, '').split('\r\n').filter(Boolean);
+	const events: Record<string, string>[] = [];
+	let current: Record<string, string> | null = null;
+	for (const line of lines) {
+		if (line === 'BEGIN:VEVENT') current = {};
+		else if (line === 'END:VEVENT') events.push(current!), (current = null);
+		else if (current) {
+			const i = line.indexOf(':');
+			current[line.slice(0, i)] = line.slice(i + 1);
+		}
+	}
+	return { lines, events };
+}
+const fromIcs = (s: string) => new Date(s.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z')).toISOString();
+
+describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, tasks and meetings (%s)', (driver) => {
+	let server: TestServer;
+	let url: string;
+	let admin: TestUser;
+	let moderator: TestUser;
+
+	beforeAll(async () => {
+		server = await startTestServer({ db: driver, config: { translator: 'none' } });
+		url = server.url;
+		admin = await newUser(url);
+		moderator = await newStaff(url, admin);
+	});
+	afterAll(() => server?.close());
+
+	const post = (who: TestUser, path: string, body?: unknown) => api(url, path, { method: 'POST', token: who.token, body });
+	const statusOf = async (id: string) => (await server.db.select({ s: mentorships.status }).from(mentorships).where(eq(mentorships.id, id)))[0]!.s;
+
+	it('proposed → active → paused → active → completed; every illegal move is 409 and changes nothing', async () => {
+		const mentor = await newMentor(url);
+		const mentee = await newMentee(url);
+		const seen: string[] = [];
+		const listener = (e: { status: string }) => void seen.push(e.status);
+		server.app.matching.events.on('mentorship:changed', listener);
+		try {
+			const asked = await post(mentee, '/api/v1/mentorships', { mentorId: mentor.id });
+			const id = asked.body.id as string;
+			const illegal = async (who: TestUser, action: string, body?: unknown) => {
+				const before = await statusOf(id);
+				const res = await post(who, `/api/v1/mentorships/${id}/${action}`, body);
+				expect(res.status, `${action} from ${before}`).toBe(409);
+				expect(res.body.error.code).toBe('matching_illegal_transition');
+				expect(await statusOf(id)).toBe(before);
+			};
+			for (const action of ['pause', 'resume', 'complete']) await illegal(mentee, action);
+			// Saying yes twice records it once.
+			expect((await post(mentee, `/api/v1/mentorships/${id}/accept`)).body).toMatchObject({ status: 'proposed', waitingFor: ['mentor'] });
+			expect((await post(mentor, `/api/v1/mentorships/${id}/accept`)).body.status).toBe('active');
+			await illegal(mentor, 'resume');
+			await illegal(mentor, 'accept');
+			await illegal(mentor, 'decline');
+			expect((await post(mentee, `/api/v1/mentorships/${id}/pause`)).body.status).toBe('paused');
+			await illegal(mentor, 'pause');
+			expect((await post(mentor, `/api/v1/mentorships/${id}/resume`)).body.status).toBe('active');
+			const done = await post(mentee, `/api/v1/mentorships/${id}/complete`);
+			expect(done.body).toMatchObject({ status: 'completed', endedReason: 'completed' });
+			for (const action of ['pause', 'resume', 'complete', 'accept', 'decline']) await illegal(mentor, action);
+			await illegal(moderator, 'end', { reason: 'program' });
+			// One entry per change (the accept and the activation it brought share a transaction, and its timestamp).
+			const actions = (await server.db.select({ a: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, id))).map((r) => r.a).sort();
+			expect(actions).toEqual(['mentorship.accept', 'mentorship.activate', 'mentorship.complete', 'mentorship.pause', 'mentorship.request', 'mentorship.resume']);
+			expect(seen).toEqual(['proposed', 'active', 'paused', 'active', 'completed']);
+		} finally {
+			server.app.matching.events.off('mentorship:changed', listener);
+		}
+	});
+
+	it('who may do what: outsiders get 404, staff read but do not act for the pair, only admins run rounds', async () => {
+		const mentor = await newMentor(url);
+		const mentee = await newMentee(url);
+		const outsider = await newMentee(url);
+		const { id } = await activePair(url, mentee, mentor);
+		const paths = [`/api/v1/mentorships/${id}`, `/api/v1/mentorships/${id}/meetings.ics`];
+		for (const path of paths) expect((await api(url, path, { token: outsider.token })).status, path).toBe(404);
+		for (const action of ['accept', 'decline', 'pause', 'resume', 'complete']) expect((await post(outsider, `/api/v1/mentorships/${id}/${action}`)).status).toBe(404);
+		expect((await post(outsider, `/api/v1/mentorships/${id}/goals`, { text: 'mine now' })).status).toBe(404);
+		expect((await post(outsider, `/api/v1/mentorships/${id}/end`, { reason: 'report' })).status).toBe(404);
+		for (const bad of ['00000000-0000-4000-8000-000000000000', 'not-an-id']) expect((await api(url, `/api/v1/mentorships/${bad}`, { token: mentee.token })).status).toBe(404);
+
+		// Staff read; they do not accept, pause or write for the pair.
+		expect((await api(url, `/api/v1/mentorships/${id}`, { token: moderator.token })).body.myPart).toBe('staff');
+		expect((await post(moderator, `/api/v1/mentorships/${id}/pause`)).status).toBe(403);
+		expect((await post(moderator, `/api/v1/mentorships/${id}/goals`, { text: 'a goal' })).status).toBe(403);
+		expect((await api(url, '/api/v1/mentorships?all=1', { token: mentee.token })).status).toBe(403);
+		expect((await api(url, '/api/v1/mentorships?all=1', { token: moderator.token })).body.mentorships.map((m: { id: string }) => m.id)).toContain(id);
+		const badReason = await post(moderator, `/api/v1/mentorships/${id}/end`, { reason: 'because' });
+		expect(badReason.status).toBe(400);
+		expect(await statusOf(id)).toBe('active');
+
+		// Only admins run, read, adjust and publish rounds.
+		for (const who of [mentee, mentor, moderator]) {
+			expect((await post(who, '/api/v1/matching/rounds', {})).status).toBe(403);
+			expect((await api(url, '/api/v1/matching/rounds', { token: who.token })).status).toBe(403);
+		}
+		const round = await post(admin, '/api/v1/matching/rounds', {});
+		for (const who of [mentee, moderator]) {
+			expect((await api(url, `/api/v1/matching/rounds/${round.body.id}`, { token: who.token })).status).toBe(403);
+			expect((await post(who, `/api/v1/matching/rounds/${round.body.id}/publish`)).status).toBe(403);
+			expect((await api(url, `/api/v1/matching/rounds/${round.body.id}/proposals`, { method: 'PATCH', token: who.token, body: { changes: [{ menteeId: mentee.id, mentorId: null }] } })).status).toBe(403);
+		}
+		expect((await api(url, `/api/v1/matching/rounds/${round.body.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204);
+	});
+
+	it('goals, tasks and meetings: the pair keeps them; meetings show both time zones and export to iCalendar', async () => {
+		const mentor = await newMentor(url, { overrides: { timezone: 'America/Lima', displayName: 'Luz' } });
+		const mentee = await newMentee(url, { overrides: { timezone: 'Europe/London', displayName: 'Tom' } });
+		const asked = await post(mentee, '/api/v1/mentorships', { mentorId: mentor.id });
+		// Not before the pair is active.
+		const early = await post(mentee, `/api/v1/mentorships/${asked.body.id}/goals`, { text: 'finish a comic' });
+		expect(early.status).toBe(409);
+		expect(early.body.error.code).toBe('matching_not_active');
+		await post(mentor, `/api/v1/mentorships/${asked.body.id}/accept`);
+		const id = asked.body.id as string;
+		const base = `/api/v1/mentorships/${id}`;
+
+		const goal = await post(mentee, `${base}/goals`, { text: 'finish a comic' });
+		expect(goal.status, goal.text).toBe(201);
+		expect(goal.body).toMatchObject({ text: 'finish a comic', done: false });
+		const done = await api(url, `${base}/goals/${goal.body.id}`, { method: 'PATCH', token: mentor.token, body: { done: true } });
+		expect(done.body).toMatchObject({ done: true });
+		expect((await api(url, `${base}/goals/${goal.body.id}`, { method: 'PATCH', token: mentor.token, body: {} })).status).toBe(400);
+		const extra = await post(mentor, `${base}/goals`, { text: 'draw every day' });
+		expect((await api(url, `${base}/goals/${extra.body.id}`, { method: 'DELETE', token: mentee.token })).status).toBe(204);
+		expect((await post(mentee, `${base}/goals`, { text: '' })).body.error.fields.text.code).toBe('matching_text_invalid');
+
+		const task = await post(mentor, `${base}/tasks`, { title: 'sketch three panels', assignee: mentee.id, due: '2030-01-31' });
+		expect(task.status, task.text).toBe(201);
+		expect(task.body).toMatchObject({ assignee: mentee.id, due: '2030-01-31', done: false });
+		const stranger = await post(mentor, `${base}/tasks`, { title: 'ask a friend', assignee: admin.id });
+		expect(stranger.status).toBe(400);
+		expect(stranger.body.error.fields.assignee.code).toBe('matching_assignee_invalid');
+		expect((await api(url, `${base}/tasks/${task.body.id}`, { method: 'PATCH', token: mentee.token, body: { done: true } })).body.done).toBe(true);
+
+		// A meeting two days ahead, on the hour: Lima has no daylight saving time (UTC−5).
+		const start = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 2 * 86_400_000);
+		const past = await post(mentee, `${base}/meetings`, { startsAt: new Date(Date.now() - 3_600_000).toISOString() });
+		expect(past.status).toBe(400);
+		expect(past.body.error.fields.startsAt.code).toBe('matching_meeting_time_invalid');
+		const noZone = await post(mentee, `${base}/meetings`, { startsAt: start.toISOString().slice(0, 16) });
+		expect(noZone.body.error.fields.startsAt.code).toBe('matching_meeting_time_invalid');
+		const note = 'Bring sketches, pencils; and the draft\nsecond line — ¡vamos!';
+		const meeting = await post(mentee, `${base}/meetings`, { startsAt: start.toISOString(), minutes: 45, note });
+		expect(meeting.status, meeting.text).toBe(201);
+		expect(meeting.body).toMatchObject({ startsAt: start.toISOString(), minutes: 45, status: 'proposed', proposedBy: mentee.id });
+		expect(meeting.body.times.mentor).toMatchObject({ timeZone: 'America/Lima', offset: '-05:00' });
+		expect(meeting.body.times.mentee.timeZone).toBe('Europe/London');
+		for (const side of ['mentee', 'mentor'] as const) {
+			const { local, offset } = meeting.body.times[side];
+			expect(new Date(`${local}:00${offset}`).toISOString()).toBe(start.toISOString());
+		}
+		// The one who proposed cannot accept their own proposal; the other can.
+		const own = await api(url, `${base}/meetings/${meeting.body.id}`, { method: 'PATCH', token: mentee.token, body: { status: 'accepted' } });
+		expect(own.status).toBe(409);
+		const accepted = await api(url, `${base}/meetings/${meeting.body.id}`, { method: 'PATCH', token: mentor.token, body: { status: 'accepted' } });
+		expect(accepted.body.status).toBe('accepted');
+		const other = await post(mentor, `${base}/meetings`, { startsAt: new Date(start.getTime() + 86_400_000).toISOString() });
+		expect((await api(url, `${base}/meetings/${other.body.id}`, { method: 'PATCH', token: mentee.token, body: { status: 'cancelled' } })).body.status).toBe('cancelled');
+		expect((await api(url, `${base}/meetings/${other.body.id}`, { method: 'PATCH', token: mentor.token, body: { status: 'accepted' } })).status).toBe(409);
+
+		const detail = await api(url, base, { token: mentor.token });
+		expect(detail.body.goals.map((g: { text: string }) => g.text)).toEqual(['finish a comic']);
+		expect(detail.body.tasks).toHaveLength(1);
+		expect(detail.body.meetings.map((m: { status: string }) => m.status)).toEqual(['accepted', 'cancelled']);
+
+		const ics = await api(url, `${base}/meetings.ics`, { token: mentee.token });
+		expect(ics.status).toBe(200);
+		expect(ics.headers.get('content-type')).toMatch(/^text\/calendar/);
+		expect(ics.text.endsWith('\r\n')).toBe(true);
+		expect(ics.text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+		for (const line of ics.text.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75);
+		const parsed = parseIcs(ics.text);
+		expect(parsed.lines[0]).toBe('BEGIN:VCALENDAR');
+		expect(parsed.lines.at(-1)).toBe('END:VCALENDAR');
+		expect(parsed.events).toHaveLength(1);
+		const [event] = parsed.events;
+		expect(event!.UID).toBe(`${meeting.body.id}@tessera`);
+		expect(fromIcs(event!.DTSTART!)).toBe(start.toISOString());
+		expect(fromIcs(event!.DTEND!)).toBe(new Date(start.getTime() + 45 * 60_000).toISOString());
+		expect(event!.DTSTAMP).toMatch(/^\d{8}T\d{6}Z$/);
+		expect(event!.STATUS).toBe('CONFIRMED');
+		expect(event!.SUMMARY).toContain('Luz');
+		expect(event!.DESCRIPTION).toBe('Bring sketches\\, pencils\\; and the draft\\nsecond line — ¡vamos!');
+
+		// Finished: read-only.
+		await post(mentor, `${base}/complete`);
+		expect((await post(mentee, `${base}/goals`, { text: 'one more' })).body.error.code).toBe('matching_not_active');
+		expect((await api(url, base, { token: mentee.token })).body.goals).toHaveLength(1);
+	});
+
+	it('text the moderation pipeline refuses in a minor’s pair is not stored, and its writer is told why in their language', async () => {
+		const mentor = await newMentor(url, { vettedBy: admin });
+		const minor = await newMinorMentee(url, { overrides: { uiLanguage: 'es' } });
+		const { id, spaceId } = await activePair(url, minor, mentor);
+		const base = `/api/v1/mentorships/${id}`;
+		const counts = async () => ({
+			goals: Number((await server.db.select({ n: count() }).from(mentorshipGoals).where(eq(mentorshipGoals.mentorshipId, id)))[0]!.n),
+			tasks: Number((await server.db.select({ n: count() }).from(mentorshipTasks).where(eq(mentorshipTasks.mentorshipId, id)))[0]!.n),
+			meetings: Number((await server.db.select({ n: count() }).from(mentorshipMeetings).where(eq(mentorshipMeetings.mentorshipId, id)))[0]!.n)
+		});
+		const before = await counts();
+		const refused = await post(minor, `${base}/goals`, { text: 'text me on 555 123 4567 after class' });
+		expect(refused.status).toBe(422);
+		expect(refused.body.error.code).toBe('matching_text_not_allowed');
+		expect(refused.body.error.message).toBe(es.error_matching_text_not_allowed);
+		expect(refused.body.error.fields.text.code).toBe('matching_text_not_allowed');
+		const byMentor = await post(mentor, `${base}/tasks`, { title: 'write to me at luz.private@example.org' });
+		expect(byMentor.status).toBe(422);
+		expect(byMentor.body.error.fields.title.code).toBe('matching_text_not_allowed');
+		const note = await post(mentor, `${base}/meetings`, { startsAt: new Date(Date.now() + 86_400_000).toISOString(), note: 'my number is 555 987 6543' });
+		expect(note.status).toBe(422);
+		expect(note.body.error.fields.note.code).toBe('matching_text_not_allowed');
+		expect(await counts()).toEqual(before);
+		// Kept for moderators, as a refused chat message in a minor's space is.
+		const kept = await server.db.select().from(moderationQueue).where(and(eq(moderationQueue.targetId, id), eq(moderationQueue.kind, 'mentorship')));
+		expect(kept.map((k) => [k.status, k.spaceId])).toEqual([
+			['blocked', spaceId],
+			['blocked', spaceId],
+			['blocked', spaceId]
+		]);
+		// Ordinary words pass.
+		expect((await post(minor, `${base}/goals`, { text: 'finish my portfolio' })).status).toBe(201);
+	});
+});
