@@ -465,6 +465,70 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 			},
 			'DELETE /api/v1/spaces/[id]/membership': { why: 'the caller leaves a space they are in', tries: ({ other }) => [{ path: `/api/v1/spaces/${other.spaceId}/membership`, expect: 404 }] },
 			'POST /api/v1/spaces/[id]/pause': { why: 'a mentee pauses their own pair', tries: ({ other }) => [{ path: `/api/v1/spaces/${other.spaceId}/pause`, expect: 404 }] },
+			'GET /api/v1/matching/profile': ownOnly('the caller’s own matching profile and the program’s goal tags', '/api/v1/matching/profile'),
+			'PUT /api/v1/matching/profile': {
+				why: 'changes the caller’s own matching profile, which names no one and is shown to no one but the caller and admins',
+				tries: (p) => [{ path: '/api/v1/matching/profile', body: hello(p), expect: 400 }]
+			},
+			'PUT /api/v1/admin/users/[id]/vetting': {
+				why: 'admins only (vetting a mentor for work with minors)',
+				tries: ({ other }) => [{ path: `/api/v1/admin/users/${other.user.id}/vetting`, body: { vetted: true }, expect: 403 }]
+			},
+			'GET /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds'),
+			'POST /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds', {}),
+			'GET /api/v1/matching/rounds/[id]': adminOnly(`/api/v1/matching/rounds/${made}`),
+			'DELETE /api/v1/matching/rounds/[id]': adminOnly(`/api/v1/matching/rounds/${made}`),
+			'PATCH /api/v1/matching/rounds/[id]/proposals': {
+				why: 'admins only (pairs made by hand, checked against every hard constraint)',
+				tries: ({ caller, other }) => [{ path: `/api/v1/matching/rounds/${made}/proposals`, body: { changes: [{ menteeId: other.user.id, mentorId: caller.user.id }] }, expect: 403 }]
+			},
+			'POST /api/v1/matching/rounds/[id]/publish': adminOnly(`/api/v1/matching/rounds/${made}/publish`),
+			'GET /api/v1/matching/mentors': {
+				why: 'mentees only, and a minor is shown only mentors vetted for work with minors (this mentor is not)',
+				tries: ({ caller }) => [{ path: '/api/v1/matching/mentors', expect: caller === minor ? 200 : 403 }]
+			},
+			'GET /api/v1/mentorships': ownOnly('the caller’s own mentorships', '/api/v1/mentorships'),
+			'POST /api/v1/mentorships': {
+				why:
+					'a mentee asks for a mentor, and the pair is checked as a round checks it: a minor cannot ask for a mentor not vetted for ' +
+					'minors; a mentor cannot ask at all. Once asked, the mentorship carries no text, and anything written waits for an active pair with its space',
+				tries: ({ caller, other }) => [{ path: '/api/v1/mentorships', body: { mentorId: other.user.id }, expect: caller === minor ? 409 : 403 }]
+			},
+			...Object.fromEntries(
+				['', '/accept', '/decline', '/pause', '/resume', '/complete', '/end', '/goals', '/tasks', '/meetings', '/meetings.ics'].map((sub) => {
+					const method = sub === '' || sub === '/meetings.ics' ? 'GET' : 'POST';
+					const body: Record<string, (p: Pair) => unknown> = {
+						'/end': () => ({ reason: 'report' }),
+						'/goals': ({ caller }) => ({ text: `hi from ${caller.tag}` }),
+						'/tasks': ({ caller }) => ({ title: `hi from ${caller.tag}` }),
+						'/meetings': ({ caller }) => ({ startsAt: new Date(Date.now() + 86_400_000).toISOString(), note: `hi from ${caller.tag}` })
+					};
+					return [
+						`${method} /api/v1/mentorships/[id]${sub}`,
+						{
+							why: 'a mentorship the caller is part of (staff read and end; no one else learns it exists)',
+							tries: (p: Pair) => [{ path: `/api/v1/mentorships/${p.other.spaceId}${sub}`, body: body[sub]?.(p), expect: 404 }]
+						}
+					];
+				})
+			),
+			...Object.fromEntries(
+				(
+					[
+						['PATCH', 'goals', 'goalId', ({ caller }: Pair) => ({ text: `hi from ${caller.tag}` })],
+						['DELETE', 'goals', 'goalId', () => undefined],
+						['PATCH', 'tasks', 'taskId', ({ caller }: Pair) => ({ title: `hi from ${caller.tag}` })],
+						['DELETE', 'tasks', 'taskId', () => undefined],
+						['PATCH', 'meetings', 'meetingId', () => ({ status: 'accepted' })]
+					] as const
+				).map(([method, list, param, body]) => [
+					`${method} /api/v1/mentorships/[id]/${list}/[${param}]`,
+					{
+						why: 'an item of a mentorship the caller is part of, looked up within it',
+						tries: (p: Pair) => [{ path: `/api/v1/mentorships/${p.other.spaceId}/${list}/${p.other.messageId}`, body: body(p), expect: 404 }]
+					}
+				])
+			),
 			'POST /api/v1/users': ownOnly(
 				'signs up a new account (no one is signed in); a guardian address given there is mailed a consent request, outside Tessera, never another account here'
 			),
