@@ -2,7 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { and, count, eq, isNull, type SQL } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { auditLog, chatMessages, chatReadPositions, docVersions, documents, moderationQueue, reports, spaceInvites, spaceMembers, spaceMutes, spaces, users } from '../../server/db/schema';
+import {
+	auditLog,
+	chatMessages,
+	chatReadPositions,
+	docVersions,
+	documents,
+	matchingProfiles,
+	matchingRounds,
+	mentorshipGoals,
+	mentorships,
+	moderationQueue,
+	reports,
+	spaceInvites,
+	spaceMembers,
+	spaceMutes,
+	spaces,
+	users
+} from '../../server/db/schema';
 import { api, joinSpace, newUser, type ApiResponse, type TestUser } from '../helpers/api';
 import { nextMessage, record, request, sendOk } from '../helpers/chat';
 import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
@@ -77,6 +94,24 @@ function byRole(members: Outcome, staff: Outcome, outsider: Outcome, overrides: 
 	};
 }
 
+/** For a mentorship between the mentee and the mentor: the pair, staff (who read and end), everyone else (not found). */
+function byPart(pair: Outcome, staff: Outcome, outsider: Outcome): Record<Who, Outcome> {
+	return {
+		mentee: pair,
+		mentor: pair,
+		'minor mentee': outsider,
+		supervisor: staff,
+		observer: outsider,
+		'muted member': outsider,
+		'consent pending': outsider,
+		'consent withdrawn': outsider,
+		moderator: staff,
+		admin: staff,
+		'non-member': outsider,
+		suspended: 401
+	};
+}
+
 const allowedOutcome = (o: Outcome) => o === 'ok' || o === 'write' || (typeof o === 'number' && o < 300);
 
 describe.each(drivers)('role × action matrix (%s)', (driver) => {
@@ -96,6 +131,8 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 	/** Another supervised space, with an invite for each person to accept; its supervisor is nobody in the matrix. */
 	let lobby: string;
 	let lobbyOwner: TestUser;
+	/** An active mentorship between the mentee and the mentor. */
+	let mentorshipId: string;
 
 	beforeAll(async () => {
 		server = await startTestServer({ db: driver, config: { translator: 'none', chatSendBurst: 100_000 } });
@@ -139,6 +176,10 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 		const muted = await api(server.url, `/api/v1/moderation/spaces/${spaceId}/members/${people['muted member'].id}/mute`, { token: people.moderator.token, body: {} });
 		expect(muted.status).toBe(201);
 		docId = await createDocument(server.url, people.mentor, spaceId);
+		// Inserted directly: this matrix is about who may act on a mentorship, not about how the pair was matched
+		// (matching-*.test.ts), and the people here have no matching profiles a round or a request would accept.
+		const [ship] = await server.db.insert(mentorships).values({ menteeId: people.mentee.id, mentorId: people.mentor.id, status: 'active', source: 'manual' }).returning({ id: mentorships.id });
+		mentorshipId = ship!.id;
 	});
 	beforeEach(async () => {
 		watcher = await sockets.connect(server.url, { token: bystander.token });
@@ -519,6 +560,50 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 			expect: byRole('ok', 'not_found', 'not_found'),
 			prepare: () => storedMessage(bystander),
 			run: (who, messageId: string) => socketOutcome(who, (s) => request(s, 'chat:translate', { spaceId, messageId }))
+		},
+		{
+			name: 'run a matching round (POST /api/v1/matching/rounds)',
+			expect: byRole(403, 403, 403, { admin: 201 }),
+			state: async () => countOf(matchingRounds, undefined),
+			run: (who) => status(http(who, '/api/v1/matching/rounds', { body: {} }))
+		},
+		{
+			name: 'see the mentors one could ask for (GET /api/v1/matching/mentors; mentees only)',
+			expect: byRole(200, 403, 200, { 'consent pending': 403, mentor: 403, supervisor: 403 }),
+			run: (who) => status(http(who, '/api/v1/matching/mentors'))
+		},
+		{
+			name: 'vet a mentor for work with minors (PUT /api/v1/admin/users/:id/vetting)',
+			expect: byRole(403, 403, 403, { admin: 200 }),
+			state: async () => (await server.db.select({ at: matchingProfiles.vettedForMinorsAt }).from(matchingProfiles).where(eq(matchingProfiles.userId, people.mentor.id)))[0]?.at ?? null,
+			run: (who) => status(http(who, `/api/v1/admin/users/${people.mentor.id}/vetting`, { method: 'PUT', body: { vetted: true } })),
+			undo: async () => void (await http('admin', `/api/v1/admin/users/${people.mentor.id}/vetting`, { method: 'PUT', body: { vetted: false } }))
+		},
+		{
+			name: 'read the mentorship (GET /api/v1/mentorships/:id)',
+			expect: byPart(200, 200, 404),
+			run: (who) => status(http(who, `/api/v1/mentorships/${mentorshipId}`))
+		},
+		{
+			name: 'add a goal to the mentorship (POST /api/v1/mentorships/:id/goals)',
+			expect: byPart(201, 403, 404),
+			state: () => countOf(mentorshipGoals, eq(mentorshipGoals.mentorshipId, mentorshipId)),
+			run: (who) => status(http(who, `/api/v1/mentorships/${mentorshipId}/goals`, { body: { text: `a goal of the ${who}` } }))
+		},
+		{
+			name: 'pause the mentorship (POST /api/v1/mentorships/:id/pause)',
+			expect: byPart(200, 403, 404),
+			state: async () => (await server.db.select({ s: mentorships.status }).from(mentorships).where(eq(mentorships.id, mentorshipId)))[0]!.s,
+			run: (who) => status(http(who, `/api/v1/mentorships/${mentorshipId}/pause`, { method: 'POST' })),
+			undo: async () => void expect((await http('mentee', `/api/v1/mentorships/${mentorshipId}/resume`, { method: 'POST' })).status).toBe(200)
+		},
+		{
+			name: 'end the mentorship (POST /api/v1/mentorships/:id/end)',
+			expect: byPart(403, 200, 404),
+			state: async () => (await server.db.select({ s: mentorships.status }).from(mentorships).where(eq(mentorships.id, mentorshipId)))[0]!.s,
+			run: (who) => status(http(who, `/api/v1/mentorships/${mentorshipId}/end`, { body: { reason: 'program' } })),
+			// Nothing brings an ended mentorship back; this matrix puts it back by hand for the next row.
+			undo: async () => void (await server.db.update(mentorships).set({ status: 'active', endedReason: null, endedAt: null, endedBy: null }).where(eq(mentorships.id, mentorshipId)))
 		},
 		{
 			name: 'choose the reading language of one’s connection (socket chat:language)',
