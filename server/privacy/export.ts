@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, or } from 'drizzle-orm';
 import type { Db } from '../db';
 import {
 	chatMessageEdits,
@@ -8,6 +8,11 @@ import {
 	docContributions,
 	documents,
 	guardianConsents,
+	matchingProfiles,
+	mentorshipGoals,
+	mentorshipMeetings,
+	mentorships,
+	mentorshipTasks,
 	profiles,
 	reports,
 	sessions,
@@ -60,6 +65,15 @@ export async function collectExport(db: Db, userId: string) {
 	const reported = await db.select().from(reports).where(eq(reports.reporterId, userId)).orderBy(asc(reports.createdAt));
 	const mySessions = await db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(asc(sessions.createdAt));
 	const reads = await db.select().from(chatReadPositions).where(eq(chatReadPositions.userId, userId));
+	const [matching] = await db.select().from(matchingProfiles).where(eq(matchingProfiles.userId, userId)).limit(1);
+	const pairs = await db
+		.select()
+		.from(mentorships)
+		.where(or(eq(mentorships.menteeId, userId), eq(mentorships.mentorId, userId)))
+		.orderBy(asc(mentorships.createdAt));
+	const goalsWritten = await db.select().from(mentorshipGoals).where(eq(mentorshipGoals.createdBy, userId)).orderBy(asc(mentorshipGoals.createdAt));
+	const tasksWritten = await db.select().from(mentorshipTasks).where(eq(mentorshipTasks.createdBy, userId)).orderBy(asc(mentorshipTasks.createdAt));
+	const meetingsProposed = await db.select().from(mentorshipMeetings).where(eq(mentorshipMeetings.proposedBy, userId)).orderBy(asc(mentorshipMeetings.createdAt));
 
 	return {
 		format: 'tessera-data-export/1',
@@ -99,6 +113,32 @@ export async function collectExport(db: Db, userId: string) {
 			heldForReview: m.heldAt !== null,
 			earlierVersions: editsOf.get(m.id) ?? []
 		})),
+		matchingProfile: matching
+			? {
+					availability: matching.availability,
+					goals: matching.goals,
+					capacity: matching.capacity,
+					crossBorder: matching.crossBorder,
+					preferredMentorGender: matching.preferredMentorGender,
+					vettedForMinorsAt: iso(matching.vettedForMinorsAt)
+				}
+			: null,
+		// Drafts of a round nobody was shown are the program's working notes, not yet about the person.
+		mentorships: pairs
+			.filter((m) => m.status !== 'draft')
+			.map((m) => ({
+				id: m.id,
+				as: m.menteeId === userId ? 'mentee' : 'mentor',
+				status: m.status,
+				source: m.source,
+				proposedAt: iso(m.proposedAt),
+				activatedAt: iso(m.activatedAt),
+				endedAt: iso(m.endedAt),
+				spaceId: m.spaceId
+			})),
+		mentorshipGoalsWritten: goalsWritten.map((g) => ({ mentorshipId: g.mentorshipId, text: g.text, done: g.doneAt !== null, createdAt: iso(g.createdAt) })),
+		mentorshipTasksWritten: tasksWritten.map((t) => ({ mentorshipId: t.mentorshipId, title: t.title, due: t.due, done: t.doneAt !== null, createdAt: iso(t.createdAt) })),
+		meetingsProposed: meetingsProposed.map((m) => ({ mentorshipId: m.mentorshipId, startsAt: iso(m.startsAt), minutes: m.minutes, note: m.note, status: m.status })),
 		documentContributions: contributions.map((c) => ({ ...c, lastEditAt: iso(c.lastEditAt) })),
 		readPositions: reads.map((r) => ({ spaceId: r.spaceId, updatedAt: iso(r.updatedAt) })),
 		reportsMade: reported.map((r) => ({ id: r.id, targetType: r.targetType, targetId: r.targetId, spaceId: r.spaceId, reason: r.reason, details: r.details, status: r.status, createdAt: iso(r.createdAt) })),

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { AccountsService } from '../accounts';
 import type { Db } from '../db';
 import {
@@ -7,6 +7,8 @@ import {
 	chatMessages,
 	chatReadPositions,
 	docContributions,
+	matchingProfiles,
+	mentorships,
 	moderationQueue,
 	profiles,
 	reports,
@@ -85,6 +87,12 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
 				await tx.delete(spaceMembers).where(eq(spaceMembers.userId, userId));
 				await tx.delete(profiles).where(eq(profiles.userId, userId));
+				// Matching: their availability and preferences go; a mentorship still under way ends (what the pair wrote stays the other's too).
+				await tx.delete(matchingProfiles).where(eq(matchingProfiles.userId, userId));
+				await tx
+					.update(mentorships)
+					.set({ status: 'ended', endedReason: 'account_deleted', endedAt: now, updatedAt: now })
+					.where(and(or(eq(mentorships.menteeId, userId), eq(mentorships.mentorId, userId)), inArray(mentorships.status, ['proposed', 'active', 'paused'])));
 				await tx
 					.update(users)
 					// An address that cannot receive mail and a hash no password matches: the account cannot sign in again.

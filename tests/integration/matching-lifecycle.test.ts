@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
-import { auditLog, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue } from '../../server/db/schema';
+import { auditLog, matchingProfiles, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { activePair, newMentee, newMentor, newMinorMentee } from '../helpers/matching';
 import { newStaff } from '../helpers/safeguarding';
@@ -238,5 +238,24 @@ describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, 
 		]);
 		// Ordinary words pass.
 		expect((await post(minor, `${base}/goals`, { text: 'finish my portfolio' })).status).toBe(201);
+	});
+
+	it('a person’s matching data is in their download; deleting the account removes it and ends a mentorship under way', async () => {
+		const mentor = await newMentor(url);
+		const mentee = await newMentee(url);
+		const { id } = await activePair(url, mentee, mentor);
+		await post(mentee, `/api/v1/mentorships/${id}/goals`, { text: 'learn perspective' });
+		const data = (await api(url, '/api/v1/me/export', { token: mentee.token })).body;
+		expect(data.matchingProfile.availability.length).toBeGreaterThan(0);
+		expect(data.mentorships).toEqual([expect.objectContaining({ id, as: 'mentee', status: 'active' })]);
+		expect(data.mentorshipGoalsWritten).toEqual([expect.objectContaining({ mentorshipId: id, text: 'learn perspective' })]);
+
+		const deleted = await api(url, '/api/v1/me/deletion', { token: mentee.token, body: { password: mentee.password } });
+		expect(deleted.status, deleted.text).toBe(200);
+		const ended = await api(url, `/api/v1/mentorships/${id}`, { token: mentor.token });
+		expect(ended.body).toMatchObject({ status: 'ended', endedReason: 'program' });
+		expect((await api(url, `/api/v1/mentorships/${id}`, { token: moderator.token })).body.endedReason).toBe('account_deleted');
+		expect((await api(url, '/api/v1/matching/profile', { token: mentor.token })).status).toBe(200);
+		expect(Number((await server.db.select({ n: count() }).from(matchingProfiles).where(eq(matchingProfiles.userId, mentee.id)))[0]!.n)).toBe(0);
 	});
 });
