@@ -12,21 +12,20 @@ export interface Activation {
 	supervise: boolean;
 }
 
-/**
- * Checked before a yes that completes a mentorship: both may take part now (not suspended, consent not withdrawn),
- * and whether the pair's space needs a supervisor. Refuses with 409 `matching_mentee_unavailable` /
- * `matching_mentor_unavailable`, changing nothing.
- */
-export async function prepareActivation(ctx: MatchingContext, row: Pick<Row, 'menteeId' | 'mentorId'>): Promise<Activation> {
-	const [menteeOk, mentorOk, policy, minor] = await Promise.all([
-		ctx.safeguarding.participation(row.menteeId),
-		ctx.safeguarding.participation(row.mentorId),
-		ctx.safeguarding.policy(),
-		ctx.safeguarding.isMinor(row.menteeId)
-	]);
-	if (menteeOk !== 'ok') throw new AppError(409, 'matching_mentee_unavailable');
-	if (mentorOk !== 'ok') throw new AppError(409, 'matching_mentor_unavailable');
+/** Whether the pair's space would need a supervisor; read before any yes, since the last one may arrive meanwhile. */
+export async function prepareActivation(ctx: MatchingContext, row: Pick<Row, 'menteeId'>): Promise<Activation> {
+	const [policy, minor] = await Promise.all([ctx.safeguarding.policy(), ctx.safeguarding.isMinor(row.menteeId)]);
 	return { supervise: minor && policy.supervisedSpacesForMinors };
+}
+
+/**
+ * Before a yes that completes a mentorship: both may take part now (not suspended, consent not withdrawn). Refuses
+ * with 409 `matching_mentee_unavailable` / `matching_mentor_unavailable`, changing nothing.
+ */
+export async function assertBothTakePart(ctx: MatchingContext, row: Pick<Row, 'menteeId' | 'mentorId'>): Promise<void> {
+	const [mentee, mentor] = await Promise.all([ctx.safeguarding.participation(row.menteeId), ctx.safeguarding.participation(row.mentorId)]);
+	if (mentee !== 'ok') throw new AppError(409, 'matching_mentee_unavailable');
+	if (mentor !== 'ok') throw new AppError(409, 'matching_mentor_unavailable');
 }
 
 /**

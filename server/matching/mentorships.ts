@@ -5,7 +5,7 @@ import { matchingRounds, mentorships, users, type StoredScore } from '../db/sche
 import { AppError, forbidden, notFound } from '../errors';
 import type { Tx } from '../spaces';
 import type { UiLocale } from '../../src/lib/i18n/locales';
-import { activateIn, prepareActivation, type Activation } from './activation';
+import { activateIn, assertBothTakePart, prepareActivation } from './activation';
 import { askGuardian, checkPair, countryName, endedByReport, recentlyDeclined, settingsFor, translatablePairs, type MatchingContext, type StoredSettings } from './context';
 import { mayAct, next, readyToActivate, standingOf, type EndReason, type MentorshipStatus, type Standing, type Transition } from './lifecycle';
 import { liveCountByMentor, personViews, readCandidate, readCandidates, toMentee, toMentor, type PersonView } from './people';
@@ -149,7 +149,9 @@ export function createMentorships(ctx: MatchingContext) {
 		if (next(row.status, 'accept') === null) throw new AppError(409, 'matching_illegal_transition');
 		const now = new Date();
 		const after = { ...row, [field]: row[field] ?? now };
-		const prep: Activation | null = readyToActivate(after) ? await prepareActivation(ctx, row) : null;
+		// Read before the transaction, whether or not this yes looks like the last: another may come in meanwhile.
+		const prep = await prepareActivation(ctx, row);
+		if (readyToActivate(after)) await assertBothTakePart(ctx, row);
 		const result = await db.transaction(async (tx) => {
 			await check?.(tx);
 			const current = await lockFor(tx, row.id, 'accept');
@@ -159,8 +161,7 @@ export function createMentorships(ctx: MatchingContext) {
 			await tx.update(mentorships).set({ [field]: updated[field], updatedAt: now }).where(eq(mentorships.id, row.id));
 			await audit.record({ actorId: who.actorId, action: field === 'guardianApprovedAt' ? 'mentorship.guardian_approve' : 'mentorship.accept', targetType: 'mentorship', targetId: row.id, detail: { by: who.by } }, tx);
 			if (!readyToActivate(updated)) return null;
-			// The snapshot said not yet, but another yes came in meanwhile: activate with what holds now.
-			return activateIn(ctx, tx, updated, prep ?? (await prepareInside(updated)));
+			return activateIn(ctx, tx, updated, prep);
 		});
 		if (result === 'unchanged') return;
 		if (result) {
@@ -168,12 +169,6 @@ export function createMentorships(ctx: MatchingContext) {
 			ctx.log.info({ mentorshipId: row.id, spaceId: result.spaceId }, 'mentorship active');
 			changed(row, 'active', result.spaceId);
 		} else changed(row, 'proposed');
-	}
-
-	/** Rare: activation found ready only inside the transaction. The policy is cached; minors are read in it. */
-	async function prepareInside(row: Row): Promise<Activation> {
-		const policy = await safeguarding.policy();
-		return { supervise: policy.supervisedSpacesForMinors && (await safeguarding.isMinor(row.menteeId)) };
 	}
 
 	async function endAs(row: Row, transition: Transition, { actorId, reason, by, note }: { actorId: string | null; reason: string; by: string; note?: string }, check?: (tx: Tx) => Promise<void>): Promise<void> {
