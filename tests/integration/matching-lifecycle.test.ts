@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
-import { auditLog, matchingProfiles, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue } from '../../server/db/schema';
+import { auditLog, matchingProfiles, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue, spaces } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { activePair, newMentee, newMentor, newMinorMentee } from '../helpers/matching';
 import { newStaff } from '../helpers/safeguarding';
@@ -257,5 +257,21 @@ describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, 
 		expect((await api(url, `/api/v1/mentorships/${id}`, { token: moderator.token })).body.endedReason).toBe('account_deleted');
 		expect((await api(url, '/api/v1/matching/profile', { token: mentor.token })).status).toBe(200);
 		expect(Number((await server.db.select({ n: count() }).from(matchingProfiles).where(eq(matchingProfiles.userId, mentee.id)))[0]!.n)).toBe(0);
+	});
+
+	it('the mentor and the mentee saying yes at the same moment make one active mentorship with one space', async () => {
+		const mentor = await newMentor(url, { profile: { capacity: 10 } });
+		const mentee = await newMentee(url);
+		const run = await post(admin, '/api/v1/matching/rounds', {});
+		const adjusted = await api(url, `/api/v1/matching/rounds/${run.body.id}/proposals`, { method: 'PATCH', token: admin.token, body: { changes: [{ menteeId: mentee.id, mentorId: mentor.id }] } });
+		expect(adjusted.status, adjusted.text).toBe(200);
+		const published = await post(admin, `/api/v1/matching/rounds/${run.body.id}/publish`);
+		const id = published.body.proposals.find((p: { mentee: { id: string } }) => p.mentee.id === mentee.id).mentorshipId as string;
+		const answers = await Promise.all([post(mentor, `/api/v1/mentorships/${id}/accept`), post(mentee, `/api/v1/mentorships/${id}/accept`)]);
+		expect(answers.map((a) => a.status)).toEqual([200, 200]);
+		const [row] = await server.db.select().from(mentorships).where(eq(mentorships.id, id));
+		expect(row!.status).toBe('active');
+		const pairSpaces = await server.db.select({ id: spaces.id }).from(spaces).where(and(eq(spaces.createdBy, mentor.id), eq(spaces.kind, 'pair')));
+		expect(pairSpaces.map((p) => p.id)).toEqual([row!.spaceId]);
 	});
 });
