@@ -7,7 +7,7 @@
  * overlap, pairs ended by a report, skipped pairs, cross-border and hard gender preferences), a plain weighted score,
  * a greedy assignment, and English explanations.
  */
-import type { ConstraintCode, ExplanationPart, Language, LanguageLevel, MatchingResult, MatchingSettings, Mentee, Mentor, Proposal, ScoreBreakdown, Unmatched, WeeklySlot, Weights } from './types';
+import type { ConstraintCode, ExplanationPart, LanguageLevel, MatchingResult, MatchingSettings, Mentee, Mentor, Proposal, ScoreBreakdown, Unmatched, WeeklySlot, Weights } from './types';
 
 export const DEFAULT_WEIGHTS: Weights = { passions: 3, language: 2, availability: 2, crossBorder: 1, goals: 2, genderPreference: 1 };
 
@@ -70,10 +70,6 @@ function overlapHours(a: { availability: WeeklySlot[]; timezone: string }, b: { 
 		least = Math.min(least, ms / 3_600_000);
 	}
 	return Number.isFinite(least) ? Math.round(least * 10) / 10 : 0;
-}
-
-function best(languages: Language[]): Language | undefined {
-	return [...languages].sort((p, q) => LEVEL[q.level] - LEVEL[p.level])[0];
 }
 
 function language(mentee: Mentee, mentor: Mentor, settings: MatchingSettings): Extract<ExplanationPart, { kind: 'language' }> | null {

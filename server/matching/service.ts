@@ -10,6 +10,7 @@ import type { ModerationPipeline } from '../moderation/pipeline';
 import type { Safeguarding } from '../safeguarding';
 import type { SpacesService } from '../spaces';
 import type { TranslationService } from '../translate';
+import type { UiLocale } from '../../src/lib/i18n/locales';
 // The engine, through this one line: './engine-stub' (temporary) until server/matching/index.ts lands, then './index'.
 import * as engineModule from './engine-stub';
 import type { Engine, MatchingEvents } from './context';
@@ -104,7 +105,7 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 
 		rounds: {
 			list: rounds.list,
-			get: ({ roundId, locale }: { roundId: string; locale: Parameters<typeof rounds.view>[1] }) => rounds.view(roundId, locale),
+			get: ({ roundId, locale }: { roundId: string; locale: UiLocale }) => rounds.view(roundId, locale),
 			run: rounds.run,
 			adjust: rounds.adjust,
 			publish: rounds.publish,
