@@ -11,6 +11,7 @@
  * - shared: 0.55 + 0.15 × (lower level − 1) — basic 0.55, conversational 0.70, fluent 0.85, native 1.00;
  * - translation: 0.30 + 0.05 × (lower level − 1) — 0.30 … 0.45.
  */
+import { PairMemo } from './memo';
 import type { Language, LanguageLevel, MatchingSettings } from './types';
 
 export const LEVELS: Record<LanguageLevel, number> = { basic: 1, conversational: 2, fluent: 3, native: 4 };
@@ -31,8 +32,12 @@ export interface LanguageFit {
 	score: number;
 }
 
-/** A person's languages, interned for fast comparison: codes[k] is a primary subtag's number, levels[k] its level. */
+/**
+ * A person's languages, interned for fast comparison: codes[k] is a primary subtag's number, levels[k] its level.
+ * People who list the same languages at the same levels in the same order share one (same id).
+ */
 export interface SpokenLanguages {
+	id: number;
 	codes: Int32Array;
 	levels: Int8Array;
 	tags: readonly string[];
@@ -54,51 +59,60 @@ export function createLanguageMatcher(settings: Pick<MatchingSettings, 'minShare
 		if (src && tgt) directions.add(code(primarySubtag(src)) * SHIFT + code(primarySubtag(tgt)));
 	}
 	const translatable = (a: number, b: number) => a !== b && directions.has(a * SHIFT + b) && directions.has(b * SHIFT + a);
+	const profiles = new Map<string, SpokenLanguages>();
+	const fits = new PairMemo<LanguageFit | null>();
+
+	/** The best pair of languages (i in the mentee's list, j in the mentor's) usable this way, or null. */
+	function bestPair(mentee: SpokenLanguages, mentor: SpokenLanguages, via: 'shared' | 'translation'): [number, number] | null {
+		let best: [number, number] | null = null;
+		let bestKey = 0;
+		for (let i = 0; i < mentee.codes.length; i++) {
+			for (let j = 0; j < mentor.codes.length; j++) {
+				const a = mentee.levels[i]!;
+				const b = mentor.levels[j]!;
+				const usable = via === 'shared' ? mentee.codes[i] === mentor.codes[j] && a >= minLevel && b >= minLevel : translatable(mentee.codes[i]!, mentor.codes[j]!);
+				// Highest lower level, then highest sum; the first such pair in the people's own order stays.
+				const key = Math.min(a, b) * 16 + a + b;
+				if (usable && key > bestKey) [bestKey, best] = [key, [i, j]];
+			}
+		}
+		return best;
+	}
+
+	function computeFit(mentee: SpokenLanguages, mentor: SpokenLanguages): LanguageFit | null {
+		const shared = bestPair(mentee, mentor, 'shared');
+		const pair = shared ?? bestPair(mentee, mentor, 'translation');
+		if (!pair) return null;
+		const [i, j] = pair;
+		const low = Math.min(mentee.levels[i]!, mentor.levels[j]!);
+		return {
+			via: shared ? 'shared' : 'translation',
+			shared: shared ? primarySubtag(mentee.tags[i]!) : null,
+			menteeLanguage: mentee.tags[i]!,
+			mentorLanguage: mentor.tags[j]!,
+			score: (shared ? SHARED_SCORE : TRANSLATION_SCORE)[low - 1]!
+		};
+	}
 
 	return {
 		compile(languages: readonly Language[]): SpokenLanguages {
-			return {
-				codes: Int32Array.from(languages, (l) => code(primarySubtag(l.tag))),
-				levels: Int8Array.from(languages, (l) => LEVELS[l.level]),
-				tags: languages.map((l) => l.tag)
-			};
-		},
-		/** The best way for the two to talk, or null when they cannot. */
-		fit(mentee: SpokenLanguages, mentor: SpokenLanguages): LanguageFit | null {
-			let best = -1;
-			let bestKey = 0;
-			let via: 'shared' | 'translation' = 'shared';
-			for (const mode of ['shared', 'translation'] as const) {
-				for (let i = 0; i < mentee.codes.length; i++) {
-					for (let j = 0; j < mentor.codes.length; j++) {
-						const a = mentee.levels[i]!;
-						const b = mentor.levels[j]!;
-						const usable = mode === 'shared' ? mentee.codes[i] === mentor.codes[j] && a >= minLevel && b >= minLevel : translatable(mentee.codes[i]!, mentor.codes[j]!);
-						if (!usable) continue;
-						// Highest lower level, then highest sum; the first such pair in the people's own order stays.
-						const key = Math.min(a, b) * 16 + a + b;
-						if (key > bestKey) {
-							bestKey = key;
-							best = i * 256 + j;
-						}
-					}
-				}
-				if (best >= 0) {
-					via = mode;
-					break;
-				}
+			const key = languages.map((l) => `${l.tag}:${l.level}`).join(' ');
+			let p = profiles.get(key);
+			if (!p) {
+				p = {
+					id: profiles.size,
+					codes: Int32Array.from(languages, (l) => code(primarySubtag(l.tag))),
+					levels: Int8Array.from(languages, (l) => LEVELS[l.level]),
+					tags: languages.map((l) => l.tag)
+				};
+				profiles.set(key, p);
 			}
-			if (best < 0) return null;
-			const i = best >> 8;
-			const j = best & 255;
-			const low = Math.min(mentee.levels[i]!, mentor.levels[j]!);
-			return {
-				via,
-				shared: via === 'shared' ? primarySubtag(mentee.tags[i]!) : null,
-				menteeLanguage: mentee.tags[i]!,
-				mentorLanguage: mentor.tags[j]!,
-				score: (via === 'shared' ? SHARED_SCORE : TRANSLATION_SCORE)[low - 1]!
-			};
+			return p;
+		},
+		/** The best way for the two to talk, or null when they cannot (the same object for the same two profiles). */
+		fit(mentee: SpokenLanguages, mentor: SpokenLanguages): LanguageFit | null {
+			const known = fits.get(mentee.id, mentor.id);
+			return known !== undefined ? known : fits.set(mentee.id, mentor.id, computeFit(mentee, mentor));
 		}
 	};
 }

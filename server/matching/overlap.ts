@@ -13,7 +13,8 @@
  * Speed. Offsets come from Intl once per zone (sampled daily over the horizon, transitions found to the minute by
  * bisection), then local times become UTC by arithmetic. A person's weeks are compressed to runs of identical
  * weeks (usually one or two per horizon), and people with the same zone and slots share one profile, so
- * comparing two people is a merge of two short sorted lists per run.
+ * comparing two people is a merge of two short sorted lists per run — after a check of their quarter-hours of
+ * the week (a bitmask), which rules out most pairs that never meet at once.
  */
 import type { WeeklySlot } from './types';
 
@@ -34,6 +35,8 @@ export interface AvailabilityProfile {
 	runEnds: number[];
 	/** Per run: sorted, disjoint [start, end) pairs of minutes after the start of that UTC week. */
 	runIntervals: Int32Array[];
+	/** The quarter-hours of the UTC week touched in any week: two profiles with none in common never meet. */
+	quarters: Int32Array;
 }
 
 /** The UTC offset of one zone as a step function: `offsets[k]` minutes apply from `starts[k]` (UTC minutes since 1970). */
@@ -187,7 +190,10 @@ export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 			}
 			previous = key;
 		}
-		return { id, runEnds, runIntervals };
+		const quarters = new Int32Array(WEEK / 15 / 32);
+		for (const list of runIntervals)
+			for (let i = 0; i < list.length; i += 2) for (let q = Math.floor(list[i]! / 15); q < Math.ceil(list[i + 1]! / 15); q++) quarters[q >> 5]! |= 1 << (q & 31);
+		return { id, runEnds, runIntervals, quarters };
 	}
 
 	return {
@@ -211,6 +217,11 @@ export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 		 * than `below` minutes and returns that week's figure (enough to know the pair is ruled out).
 		 */
 		minutes(a: AvailabilityProfile, b: AvailabilityProfile, below = 0): number {
+			if (below > 0) {
+				let meet = 0;
+				for (let k = 0; k < a.quarters.length && meet === 0; k++) meet = a.quarters[k]! & b.quarters[k]!;
+				if (meet === 0) return 0;
+			}
 			let least = Infinity;
 			let i = 0;
 			let j = 0;

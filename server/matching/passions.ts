@@ -18,6 +18,7 @@
  *    similarity to any of the mentor's tags. 0 when the mentee gave none. A mentor who shares every one of the
  *    mentee's passions scores 1, whatever else the mentor loves.
  */
+import { PairMemo } from './memo';
 
 const STOP_WORDS = new Set(['a', 'an', 'and', 'or', 'the', 'of', 'for', 'in', 'on', 'with', 'to', 'my', 'de', 'del', 'la', 'el', 'los', 'las', 'y', 'e', 'et', 'le', 'les', 'des', 'du', 'en']);
 const SPELLING: Record<string, string> = { watercolour: 'watercolor', colour: 'color', theatre: 'theater', modelling: 'modeling', jewellery: 'jewelry', jewelery: 'jewelry', programme: 'program', favourite: 'favorite', centre: 'center' };
@@ -121,32 +122,8 @@ export function createPassionIndex() {
 	const ids = new Map<string, number>();
 	const tags: string[] = [];
 	const infos: TagInfo[] = [];
-	let dim = 0;
-	let memo = new Float32Array(0);
-	const MAX_DIM = 4096;
-	const overflow = new Map<number, number>();
-
-	function similarity(a: number, b: number): number {
-		if (a === b) return 1;
-		if (a >= dim || b >= dim) {
-			if (tags.length <= MAX_DIM) {
-				const next = Math.min(MAX_DIM, Math.max(64, dim * 2, tags.length));
-				const grown = new Float32Array(next * next).fill(-1);
-				for (let i = 0; i < dim; i++) grown.set(memo.subarray(i * dim, (i + 1) * dim), i * next);
-				memo = grown;
-				dim = next;
-			}
-			if (a >= dim || b >= dim) {
-				const key = a * 1_048_576 + b;
-				let v = overflow.get(key);
-				if (v === undefined) overflow.set(key, (v = similarityOf(tags[a]!, tags[b]!, infos[a]!, infos[b]!)));
-				return v;
-			}
-		}
-		let v = memo[a * dim + b]!;
-		if (v < 0) v = memo[a * dim + b] = similarityOf(tags[a]!, tags[b]!, infos[a]!, infos[b]!);
-		return v;
-	}
+	const memo = new PairMemo<number>();
+	const similarity = (a: number, b: number) => (a === b ? 1 : (memo.get(a, b) ?? memo.set(a, b, similarityOf(tags[a]!, tags[b]!, infos[a]!, infos[b]!))));
 
 	return {
 		compile(passions: readonly string[]): PassionSet {

@@ -100,18 +100,34 @@ export function createPairEvaluator(settings: MatchingSettings) {
 	};
 	const genderScore = (a: CompiledMentee, b: CompiledMentor) => (a.preferredGender === null || a.preferredGender === b.gender ? 1 : 0);
 
-	/** The constraints checked before language and overlap, cheapest first. */
-	type Rule = { code: PairConstraint; fails: (a: CompiledMentee, b: CompiledMentor) => boolean };
-	const rules = (
-		[
-			{ code: 'ended_by_report', fails: (a, b) => a.excluded !== null && a.excluded.has(b.person.id) },
-			{ code: 'capacity', fails: (_, b) => !(b.person.capacity > 0) },
-			{ code: 'minor_needs_vetted_mentor', fails: (a, b) => a.person.minor && !b.person.vettedForMinors },
-			{ code: 'cross_border_preference', fails: (a, b) => a.person.crossBorder !== null && a.person.crossBorder !== (a.country !== b.country) },
-			{ code: 'gender_preference', fails: (a, b) => hardGender && genderScore(a, b) === 0 }
-		] satisfies Rule[]
-	).map((r) => ({ ...r, index: PAIR_CONSTRAINTS.indexOf(r.code) }));
-	const LANGUAGE = PAIR_CONSTRAINTS.indexOf('no_common_language');
+	/** Whether the k-th constraint (one of the first five, checked before language and overlap) rules the pair out. */
+	function breaks(k: number, a: CompiledMentee, b: CompiledMentor): boolean {
+		switch (PAIR_CONSTRAINTS[k]) {
+			case 'ended_by_report':
+				return a.excluded !== null && a.excluded.has(b.person.id);
+			case 'capacity':
+				return !(b.person.capacity > 0);
+			case 'minor_needs_vetted_mentor':
+				return a.person.minor && !b.person.vettedForMinors;
+			case 'cross_border_preference':
+				return a.person.crossBorder !== null && a.person.crossBorder !== (a.country !== b.country);
+			case 'gender_preference':
+				return hardGender && genderScore(a, b) === 0;
+			default:
+				return false;
+		}
+	}
+	/** The first cheap constraint that rules the pair out (its index), or -1; with `all`, pushes each of them instead. */
+	function cheapChecks(a: CompiledMentee, b: CompiledMentor, all: PairConstraint[] | null): number {
+		for (let k = 0; k < CHEAP; k++) {
+			if (!breaks(k, a, b)) continue;
+			if (!all) return k;
+			all.push(PAIR_CONSTRAINTS[k]!);
+		}
+		return -1;
+	}
+	const CHEAP = PAIR_CONSTRAINTS.indexOf('no_common_language');
+	const LANGUAGE = CHEAP;
 	const OVERLAP = PAIR_CONSTRAINTS.indexOf('too_little_overlap');
 
 	function pointsOf(parts: Omit<ScoreBreakdown, 'total'>): number {
@@ -165,7 +181,8 @@ export function createPairEvaluator(settings: MatchingSettings) {
 		 * `-(k + 1)` for PAIR_CONSTRAINTS[k], the first constraint that rules it out.
 		 */
 		assess(a: CompiledMentee, b: CompiledMentor): number {
-			for (const rule of rules) if (rule.fails(a, b)) return -(rule.index + 1);
+			const failed = cheapChecks(a, b, null);
+			if (failed >= 0) return -(failed + 1);
 			const fit = languages.fit(a.languages, b.languages);
 			if (!fit) return -(LANGUAGE + 1);
 			const minutes = overlap.minutes(a.profile, b.profile, minOverlap);
@@ -174,14 +191,15 @@ export function createPairEvaluator(settings: MatchingSettings) {
 		},
 		/** Every hard constraint the pair breaks, in PAIR_CONSTRAINTS order (empty: eligible). */
 		failures(a: CompiledMentee, b: CompiledMentor): PairConstraint[] {
-			const out: PairConstraint[] = rules.filter((r) => r.fails(a, b)).map((r) => r.code);
+			const out: PairConstraint[] = [];
+			cheapChecks(a, b, out);
 			if (!languages.fit(a.languages, b.languages)) out.push('no_common_language');
 			if (overlap.minutes(a.profile, b.profile, minOverlap) < minOverlap) out.push('too_little_overlap');
 			return out;
 		},
 		/** Score breakdown and explanation of an eligible pair (null when it is not eligible). */
 		details(a: CompiledMentee, b: CompiledMentor): PairDetails | null {
-			if (rules.some((r) => r.fails(a, b))) return null;
+			if (cheapChecks(a, b, null) >= 0) return null;
 			const fit = languages.fit(a.languages, b.languages);
 			const minutes = overlap.minutes(a.profile, b.profile);
 			if (!fit || minutes < minOverlap) return null;
