@@ -31,7 +31,12 @@ const person = (dense: boolean) =>
 	fc.record({
 		country: fc.constantFrom(...COUNTRIES),
 		timezone: dense ? fc.constant('UTC') : fc.constantFrom(...ZONES),
-		languages: dense ? fc.array(language, { maxLength: 2 }).map((l) => [{ tag: 'en', level: 'native' as const }, ...l]) : fc.array(language, { minLength: 0, maxLength: 3 }),
+		languages: dense
+			? fc.oneof(
+					fc.array(language, { maxLength: 2 }).map((l) => [{ tag: 'en', level: 'native' as const }, ...l]),
+					fc.constantFrom<Language[]>([{ tag: 'es', level: 'native' }], [{ tag: 'fr', level: 'fluent' }], [{ tag: 'ar', level: 'native' }])
+				)
+			: fc.array(language, { minLength: 0, maxLength: 3 }),
 		passions: fc.subarray(PASSIONS, { maxLength: 4 }),
 		// Often the same evening, so that many pairs overlap.
 		availability: dense ? fc.array(slot, { maxLength: 2 }).map((s) => [...EVENINGS, ...s]) : fc.oneof(fc.array(slot, { maxLength: 4 }), fc.constant(EVENINGS)),
@@ -39,12 +44,13 @@ const person = (dense: boolean) =>
 		gender: fc.constantFrom(...GENDERS)
 	});
 
-const menteeFields = fc.record({
-	minor: fc.boolean(),
-	crossBorder: fc.constantFrom(null, null, true, false),
-	preferredMentorGender: fc.constantFrom(null, null, 'woman', 'man')
-});
-const mentorFields = fc.record({ capacity: fc.integer({ min: 0, max: 3 }), vettedForMinors: fc.boolean() });
+const menteeFields = (dense: boolean) =>
+	fc.record({
+		minor: dense ? fc.constantFrom(false, false, false, true) : fc.boolean(),
+		crossBorder: dense ? fc.constantFrom(null, null, null, true, false) : fc.constantFrom(null, null, true, false),
+		preferredMentorGender: fc.constantFrom(null, null, 'woman', 'man')
+	});
+const mentorFields = (dense: boolean) => fc.record({ capacity: fc.integer({ min: dense ? 1 : 0, max: 3 }), vettedForMinors: fc.boolean() });
 
 export interface Cohort {
 	mentees: Mentee[];
@@ -53,8 +59,9 @@ export interface Cohort {
 }
 
 /**
- * A random cohort with settings; pairs to exclude or skip are drawn among its own people. `dense`: everyone speaks
- * English and shares two evenings in UTC, so that most pairs are eligible and the assignment has real choices.
+ * A random cohort with settings; pairs to exclude or skip are drawn among its own people. `dense`: one time zone and
+ * two evenings everyone shares, English for most, fewer minors and preferences, every mentor with room — so that
+ * most pairs are eligible and the assignment has real choices to make.
  */
 export function cohort({
 	mentees: [minMentees, maxMentees],
@@ -67,8 +74,8 @@ export function cohort({
 }): fc.Arbitrary<Cohort> {
 	return fc
 		.record({
-			mentees: fc.array(fc.tuple(person(dense), menteeFields), { minLength: minMentees, maxLength: maxMentees }),
-			mentors: fc.array(fc.tuple(person(dense), mentorFields), { minLength: minMentors, maxLength: maxMentors }),
+			mentees: fc.array(fc.tuple(person(dense), menteeFields(dense)), { minLength: minMentees, maxLength: maxMentees }),
+			mentors: fc.array(fc.tuple(person(dense), mentorFields(dense)), { minLength: minMentors, maxLength: maxMentors }),
 			weights: fc.record({
 				passions: fc.integer({ min: 0, max: 3 }),
 				language: fc.integer({ min: 0, max: 3 }),
@@ -83,7 +90,7 @@ export function cohort({
 			horizonStart: fc.constantFrom('2026-01-05', '2026-03-02', '2026-03-25', '2026-10-19'),
 			horizonWeeks: fc.integer({ min: 1, max: 6 }),
 			genderPreferenceIsHard: fc.boolean(),
-			balance: fc.option(fc.constantFrom(0.34, 0.5, 0.6, 0.75), { freq: 3 }),
+			balance: fc.option(fc.constantFrom(0.34, 0.5, 0.6, 0.75, 0.75), { freq: 2 }),
 			excluded: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
 			skipped: fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 2 })
 		})
