@@ -17,7 +17,8 @@
  * with T proposals is the limit ⌊s·T⌋. Starting from an upper bound on T, the engine repeats T ← F(⌊s·T⌋): the
  * sequence never grows and stops at T*, the largest T with F(⌊s·T⌋) ≥ T, so the last assignment — exact under the
  * limit ⌊s·T*⌋, with T* pairs — keeps the rule, and no assignment that keeps it has more pairs or, with as many,
- * a higher total score. Usually one to three runs of the assignment.
+ * a higher total score. The same iteration on an upper bound of F (each group's places, counted without the
+ * assignment) first brings the start down to near T*, so the assignment usually runs two to four times.
  */
 import { assign, type AssignOptions, type Assignment } from './assign';
 import type { Candidates } from './candidates';
@@ -48,9 +49,23 @@ export interface BalancedAssignment extends Assignment {
 export function assignBalanced(c: Candidates, maxShare: number | null, options: Omit<AssignOptions, 'groups'> = {}): BalancedAssignment {
 	const groups = genderGroups(c.mentors.map((b) => b.person));
 	if (maxShare === null || maxShare >= 1 || groups.names.length === 0) return { ...assign(c, options), limit: null, runs: 1 };
-	let total = 0;
-	for (const b of c.mentors) total += Math.max(0, Math.floor(b.person.capacity));
-	let target = Math.min(total, c.mentees.length);
+	// Places each group can fill at most (capacity, and no more than the mentees it may take), and seekers.
+	const degree = new Int32Array(c.mentors.length);
+	for (const j of c.mentor) degree[j]!++;
+	const places = new Array<number>(groups.names.length).fill(0);
+	let unlimited = 0;
+	c.mentors.forEach((b, j) => {
+		const n = Math.min(Math.max(0, Math.floor(b.person.capacity)), degree[j]!);
+		if (groups.of[j]! >= 0) places[groups.of[j]!]! += n;
+		else unlimited += n;
+	});
+	let seekers = 0;
+	for (let i = 0; i < c.mentees.length; i++) if (c.start[i + 1]! > c.start[i]!) seekers++;
+	// F(⌊s·T⌋) ≤ bound(T) for every T, so iterating the bound first (arithmetic only) starts the real iteration
+	// closer to T* and still above it.
+	const bound = (t: number) => Math.min(seekers, unlimited + places.reduce((sum, p) => sum + Math.min(p, Math.floor(maxShare * t)), 0));
+	let target = Math.min(seekers, unlimited + places.reduce((a, b) => a + b, 0));
+	while (bound(target) < target) target = bound(target);
 	let runs = 0;
 	for (;;) {
 		const limit = Math.floor(maxShare * target);
