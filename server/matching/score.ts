@@ -100,6 +100,11 @@ export function createPairEvaluator(settings: MatchingSettings) {
 	};
 	const genderScore = (a: CompiledMentee, b: CompiledMentor) => (a.preferredGender === null || a.preferredGender === b.gender ? 1 : 0);
 
+	/** Constraints before this index are the cheap ones, checked before language and overlap. */
+	const CHEAP = PAIR_CONSTRAINTS.indexOf('no_common_language');
+	const LANGUAGE = CHEAP;
+	const OVERLAP = PAIR_CONSTRAINTS.indexOf('too_little_overlap');
+
 	/** Whether the k-th constraint (one of the first five, checked before language and overlap) rules the pair out. */
 	function breaks(k: number, a: CompiledMentee, b: CompiledMentor): boolean {
 		switch (PAIR_CONSTRAINTS[k]) {
@@ -126,9 +131,6 @@ export function createPairEvaluator(settings: MatchingSettings) {
 		}
 		return -1;
 	}
-	const CHEAP = PAIR_CONSTRAINTS.indexOf('no_common_language');
-	const LANGUAGE = CHEAP;
-	const OVERLAP = PAIR_CONSTRAINTS.indexOf('too_little_overlap');
 
 	function pointsOf(parts: Omit<ScoreBreakdown, 'total'>): number {
 		const sum =
