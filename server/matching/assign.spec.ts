@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { syntheticCohort } from '../../bench/matching/cohort';
 import { bruteForceOptimum, cohort, type Cohort } from '../../tests/helpers/matching';
 import { assignBalanced } from './balance';
 import { prepareCohort } from './engine';
@@ -50,6 +51,32 @@ describe('exact assignment', () => {
 			{ seed: 42, numRuns: 300 }
 		);
 		expect(added).toBeGreaterThan(20);
+	});
+
+	it('on a realistic cohort of 600 × 120, the sparse start with checks reaches the optimum of the flow on all eligible pairs', () => {
+		const { mentees, mentors, settings } = syntheticCohort({ mentees: 600, mentors: 120, seed: 7 });
+		const { candidates } = prepareCohort(mentees, mentors, settings);
+		const total = (mentorOf: Int32Array) => {
+			let points = 0;
+			let matched = 0;
+			mentorOf.forEach((j, i) => {
+				if (j < 0) return;
+				matched++;
+				for (let p = candidates.start[i]!; p < candidates.start[i + 1]!; p++) if (candidates.mentor[p] === j) points += candidates.points[p]!;
+			});
+			return { matched, points };
+		};
+		const everything = assignBalanced(candidates, null, { perMentee: mentors.length, perMentor: mentees.length });
+		expect(everything.stats.initialPairs).toBe(everything.stats.eligiblePairs);
+		const sparse = assignBalanced(candidates, null, { perMentee: 2, perMentor: 0, perPlace: 0 });
+		expect(sparse.stats.addedPairs).toBeGreaterThan(0);
+		expect(total(sparse.mentorOf)).toEqual(total(everything.mentorOf));
+		expect(total(assignBalanced(candidates, null).mentorOf)).toEqual(total(everything.mentorOf));
+		// And under a balance rule that binds (women mentors are about half of them).
+		const balancedEverything = assignBalanced(candidates, 0.45, { perMentee: mentors.length, perMentor: mentees.length });
+		expect(balancedEverything.limit).not.toBeNull();
+		expect(total(assignBalanced(candidates, 0.45, { perMentee: 2, perMentor: 0, perPlace: 0 }).mentorOf)).toEqual(total(balancedEverything.mentorOf));
+		expect(total(balancedEverything.mentorOf).matched).toBeLessThan(total(everything.mentorOf).matched);
 	});
 
 	it('orients the flow from either side and gets the same optimum', () => {
