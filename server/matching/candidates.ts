@@ -1,10 +1,12 @@
 /**
  * Every mentee against every mentor, once: which pairs are eligible and their score in points. The cheap
  * constraints (report exclusions, capacity, vetting for minors, country and gender preferences) are checked before
- * languages, and languages before the overlap computation (score.ts). Pairs in settings.skipPairs are left out
+ * languages, and languages before the overlap computation (score.ts), which is skipped for mentors a mentee never
+ * shares a quarter-hour with (overlap.ts meetingMentors). Pairs in settings.skipPairs are left out
  * without a reason. The result is kept in flat typed arrays (mentee-major), since a cohort of 5,000 × 1,000 has
  * millions of eligible pairs.
  */
+import { meetingMentors } from './overlap';
 import { PAIR_CONSTRAINTS, type CompiledMentee, type CompiledMentor, type PairEvaluator } from './score';
 
 export interface Candidates {
@@ -55,12 +57,14 @@ export function findCandidates({
 	const mentor = new GrowingInt32(guess);
 	const points = new GrowingInt32(guess);
 	const ruledOut = new Int32Array(mentees.length * codes);
+	const meeting = meetingMentors(mentors.map((b) => b.profile));
 	for (let i = 0; i < mentees.length; i++) {
 		const a = mentees[i]!;
 		const skipped = skip?.get(i);
+		const met = meeting(a.profile);
 		for (let j = 0; j < mentors.length; j++) {
 			if (skipped?.has(j)) continue;
-			const r = evaluator.assess(a, mentors[j]!);
+			const r = evaluator.assess(a, mentors[j]!, ((met[j >> 5]! >>> (j & 31)) & 1) === 1);
 			if (r >= 0) {
 				mentor.push(j);
 				points.push(r);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOverlapIndex, epochDay, weeklyOverlapHours } from './overlap';
+import { createOverlapIndex, epochDay, meetingMentors, weeklyOverlapHours } from './overlap';
 import type { WeeklySlot } from './types';
 
 const person = (timezone: string, ...availability: WeeklySlot[]) => ({ timezone, availability });
@@ -100,6 +100,23 @@ describe('weekly overlap across time zones', () => {
 		const b = index.profile(person('Europe/London', at(MON, '17:00', '19:00')));
 		expect(index.minutes(a, b, 90)).toBe(60);
 		expect(index.minutes(a, b)).toBe(60);
+	});
+
+	it('knows which mentors a person never meets, so that their overlap need not be computed', () => {
+		const index = createOverlapIndex({ horizonStart: '2026-03-02', horizonWeeks: 6 });
+		const zones = ['UTC', 'Asia/Kolkata', 'America/St_Johns', 'Pacific/Auckland', 'America/New_York'];
+		const mentors = Array.from({ length: 40 }, (_, j) => index.profile(person(zones[j % 5]!, at(((j % 7) + 1) as WeeklySlot['day'], '18:00', j % 3 ? '19:30' : '21:15'))));
+		const meets = meetingMentors(mentors);
+		for (const zone of zones) {
+			const p = index.profile(person(zone, at(TUE, '08:00', '10:00'), at(SAT, '17:45', '23:00')));
+			const met = meets(p);
+			mentors.forEach((m, j) => {
+				const bit = (met[j >> 5]! >>> (j & 31)) & 1;
+				if (!bit) expect(index.minutes(p, m)).toBe(0);
+				if (index.minutes(p, m) > 0) expect(bit).toBe(1);
+			});
+			expect(met.some((w) => w !== 0)).toBe(true);
+		}
 	});
 
 	it('refuses impossible horizon dates', () => {

@@ -21,7 +21,7 @@
  * The total is rounded to thousandths, and the assignment maximises the sum of these rounded totals, in whole
  * "points" (total × 1000), so that it can be exact and deterministic. Genders compare trimmed and case-folded.
  */
-import { createLanguageMatcher, type LanguageFit, type SpokenLanguages } from './languages';
+import { createLanguageMatcher, type SpokenLanguages } from './languages';
 import { createOverlapIndex, type AvailabilityProfile } from './overlap';
 import { createPassionIndex, type PassionSet } from './passions';
 import type { ConstraintCode, ExplanationPart, MatchingSettings, Mentee, Mentor, ScoreBreakdown } from './types';
@@ -100,58 +100,45 @@ export function createPairEvaluator(settings: MatchingSettings) {
 	};
 	const genderScore = (a: CompiledMentee, b: CompiledMentor) => (a.preferredGender === null || a.preferredGender === b.gender ? 1 : 0);
 
-	/** Constraints before this index are the cheap ones, checked before language and overlap. */
-	const CHEAP = PAIR_CONSTRAINTS.indexOf('no_common_language');
-	const LANGUAGE = CHEAP;
-	const OVERLAP = PAIR_CONSTRAINTS.indexOf('too_little_overlap');
+	const index = (code: PairConstraint) => PAIR_CONSTRAINTS.indexOf(code);
+	const [EXCLUDED, CAPACITY, VETTING, BORDER, GENDER] = [index('ended_by_report'), index('capacity'), index('minor_needs_vetted_mentor'), index('cross_border_preference'), index('gender_preference')];
+	const [LANGUAGE, OVERLAP] = [index('no_common_language'), index('too_little_overlap')];
 
-	/** Whether the k-th constraint (one of the first five, checked before language and overlap) rules the pair out. */
-	function breaks(k: number, a: CompiledMentee, b: CompiledMentor): boolean {
-		switch (PAIR_CONSTRAINTS[k]) {
-			case 'ended_by_report':
-				return a.excluded !== null && a.excluded.has(b.person.id);
-			case 'capacity':
-				return !(b.person.capacity > 0);
-			case 'minor_needs_vetted_mentor':
-				return a.person.minor && !b.person.vettedForMinors;
-			case 'cross_border_preference':
-				return a.person.crossBorder !== null && a.person.crossBorder !== (a.country !== b.country);
-			case 'gender_preference':
-				return hardGender && genderScore(a, b) === 0;
-			default:
-				return false;
-		}
-	}
-	/** The first cheap constraint that rules the pair out (its index), or -1; with `all`, pushes each of them instead. */
+	/**
+	 * The constraints checked before language and overlap, cheapest first. Returns the index (in PAIR_CONSTRAINTS)
+	 * of the first that rules the pair out, or -1; with `all`, pushes every one that does and returns -1.
+	 */
 	function cheapChecks(a: CompiledMentee, b: CompiledMentor, all: PairConstraint[] | null): number {
-		for (let k = 0; k < CHEAP; k++) {
-			if (!breaks(k, a, b)) continue;
-			if (!all) return k;
-			all.push(PAIR_CONSTRAINTS[k]!);
+		if (a.excluded !== null && a.excluded.has(b.person.id)) {
+			if (!all) return EXCLUDED;
+			all.push('ended_by_report');
+		}
+		if (!(b.person.capacity > 0)) {
+			if (!all) return CAPACITY;
+			all.push('capacity');
+		}
+		if (a.person.minor && !b.person.vettedForMinors) {
+			if (!all) return VETTING;
+			all.push('minor_needs_vetted_mentor');
+		}
+		if (a.person.crossBorder !== null && a.person.crossBorder !== (a.country !== b.country)) {
+			if (!all) return BORDER;
+			all.push('cross_border_preference');
+		}
+		if (hardGender && genderScore(a, b) === 0) {
+			if (!all) return GENDER;
+			all.push('gender_preference');
 		}
 		return -1;
 	}
 
-	function pointsOf(parts: Omit<ScoreBreakdown, 'total'>): number {
-		const sum =
-			w.passions * parts.passions +
-			w.language * parts.language +
-			w.availability * parts.availability +
-			w.crossBorder * parts.crossBorder +
-			w.goals * parts.goals +
-			w.genderPreference * parts.genderPreference;
-		return Math.round(sum * POINTS);
-	}
+	const availabilityScore = (minutes: number) => Math.min(1, minutes / (FULL_OVERLAP_HOURS * 60));
+	const crossBorderScore = (a: CompiledMentee, b: CompiledMentor) => (a.country !== b.country ? 1 : 0);
 
-	function breakdown(a: CompiledMentee, b: CompiledMentor, fit: LanguageFit, minutes: number, passionScore: number): Omit<ScoreBreakdown, 'total'> {
-		return {
-			passions: passionScore,
-			language: fit.score,
-			availability: Math.min(1, minutes / (FULL_OVERLAP_HOURS * 60)),
-			crossBorder: a.country !== b.country ? 1 : 0,
-			goals: goalScore(a, b),
-			genderPreference: genderScore(a, b)
-		};
+	/** The weighted sum in whole points: the one formula behind both `assess` and `details`. */
+	function points(passion: number, language: number, availability: number, crossBorder: number, goals: number, gender: number): number {
+		const sum = w.passions * passion + w.language * language + w.availability * availability + w.crossBorder * crossBorder + w.goals * goals + w.genderPreference * gender;
+		return Math.round(sum * POINTS);
 	}
 
 	return {
@@ -180,16 +167,17 @@ export function createPairEvaluator(settings: MatchingSettings) {
 		},
 		/**
 		 * The hot path of a whole-cohort run: the pair's score in points (≥ 0) when it is eligible, else
-		 * `-(k + 1)` for PAIR_CONSTRAINTS[k], the first constraint that rules it out.
+		 * `-(k + 1)` for PAIR_CONSTRAINTS[k], the first constraint that rules it out. `meet` false: the caller
+		 * knows the two are never free at the same time (overlap.ts meetingMentors), so the overlap is 0.
 		 */
-		assess(a: CompiledMentee, b: CompiledMentor): number {
+		assess(a: CompiledMentee, b: CompiledMentor, meet = true): number {
 			const failed = cheapChecks(a, b, null);
 			if (failed >= 0) return -(failed + 1);
 			const fit = languages.fit(a.languages, b.languages);
 			if (!fit) return -(LANGUAGE + 1);
-			const minutes = overlap.minutes(a.profile, b.profile, minOverlap);
+			const minutes = meet ? overlap.minutes(a.profile, b.profile, minOverlap) : 0;
 			if (minutes < minOverlap) return -(OVERLAP + 1);
-			return pointsOf(breakdown(a, b, fit, minutes, passions.score(a.passions, b.passions)));
+			return points(passions.score(a.passions, b.passions), fit.score, availabilityScore(minutes), crossBorderScore(a, b), goalScore(a, b), genderScore(a, b));
 		},
 		/** Every hard constraint the pair breaks, in PAIR_CONSTRAINTS order (empty: eligible). */
 		failures(a: CompiledMentee, b: CompiledMentor): PairConstraint[] {
@@ -206,7 +194,14 @@ export function createPairEvaluator(settings: MatchingSettings) {
 			const minutes = overlap.minutes(a.profile, b.profile);
 			if (!fit || minutes < minOverlap) return null;
 			const passion = passions.match(a.passions, b.passions);
-			const parts = breakdown(a, b, fit, minutes, passion.score);
+			const parts = {
+				passions: passion.score,
+				language: fit.score,
+				availability: availabilityScore(minutes),
+				crossBorder: crossBorderScore(a, b),
+				goals: goalScore(a, b),
+				genderPreference: genderScore(a, b)
+			};
 			const hours = minutes / 60;
 			const explanation: ExplanationPart[] = [];
 			if (passion.shared.length || passion.related.length) explanation.push({ kind: 'passions', shared: passion.shared, related: passion.related });
@@ -216,7 +211,8 @@ export function createPairEvaluator(settings: MatchingSettings) {
 			const goals = sharedGoals(a, b);
 			if (goals.length) explanation.push({ kind: 'goals', shared: goals });
 			if (a.preferredGender !== null) explanation.push({ kind: 'gender_preference', met: a.preferredGender === b.gender });
-			return { score: { ...parts, total: pointsOf(parts) / POINTS }, overlapHoursPerWeek: hours, explanation };
+			const total = points(parts.passions, parts.language, parts.availability, parts.crossBorder, parts.goals, parts.genderPreference) / POINTS;
+			return { score: { ...parts, total }, overlapHoursPerWeek: hours, explanation };
 		}
 	};
 }
