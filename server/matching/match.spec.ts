@@ -110,7 +110,7 @@ describe('matching a cohort (property tests)', () => {
 					expect(found).toEqual(expected);
 				});
 			}),
-			RUNS
+			{ ...RUNS, numRuns: 100 }
 		);
 	});
 
@@ -127,7 +127,7 @@ describe('matching a cohort (property tests)', () => {
 					}
 				}
 			}),
-			RUNS
+			{ ...RUNS, numRuns: 100 }
 		);
 	});
 });
