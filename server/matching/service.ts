@@ -11,8 +11,8 @@ import type { Safeguarding } from '../safeguarding';
 import type { SpacesService } from '../spaces';
 import type { TranslationService } from '../translate';
 import type { UiLocale } from '../../src/lib/i18n/locales';
-// The engine, through this one line: './engine-stub' (temporary) until server/matching/index.ts lands, then './index'.
-import * as engineModule from './engine-stub';
+// The engine: pure functions over plain data (server/matching/index.ts, documented in docs/matching.md).
+import * as engineModule from './index';
 import type { Engine, MatchingEvents } from './context';
 import { createMentorships } from './mentorships';
 import { profileView, readCandidate, type MatchingProfile } from './people';

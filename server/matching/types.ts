@@ -1,6 +1,7 @@
 /**
- * The matching engine's contract: plain data in, plain data out, no I/O. The service (server/matching/index.ts)
- * reads people from the database into these shapes, calls the engine, and stores what it returns.
+ * The matching engine's contract: plain data in, plain data out, no I/O. The service reads people from the
+ * database into these shapes, calls the engine (server/matching/index.ts: match, rankMentors, explain), and
+ * stores what it returns.
  */
 
 export type LanguageLevel = 'native' | 'fluent' | 'conversational' | 'basic';
@@ -14,6 +15,7 @@ export interface Language {
 /**
  * One stretch of weekly availability in the person's own time zone: `day` 1 = Monday … 7 = Sunday (ISO),
  * `start`/`end` minutes after local midnight (0–1440, end > start; a stretch past midnight is two slots).
+ * Wall-clock times: on the nights clocks change, a stretch lasts what the clock says (overlap.ts).
  */
 export interface WeeklySlot {
 	day: 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -82,8 +84,10 @@ export interface MatchingSettings {
 	skipPairs?: Array<{ menteeId: string; mentorId: string }>;
 	genderPreferenceIsHard?: boolean;
 	/**
-	 * Cohort balance: no mentor gender may take more than `maxShare` (0–1) of the assignments made to mentees
-	 * who asked for a gender-balanced cohort... (engine documents the exact rule it implements).
+	 * Cohort balance: among the round's proposals, no mentor gender (as mentors wrote it, trimmed and case-folded)
+	 * has more than `maxShareByMentorGender` (0–1) of them; mentors who gave no gender are not limited. The rule
+	 * covers the whole round: a limit on only the mentees who asked for it is not a flow constraint and could not
+	 * be kept exactly (server/matching/balance.ts explains why and how the rule is kept).
 	 */
 	balance?: { maxShareByMentorGender: number } | null;
 }
@@ -101,7 +105,10 @@ export type ConstraintCode =
 	| 'mentors_full'
 	| 'balance';
 
-/** One line of an explanation, rendered in the reader's UI language by explain.ts. */
+/**
+ * One line of an explanation, rendered in the reader's UI language by explain.ts. Passions are as the mentee
+ * wrote them (related ones as [mentee's, mentor's]); hours are exact (minutes ÷ 60) in the worst week.
+ */
 export type ExplanationPart =
 	| { kind: 'passions'; shared: string[]; related: Array<[string, string]> }
 	| { kind: 'overlap'; hoursPerWeek: number }
@@ -117,7 +124,7 @@ export interface ScoreBreakdown {
 	crossBorder: number;
 	goals: number;
 	genderPreference: number;
-	/** Weighted sum, the figure the assignment maximises. */
+	/** Weighted sum of the components (each in [0, 1]), rounded to thousandths: the figure the assignment maximises. */
 	total: number;
 }
 
@@ -131,14 +138,22 @@ export interface Proposal {
 
 export interface Unmatched {
 	menteeId: string;
-	/** The strongest reason: no eligible mentor at all (and which constraint ruled most out), or mentors full. */
+	/**
+	 * `no_eligible_mentor` (no mentor passes the constraints: see ruledOut), `mentors_full` (some did, all were
+	 * full), or `balance` (one that fits still had room, but the balance rule kept them apart).
+	 */
 	reason: ConstraintCode;
-	/** How many mentors each constraint ruled out for this mentee. */
+	/**
+	 * How many mentors each constraint ruled out for this mentee, each mentor counted once, under the first
+	 * constraint that rules it out in the engine's order (score.ts PAIR_CONSTRAINTS). Skipped pairs are not counted.
+	 */
 	ruledOut: Partial<Record<ConstraintCode, number>>;
 }
 
+/** Proposals and unmatched mentees, each ordered by mentee id. */
 export interface MatchingResult {
 	proposals: Proposal[];
 	unmatched: Unmatched[];
+	/** Sum of the proposals' score totals (exact in thousandths). */
 	totalScore: number;
 }
