@@ -75,6 +75,8 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 		events,
 		/** The program's goal tags (the engine's vocabulary), for forms. */
 		goals: engine.GOALS,
+		/** What a round runs with unless the admin changes it: the engine's weights and minimum weekly overlap (hours). */
+		settingsDefaults: { weights: { ...engine.DEFAULT_WEIGHTS, ...engine.DEFAULT_SETTINGS.weights }, minOverlapHours: engine.DEFAULT_SETTINGS.minOverlapHours },
 		profile,
 
 		/** Saves any of availability, goals (from the program's list), capacity (mentors, 0–10) and preferences. */
