@@ -1,5 +1,6 @@
 import { m } from '$lib/paraglide/messages.js';
 import { getLocale } from '$lib/paraglide/runtime';
+import { isolate } from '$lib/components/names';
 
 /** Names for matching's fixed values, in the current UI language. */
 
@@ -133,7 +134,10 @@ export function countryLabel(code: string): string {
 	}
 }
 
-/** An IANA zone as people read it: "America/St_Johns" → "America / St Johns". */
+/**
+ * An IANA zone as people read it: "America/St_Johns" → "America / St Johns", isolated, so that in a right-to-left
+ * sentence (and where a line breaks inside it) it keeps its own order and its brackets stay around it.
+ */
 export function zoneLabel(zone: string): string {
-	return zone.replaceAll('_', ' ').replaceAll('/', ' / ');
+	return isolate(zone.replaceAll('_', ' ').replaceAll('/', ' / '));
 }
