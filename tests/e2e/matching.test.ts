@@ -407,6 +407,12 @@ describeBrowser('mentor matching in a real browser', () => {
 		expect(body).toContain(`DTSTART:${instant.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')}`);
 
 		await everyWay(ava, `/mentorships/${avaMentorship}`, 'mentorship', (p) => p.locator('[data-meeting]').first().waitFor());
+		// And in the dark scheme, where every colour is another one.
+		const dark = await signedInPage(browser, contexts, app.url, ava, { colorScheme: 'dark' });
+		await dark.goto(`${app.url}/mentorships/${avaMentorship}`);
+		await dark.locator('[data-meeting]').first().waitFor();
+		await expectNoAxeViolations(dark, 'mentorship (dark)');
+		await shoot(dark, 'matching-mentorship-en-dark');
 
 		// Priya, in Kolkata, accepts by keyboard; both times are there for her too.
 		const priyaPage = await pageFor(priya);
