@@ -1,8 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Me } from '../accounts';
+import { eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { matchingProfiles } from '../db/schema';
+import { matchingProfiles, users } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { Audit } from '../moderation/audit';
@@ -15,7 +16,7 @@ import type { UiLocale } from '../../src/lib/i18n/locales';
 import * as engineModule from './index';
 import type { Engine, MatchingEvents } from './context';
 import { createMentorships } from './mentorships';
-import { profileView, readCandidate, type MatchingProfile } from './people';
+import { liveCountByMentor, profileView, readCandidate, readCandidates, type MatchingProfile, type PersonView } from './people';
 import { createRounds } from './rounds';
 import { createTogether } from './together';
 import type { ProfileInput } from './validation';
@@ -75,6 +76,8 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 		events,
 		/** The program's goal tags (the engine's vocabulary), for forms. */
 		goals: engine.GOALS,
+		/** What a round runs with unless the admin changes it: the engine's weights and minimum weekly overlap (hours). */
+		settingsDefaults: { weights: { ...engine.DEFAULT_WEIGHTS, ...engine.DEFAULT_SETTINGS.weights }, minOverlapHours: engine.DEFAULT_SETTINGS.minOverlapHours },
 		profile,
 
 		/** Saves any of availability, goals (from the program's list), capacity (mentors, 0–10) and preferences. */
@@ -101,6 +104,24 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 			});
 			ctx.log.info({ actorId, userId, vetted }, 'mentor vetting recorded');
 			return profile(userId);
+		},
+
+		/** Ids of the mentors an admin has vetted for work with minors (for the admin's list of accounts). */
+		async vettedMentors(): Promise<Set<string>> {
+			const rows = await db.select({ userId: matchingProfiles.userId }).from(matchingProfiles).where(isNotNull(matchingProfiles.vettedForMinorsAt));
+			return new Set(rows.map((r) => r.userId));
+		},
+
+		/**
+		 * Mentors an admin may pick when pairing by hand: active, taking part, with the room they have left once live
+		 * mentorships are counted (a draft round's own proposals are not: adjust counts those).
+		 */
+		async mentorChoices(): Promise<Array<PersonView & { spare: number; vettedForMinors: boolean }>> {
+			const [mentors, withdrawn, live] = await Promise.all([readCandidates(db, eq(users.role, 'mentor')), safeguarding.withdrawnParticipation(), liveCountByMentor(db)]);
+			return mentors
+				.filter((c) => c.status === 'active' && !withdrawn.has(c.id))
+				.map((c) => ({ id: c.id, displayName: c.displayName, country: c.country, timezone: c.timezone, spare: Math.max(0, c.capacity - (live.get(c.id) ?? 0)), vettedForMinors: c.vettedForMinorsAt !== null }))
+				.sort((a, b) => a.displayName.localeCompare(b.displayName));
 		},
 
 		rounds: {

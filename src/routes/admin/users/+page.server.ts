@@ -8,11 +8,16 @@ import type { Actions, PageServerLoad } from './$types';
 
 const roleForm = z.object({ userId: z.uuid({ error: 'not_found' }), role: roleInput });
 const suspendForm = z.object({ userId: z.uuid({ error: 'not_found' }), suspended: z.enum(['true', 'false']) });
+const vettingForm = z.object({ userId: z.uuid({ error: 'not_found' }), vetted: z.enum(['true', 'false']) });
 
 export const load: PageServerLoad = async (event) => {
 	const admin = requireAdminPage(event);
 	const { locale } = event.locals;
-	const [users, withdrawn] = await Promise.all([event.locals.app.accounts.listUsers(), event.locals.app.safeguarding.withdrawnParticipation()]);
+	const [users, withdrawn, vetted] = await Promise.all([
+		event.locals.app.accounts.listUsers(),
+		event.locals.app.safeguarding.withdrawnParticipation(),
+		event.locals.app.matching.vettedMentors()
+	]);
 	return {
 		users: users.map((u) => ({
 			id: u.id,
@@ -22,6 +27,8 @@ export const load: PageServerLoad = async (event) => {
 			role: u.role,
 			status: accountState({ status: u.status, withdrawn: withdrawn.has(u.id) }),
 			joined: formatDate(u.createdAt, { locale, timeZone: admin.profile.timezone }),
+			// Vetting for work with minors is recorded for mentors only.
+			vetted: u.role === 'mentor' ? vetted.has(u.id) : null,
 			isMe: u.id === admin.id
 		}))
 	};
@@ -56,6 +63,22 @@ export const actions: Actions = {
 			return failFromError(e, { locale, values, form: `suspend:${userId}` });
 		}
 		const state: FormState = { form: `suspend:${userId}`, ok: true };
+		return state;
+	},
+
+	vetting: async (event) => {
+		const admin = requireAdminPage(event);
+		const { locale } = event.locals;
+		const values = formValues(await event.request.formData());
+		const parsed = vettingForm.safeParse(values);
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: `vetting:${values.userId}` });
+		const { userId, vetted } = parsed.data;
+		try {
+			await event.locals.app.matching.setVetting({ actorId: admin.id, userId, vetted: vetted === 'true' });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: `vetting:${userId}` });
+		}
+		const state: FormState = { form: `vetting:${userId}`, ok: true };
 		return state;
 	}
 };

@@ -1,0 +1,61 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { errorMessage } from '$server/i18n';
+import { m } from '$lib/paraglide/messages.js';
+import type { SettingsPatch } from '$server/matching/validation';
+import { failFromError, formValues, type FormState } from '../../_lib/forms.server';
+import { requireAdminPage } from '../../_lib/admin.server';
+import { formatDateTime } from '../../_lib/options.server';
+import type { Actions, PageServerLoad } from './$types';
+
+/** The weights an admin may change for one run, in the order the form shows them. */
+const WEIGHT_KEYS = ['passions', 'language', 'availability', 'crossBorder', 'goals', 'genderPreference'] as const;
+
+export const load: PageServerLoad = async (event) => {
+	const admin = requireAdminPage(event);
+	const { locale, app } = event.locals;
+	const when = (iso: string) => formatDateTime(iso, { locale, timeZone: admin.profile.timezone });
+	const rounds = await app.matching.rounds.list();
+	return {
+		rounds: rounds.map((r) => ({ ...r, created: when(r.createdAt), published: r.publishedAt ? when(r.publishedAt) : null })),
+		defaults: app.matching.settingsDefaults,
+		weightKeys: WEIGHT_KEYS
+	};
+};
+
+/** A number from the form within [min, max], or the error code for it; empty means "keep the default". */
+function numberField(raw: string | undefined, min: number, max: number): number | undefined | 'invalid' {
+	if (raw === undefined || raw.trim() === '') return undefined;
+	const n = Number(raw.replace(',', '.'));
+	return Number.isFinite(n) && n >= min && n <= max ? n : 'invalid';
+}
+
+export const actions: Actions = {
+	run: async (event) => {
+		const admin = requireAdminPage(event);
+		const { locale, app } = event.locals;
+		const values = formValues(await event.request.formData());
+		const errors: Record<string, string> = {};
+		const settings: SettingsPatch = {};
+		const weights: NonNullable<SettingsPatch['weights']> = {};
+		for (const key of WEIGHT_KEYS) {
+			const n = numberField(values[`weight.${key}`], 0, 10);
+			if (n === 'invalid') errors[`weight.${key}`] = m.matching_ui_weight_invalid({}, { locale });
+			else if (n !== undefined && n !== app.matching.settingsDefaults.weights[key]) weights[key] = n;
+		}
+		if (Object.keys(weights).length > 0) settings.weights = weights;
+		const overlap = numberField(values.minOverlapHours, 0, 40);
+		if (overlap === 'invalid') errors.minOverlapHours = m.matching_ui_overlap_invalid({}, { locale });
+		else if (overlap !== undefined && overlap !== app.matching.settingsDefaults.minOverlapHours) settings.minOverlapHours = overlap;
+		if (Object.keys(errors).length > 0) {
+			const state: FormState = { form: 'run', message: errorMessage('invalid_input', locale), errors, values };
+			return fail(400, state);
+		}
+		let roundId: string;
+		try {
+			roundId = (await app.matching.rounds.run({ actorId: admin.id, settings, locale })).id;
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'run' });
+		}
+		redirect(303, `/admin/matching/${roundId}?ran`);
+	}
+};
