@@ -63,15 +63,18 @@ export interface RoundSummary {
 	publishedAt: string | null;
 }
 
+/** Reasons the engine and the service give for someone left unmatched; each has a sentence about the person. */
+const UNMATCHED_REASONS = new Set(['no_eligible_mentor', 'mentors_full', 'balance', 'no_longer_available', 'removed_by_admin']);
+
 const matchable = (c: Candidate, role: 'mentee' | 'mentor', withdrawn: Set<string>) => c.role === role && c.status === 'active' && !withdrawn.has(c.id);
 
 /** Matching rounds: run the engine over everyone waiting, let an admin review and adjust, then publish. */
 export function createRounds(ctx: MatchingContext) {
 	const { db, engine, safeguarding, audit } = ctx;
 
+	/** Why someone stayed unmatched, said of the person (`matching_unmatched_<reason>`), not of a pair. */
 	function reasonMessage(reason: string, locale: UiLocale): string {
-		const code = constraintError(reason);
-		return code === 'matching_pair_not_allowed' ? message(`matching_unmatched_${reason}`, locale) : errorMessage(code, locale);
+		return UNMATCHED_REASONS.has(reason) ? message(`matching_unmatched_${reason}`, locale) : errorMessage(constraintError(reason), locale);
 	}
 
 	async function view(roundId: string, locale: UiLocale): Promise<RoundView> {
