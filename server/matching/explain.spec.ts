@@ -11,9 +11,9 @@ const parts: ExplanationPart[] = [
 
 describe('explanations', () => {
 	it('read as one line in the reader’s language', () => {
-		expect(explanationText(parts, 'en')).toBe('Both love mural painting · 4 h/week overlap · Spanish ↔ English with translation · different countries');
-		expect(explanationText(parts, 'es')).toBe('A ambos les encanta mural painting · 4 h/semana en común · español ↔ inglés con traducción · países distintos');
-		expect(explanationText(parts, 'fr')).toBe('Passions communes : mural painting · 4 h/semaine en commun · espagnol ↔ anglais avec traduction · pays différents');
+		expect(explanationText(parts, 'en')).toBe('Both love mural painting · 4 h/week overlap · Spanish ↔ English with translation · Different countries');
+		expect(explanationText(parts, 'es')).toBe('A ambos les encanta mural painting · 4 h/semana en común · español ↔ inglés con traducción · Países distintos');
+		expect(explanationText(parts, 'fr')).toBe('Passions communes : mural painting · 4 h/semaine en commun · espagnol ↔ anglais avec traduction · Pays différents');
 		expect(explain(parts, 'ar')).toEqual(['كلاهما يحب mural painting', expect.stringContaining('س/أسبوع'), 'الإسبانية ↔ الإنجليزية مع الترجمة', 'من بلدين مختلفين']);
 	});
 
@@ -31,7 +31,7 @@ describe('explanations', () => {
 			'1.25 h/week overlap',
 			'Both speak Portuguese',
 			'Shared goals: Building a portfolio and Language practice',
-			'mentor gender as asked'
+			'Mentor gender as asked'
 		]);
 		expect(explain(more, 'fr')[2]).toBe('1,25 h/semaine en commun');
 		expect(explain(more, 'es')[0]).toBe('A ambos les encanta guitar, poetry y dance');
@@ -41,7 +41,7 @@ describe('explanations', () => {
 		expect(uiLocaleOf('es-MX')).toBe('es');
 		expect(uiLocaleOf('AR')).toBe('ar');
 		expect(uiLocaleOf('de')).toBe('en');
-		expect(explain([{ kind: 'border', crossBorder: false, menteeCountry: 'KE', mentorCountry: 'KE' }], 'fr-CA')).toEqual(['même pays']);
+		expect(explain([{ kind: 'border', crossBorder: false, menteeCountry: 'KE', mentorCountry: 'KE' }], 'fr-CA')).toEqual(['Même pays']);
 	});
 
 	it('show an unknown language tag as it is', () => {
