@@ -13,6 +13,7 @@ import { isUiLocale, type UiLocale } from '../../src/lib/i18n/locales';
 import * as m from '../../src/lib/paraglide/messages.js';
 import type { ErrorCode } from '../../src/lib/protocol/codes';
 import type { ConstraintCode, ExplanationPart, MatchingResult, MatchingSettings, Mentee, Mentor, Proposal, Weights } from './types';
+import type { ProgramSettingsStore } from './program-settings';
 import type { SettingsPatch } from './validation';
 
 /** The engine's public functions (server/matching/index.ts), as the service uses them. */
@@ -43,6 +44,8 @@ export interface MatchingContext {
 	pipeline: ModerationPipeline;
 	engine: Engine;
 	events: EventEmitter<MatchingEvents>;
+	/** The program's matching settings (weights, minimum overlap, ...), which rounds and self-match start from. */
+	program: ProgramSettingsStore;
 }
 
 type MessageFn = (params: Record<string, unknown>, options: { locale: UiLocale }) => string;

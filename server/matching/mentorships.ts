@@ -183,11 +183,10 @@ export function createMentorships(ctx: MatchingContext) {
 		changed(row, status, row.spaceId);
 	}
 
-	/** The settings self-match ranks with: the last published round's, else the engine's defaults. */
+	/** The settings self-match ranks with: the program's (weights, minimum overlap, ...), over the weeks from next Monday. */
 	async function selfMatchSettings(): Promise<StoredSettings> {
-		const [last] = await db.select({ settings: matchingRounds.settings }).from(matchingRounds).where(eq(matchingRounds.status, 'published')).orderBy(desc(matchingRounds.publishedAt)).limit(1);
-		const { horizonStart: _h, translatablePairs: _t, ...rest } = last?.settings ?? {};
-		return settingsFor(engine, rest, await translatablePairs(ctx));
+		const [program, pairs] = await Promise.all([ctx.program.stored(), translatablePairs(ctx)]);
+		return settingsFor(engine, program, pairs);
 	}
 
 	/** The mentee (self-match) as the engine sees them, and the mentors they could ask for now. */

@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors';
 import { errorMessage } from '../i18n';
 import { ageOf } from '../safeguarding/policy';
 import type { UiLocale } from '../../src/lib/i18n/locales';
+import { mergePatch } from './program-settings';
 import { askGuardian, checkPair, constraintError, endedByReport, message, recentlyDeclined, settingsFor, translatablePairs, type MatchingContext, type StoredSettings } from './context';
 import { liveCountByMentor, menteesWithLiveMentorship, readCandidate, readCandidates, toMentee, toMentor, type Candidate, type PersonView } from './people';
 import type { ExplanationPart } from './types';
@@ -164,7 +165,7 @@ export function createRounds(ctx: MatchingContext) {
 		 * room, and stores its proposals as a draft round (an earlier draft is discarded: one draft at a time).
 		 */
 		async run({ actorId, settings: patch = {}, locale }: { actorId: string; settings?: SettingsPatch; locale: UiLocale }): Promise<RoundView> {
-			const [policy, everyone, withdrawn, busy, live, excludedPairs, skipPairs, pairs] = await Promise.all([
+			const [policy, everyone, withdrawn, busy, live, excludedPairs, skipPairs, pairs, program] = await Promise.all([
 				safeguarding.policy(),
 				readCandidates(db, inArray(users.role, ['mentee', 'mentor'])),
 				safeguarding.withdrawnParticipation(),
@@ -172,11 +173,12 @@ export function createRounds(ctx: MatchingContext) {
 				liveCountByMentor(db),
 				endedByReport(db),
 				recentlyDeclined(db),
-				translatablePairs(ctx)
+				translatablePairs(ctx),
+				ctx.program.stored()
 			]);
 			const mentees = everyone.filter((c) => matchable(c, 'mentee', withdrawn) && !busy.has(c.id)).map((c) => toMentee(c, policy.minorAge));
 			const mentors = everyone.filter((c) => matchable(c, 'mentor', withdrawn)).map((c) => toMentor(c, c.capacity - (live.get(c.id) ?? 0)));
-			const settings = settingsFor(engine, patch, pairs);
+			const settings = settingsFor(engine, mergePatch(program, patch), pairs);
 			const result = engine.match(mentees, mentors, { ...settings, excludedPairs, skipPairs });
 			const { roundId, discarded } = await db.transaction(async (tx) => {
 				const discarded = await tx

@@ -17,6 +17,7 @@ import * as engineModule from './index';
 import type { Engine, MatchingEvents } from './context';
 import { createMentorships } from './mentorships';
 import { liveCountByMentor, profileView, readCandidate, readCandidates, type MatchingProfile, type PersonView } from './people';
+import { createProgramSettings } from './program-settings';
 import { createRounds } from './rounds';
 import { createTogether } from './together';
 import type { ProfileInput } from './validation';
@@ -49,7 +50,8 @@ export interface MatchingOptions {
 export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, translator, writesPerMinute = 120 }: MatchingOptions) {
 	const engine: Engine = engineModule;
 	const events = new EventEmitter<MatchingEvents>();
-	const ctx = { db, log: logger.child({ ns: 'matching' }), spaces, safeguarding, audit, translator, pipeline, engine, events };
+	const program = createProgramSettings({ db, engine, audit });
+	const ctx = { db, log: logger.child({ ns: 'matching' }), spaces, safeguarding, audit, translator, pipeline, engine, events, program };
 	const rounds = createRounds(ctx);
 	const mentorships = createMentorships(ctx);
 	const together = createTogether(ctx, mentorships);
@@ -76,8 +78,11 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 		events,
 		/** The program's goal tags (the engine's vocabulary), for forms. */
 		goals: engine.GOALS,
-		/** What a round runs with unless the admin changes it: the engine's weights and minimum weekly overlap (hours). */
-		settingsDefaults: { weights: { ...engine.DEFAULT_WEIGHTS, ...engine.DEFAULT_SETTINGS.weights }, minOverlapHours: engine.DEFAULT_SETTINGS.minOverlapHours },
+		/**
+		 * The program's matching settings (weights, minimum weekly overlap, ...): what rounds start from and self-match
+		 * ranks with. `get()` the settings in force, `update({ actorId, patch })` (admins; audited).
+		 */
+		settings: { get: program.get, update: program.update },
 		profile,
 
 		/** Saves any of availability, goals (from the program's list), capacity (mentors, 0–10) and preferences. */

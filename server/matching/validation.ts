@@ -76,6 +76,9 @@ export const settingsPatch = z
 	.strict();
 export type SettingsPatch = z.output<typeof settingsPatch>;
 
+/** The program's matching settings an admin may change (no dates: a round's weeks start when it runs). */
+export const programSettingsInput = settingsPatch.omit({ horizonStart: true });
+
 export const runRoundInput = z.object({ settings: settingsPatch.optional() }).strict();
 
 /** Hand-made changes to a draft round: each mentee gets this mentor (added or replacing), or none (`mentorId: null`). */

@@ -10,6 +10,7 @@ import {
 	documents,
 	matchingProfiles,
 	matchingRounds,
+	matchingSettings,
 	mentorshipGoals,
 	mentorships,
 	moderationQueue,
@@ -566,6 +567,13 @@ describe.each(drivers)('role × action matrix (%s)', (driver) => {
 			expect: byRole(403, 403, 403, { admin: 201 }),
 			state: async () => countOf(matchingRounds, undefined),
 			run: (who) => status(http(who, '/api/v1/matching/rounds', { body: {} }))
+		},
+		{
+			name: 'change the program’s matching settings (PUT /api/v1/matching/settings)',
+			expect: byRole(403, 403, 403, { admin: 200 }),
+			state: async () => (await server.db.select({ settings: matchingSettings.settings }).from(matchingSettings))[0]?.settings ?? null,
+			run: (who) => status(http(who, '/api/v1/matching/settings', { method: 'PUT', body: { minOverlapHours: 3 } })),
+			undo: async () => void (await server.db.delete(matchingSettings))
 		},
 		{
 			name: 'see the mentors one could ask for (GET /api/v1/matching/mentors; mentees only)',

@@ -474,6 +474,8 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 				why: 'admins only (vetting a mentor for work with minors)',
 				tries: ({ other }) => [{ path: `/api/v1/admin/users/${other.user.id}/vetting`, body: { vetted: true }, expect: 403 }]
 			},
+			'GET /api/v1/matching/settings': adminOnly('/api/v1/matching/settings'),
+			'PUT /api/v1/matching/settings': adminOnly('/api/v1/matching/settings', { minOverlapHours: 2 }),
 			'GET /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds'),
 			'POST /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds', {}),
 			'GET /api/v1/matching/rounds/[id]': adminOnly(`/api/v1/matching/rounds/${made}`),

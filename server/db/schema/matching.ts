@@ -31,6 +31,27 @@ export const matchingProfiles = pgTable(
 	(t) => [check('matching_profiles_capacity', sql`${t.capacity} between 0 and 10`)]
 );
 
+/**
+ * What the program's rounds and self-match rank with, beyond the engine's defaults (one row, id 1, edited by admins,
+ * every change audited): weights, minimum weekly overlap, the lowest usable shared level, weeks looked at, whether a
+ * mentee's gender wish is a hard rule, and the balance rule. A round may still override any of them for one run.
+ */
+export const matchingSettings = pgTable(
+	'matching_settings',
+	{
+		id: smallint('id').primaryKey().default(1),
+		settings: jsonb('settings').$type<ProgramSettingsPatch>().notNull().default({}),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+		updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' })
+	},
+	(t) => [check('matching_settings_singleton', sql`${t.id} = 1`)]
+);
+
+/** The program's changes to the engine's settings (no dates, no people): what `matching_settings` keeps. */
+export type ProgramSettingsPatch = Partial<Omit<MatchingSettings, 'excludedPairs' | 'skipPairs' | 'horizonStart' | 'translatablePairs' | 'weights'>> & {
+	weights?: Partial<MatchingSettings['weights']>;
+};
+
 export const matchingRoundStatus = pgEnum('matching_round_status', ['draft', 'published', 'discarded']);
 
 /**
