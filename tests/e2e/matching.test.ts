@@ -167,6 +167,13 @@ describeBrowser('mentor matching in a real browser', () => {
 		expect(await page.locator('#run-weight-goals-error').textContent()).toBe(en.matching_ui_weight_invalid);
 		expect(await page.getByLabel(en.matching_ui_weight_goals).inputValue()).toBe('12');
 		await page.getByLabel(en.matching_ui_weight_goals).fill('2');
+		// Kept as the program's settings: later rounds and self-match use them, and the form starts from them.
+		await page.getByRole('button', { name: en.matching_ui_settings_save }).click();
+		await page.getByRole('status').getByText(en.matching_ui_settings_saved).waitFor();
+		expect((await app.server.app.matching.settings.get()).weights.goals).toBe(2);
+		await page.reload();
+		await page.getByText(en.matching_ui_settings_summary).click();
+		expect(await page.getByLabel(en.matching_ui_weight_goals).inputValue()).toBe('2');
 
 		// By keyboard: to the button, Enter.
 		await page.locator('body').focus();
