@@ -214,6 +214,13 @@ describe('matching a cohort (examples)', () => {
 	it('refuses duplicate ids and settings it cannot work with', () => {
 		expect(() => match([mentee('a'), mentee('a')], mentors, settings)).toThrow(RangeError);
 		expect(() => match(mentees, mentors, { ...settings, horizonWeeks: 0 })).toThrow(RangeError);
+		for (const horizonStart of ['2026-02-30', '2026-1-5', undefined]) {
+			const bad = { ...settings, horizonStart: horizonStart as string };
+			expect(() => match(mentees, mentors, bad)).toThrow(/^horizonStart must be a calendar date written YYYY-MM-DD/);
+			expect(() => rankMentors(mentees[0]!, mentors, bad)).toThrow(/^horizonStart must be/);
+			expect(() => eligibility(mentees[0]!, mentors[0]!, bad)).toThrow(/^horizonStart must be/);
+		}
+		expect(() => match([], [], { ...settings, horizonStart: '2026-13-01' })).toThrow(/^horizonStart must be/);
 		expect(() => match(mentees, mentors, { ...settings, weights: { ...settings.weights, goals: -1 } })).toThrow(RangeError);
 	});
 

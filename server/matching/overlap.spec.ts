@@ -195,9 +195,17 @@ describe('weekly overlap across time zones', () => {
 		expect(weeklyOverlapHours(stJohns, kolkata, { horizonStart: '2026-10-19', horizonWeeks: 3 })).toBe(1.5);
 	});
 
-	it('refuses impossible horizon dates', () => {
+	it('refuses impossible horizon dates, naming the setting', () => {
 		expect(() => epochDay('2026-02-30')).toThrow(RangeError);
 		expect(epochDay('1970-01-02')).toBe(1);
+		for (const horizonStart of ['2026-02-30', '2026-1-5', '2026-01-05T00:00', ' 2026-01-05', '0000-01-01', '', undefined, null, 20260105])
+			expect(() => createOverlapIndex({ horizonStart: horizonStart as string, horizonWeeks: 2 })).toThrow(/^horizonStart must be a calendar date written YYYY-MM-DD, not /);
+	});
+
+	it('reads years before 100 as written (Date.UTC would make 0099 into 1999)', () => {
+		expect(epochDay('0001-01-01')).toBe(-719_162);
+		expect(epochDay('0099-12-31') - epochDay('0099-01-01')).toBe(364);
+		expect(weeklyOverlapHours(person('UTC', at(MON, '10:00', '12:00')), person('UTC', at(MON, '11:00', '13:00')), { horizonStart: '0099-06-01', horizonWeeks: 2 })).toBe(1);
 	});
 });
 

@@ -67,13 +67,23 @@ interface ZoneSteps {
 	offsets: number[];
 }
 
-/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+/** Days since 1970-01-01 of a calendar date written YYYY-MM-DD (years 0001–9999). */
 export function epochDay(date: string): number {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-	if (!m) throw new RangeError(`not a date: ${date}`);
-	const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-	if (new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`not a date: ${date}`);
-	return ms / 86_400_000;
+	const m = typeof date === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+	if (!m || m[1] === '0000') throw new RangeError(`not a date: ${String(date)}`);
+	const d = new Date(0);
+	d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])); // Date.UTC would read years 0–99 as 1900–1999
+	if (d.toISOString().slice(0, 10) !== date) throw new RangeError(`not a date: ${date}`);
+	return d.getTime() / 86_400_000;
+}
+
+/** The first day of a horizon (days since 1970-01-01); a RangeError that names the setting when it is not a date. */
+export function horizonDay(horizonStart: unknown): number {
+	try {
+		return epochDay(horizonStart as string);
+	} catch {
+		throw new RangeError(`horizonStart must be a calendar date written YYYY-MM-DD, not ${JSON.stringify(horizonStart) ?? String(horizonStart)}`);
+	}
 }
 
 /** ISO weekday (1 = Monday) of a day counted from 1970-01-01, which was a Thursday. */
@@ -166,7 +176,7 @@ export function intersectMinutes(a: Int32Array, b: Int32Array): number {
  */
 export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 	if (!Number.isInteger(horizonWeeks) || horizonWeeks < 1) throw new RangeError('horizonWeeks must be a whole number ≥ 1');
-	const firstDay = epochDay(horizonStart);
+	const firstDay = horizonDay(horizonStart);
 	const first = firstDay * DAY;
 	const zones = new Map<string, ZoneSteps>();
 	const profiles = new Map<string, AvailabilityProfile>();
