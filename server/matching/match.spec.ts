@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cohort, keepsBalance, type Cohort } from '../../tests/helpers/matching-cohort';
+import { cohort, independentCheck, keepsBalance, type Cohort } from '../../tests/helpers/matching-cohort';
 import { prepareCohort } from './engine';
 import { eligibility, explain, match, rankMentors } from './index';
 import { PAIR_CONSTRAINTS, POINTS } from './score';
@@ -10,6 +10,12 @@ const RUNS = { seed: 1105, numRuns: 200 };
 const medium = cohort({ mentees: [0, 24], mentors: [0, 8] });
 const mediumDense = cohort({ mentees: [0, 24], mentors: [0, 8], dense: true });
 const anyCohort = fc.oneof({ arbitrary: medium, weight: 1 }, { arbitrary: mediumDense, weight: 3 });
+// Small enough for the independent check, which counts overlap minute by minute.
+const small = fc.oneof(
+	cohort({ mentees: [1, 5], mentors: [1, 4] }),
+	cohort({ mentees: [1, 5], mentors: [1, 4], dense: true }),
+	cohort({ mentees: [1, 5], mentors: [1, 4], edges: true })
+);
 
 /** Every mentor's verdict for a mentee, ignoring skipped pairs (which are left out without a reason). */
 function verdicts({ mentees, mentors, settings }: Cohort, a: Mentee) {
@@ -43,6 +49,49 @@ describe('matching a cohort (property tests)', () => {
 				expect(Math.round(r.totalScore * POINTS)).toBe(r.proposals.reduce((s, p) => s + Math.round(p.score.total * POINTS), 0));
 			}),
 			RUNS
+		);
+	});
+
+	it('keeps every rule by an independent check (small cohorts): languages, borders, minors, exclusions and skips, capacity, gender, overlap minute by minute', () => {
+		fc.assert(
+			fc.property(small, (k) => {
+				const check = independentCheck(k.settings);
+				const r = match(k.mentees, k.mentors, k.settings);
+				const load = new Map<string, number>();
+				for (const p of r.proposals) {
+					const a = k.mentees.find((x) => x.id === p.menteeId)!;
+					const b = k.mentors.find((x) => x.id === p.mentorId)!;
+					const verdict = check(a, b);
+					expect(verdict.broken, `${a.id} – ${b.id}`).toEqual([]);
+					expect(p.overlapHoursPerWeek).toBe(verdict.overlapMinutes / 60);
+					load.set(b.id, (load.get(b.id) ?? 0) + 1);
+				}
+				for (const b of k.mentors) expect(load.get(b.id) ?? 0).toBeLessThanOrEqual(b.capacity);
+				// And the other way round: no mentee is left with no eligible mentor when one passes the check.
+				for (const u of r.unmatched.filter((x) => x.reason === 'no_eligible_mentor')) {
+					const a = k.mentees.find((x) => x.id === u.menteeId)!;
+					for (const b of k.mentors) expect(check(a, b).broken, `${a.id} – ${b.id}`).not.toEqual([]);
+				}
+			}),
+			{ ...RUNS, numRuns: 100 }
+		);
+	});
+
+	it('agrees with the independent check on every pair: eligible or not, and the worst week’s overlap (small cohorts)', () => {
+		fc.assert(
+			fc.property(small, (k) => {
+				const check = independentCheck(k.settings);
+				for (const a of k.mentees)
+					for (const b of k.mentors) {
+						const verdict = check(a, b);
+						const engine = eligibility(a, b, k.settings);
+						const skipped = verdict.broken.includes('skipped');
+						expect(engine.ok, `${a.id} – ${b.id}: ${verdict.broken.join(', ')}`).toBe(verdict.broken.length === 0 || (skipped && verdict.broken.length === 1));
+						if (engine.ok) expect(engine.overlapHoursPerWeek).toBe(verdict.overlapMinutes / 60);
+						else expect(engine.ruledOutBy.toSorted()).toEqual(verdict.broken.filter((c) => c !== 'skipped').toSorted());
+					}
+			}),
+			{ ...RUNS, numRuns: 60 }
 		);
 	});
 
@@ -165,6 +214,13 @@ describe('matching a cohort (examples)', () => {
 	it('refuses duplicate ids and settings it cannot work with', () => {
 		expect(() => match([mentee('a'), mentee('a')], mentors, settings)).toThrow(RangeError);
 		expect(() => match(mentees, mentors, { ...settings, horizonWeeks: 0 })).toThrow(RangeError);
+		for (const horizonStart of ['2026-02-30', '2026-1-5', undefined]) {
+			const bad = { ...settings, horizonStart: horizonStart as string };
+			expect(() => match(mentees, mentors, bad)).toThrow(/^horizonStart must be a calendar date written YYYY-MM-DD/);
+			expect(() => rankMentors(mentees[0]!, mentors, bad)).toThrow(/^horizonStart must be/);
+			expect(() => eligibility(mentees[0]!, mentors[0]!, bad)).toThrow(/^horizonStart must be/);
+		}
+		expect(() => match([], [], { ...settings, horizonStart: '2026-13-01' })).toThrow(/^horizonStart must be/);
 		expect(() => match(mentees, mentors, { ...settings, weights: { ...settings.weights, goals: -1 } })).toThrow(RangeError);
 	});
 

@@ -6,20 +6,32 @@
  * wall-clock time that does not exist (the hour skipped when clocks go forward) moves forward by the gap, and one
  * that exists twice (clocks going back) takes the earlier instant: Temporal's "compatible" disambiguation. So a
  * slot 01:00–04:00 on the night clocks go forward lasts two real hours, and one on the night they go back four.
- * The horizon is then cut into UTC weeks starting at `horizonStart` 00:00 UTC, and the overlap of two people is
- * the number of minutes both are available at the same instant, in the *worst* of those weeks: a pair that has
- * four hours together in January and none after the clocks change in March has none.
+ *
+ * Weeks are the people's own: week k of a person is the seven local days from `horizonStart` + 7k in their zone, and
+ * an occurrence of a slot belongs to the week of its local day. The overlap of a pair in week k is the time the
+ * second person is free during the first one's slots of week k — in the engine the first is the mentee, so hours
+ * per week are hours in each of the mentee's weeks — and the pair's figure is the *worst* week of the horizon: a
+ * pair that has four hours together in January and none after the clocks change in March has none. Each stretch of
+ * shared time thus counts whole, in one week, the same way every week. (Cutting the time at fixed UTC instants
+ * instead splits the stretches that span one — Sunday evening in New York is Monday 00:00 UTC — and when the clocks
+ * go back an hour of one moves into the next week, so the worst week came out an hour short.) Two people in one
+ * zone with the same slots share, in every week, exactly the real length of their slots. Swapping the two people
+ * can change the figure only when a clock change is near an edge of the horizon: the same stretches are counted,
+ * but a week earlier or later.
  *
  * Speed. Offsets come from Intl once per zone (sampled daily over the horizon, transitions found to the minute by
  * bisection), then local times become UTC by arithmetic. A person's weeks are compressed to runs of identical
  * weeks (usually one or two per horizon), and people with the same zone and slots share one profile, so
- * comparing two people is a merge of two short sorted lists per run — after a check of their quarter-hours of
- * the week (a bitmask), which rules out most pairs that never meet at once.
+ * comparing two people is a merge of two short sorted lists per run (the first person's slots of the week, all of
+ * the second's time near it) — after a check of their quarter-hours of the week (a bitmask), which rules out most
+ * pairs that never meet at once.
  */
 import type { WeeklySlot } from './types';
 
 const DAY = 1440;
 const WEEK = 7 * DAY;
+/** A person's local week lies within 14 h (the largest offset) and a DST hour of the UTC week: a day is enough. */
+const NEAR = DAY;
 
 export interface Horizon {
 	/** YYYY-MM-DD, the first day of the first week. */
@@ -33,9 +45,19 @@ export interface AvailabilityProfile {
 	id: number;
 	/** The week after the last of each run (the last is horizonWeeks). */
 	runEnds: number[];
-	/** Per run: sorted, disjoint [start, end) pairs of minutes after the start of that UTC week. */
+	/**
+	 * Per run: the person's slots of their own week, as sorted, disjoint [start, end) pairs of UTC minutes after
+	 * `horizonStart` 00:00 UTC + 7 × week days (below 0 or past a week for zones ahead of or behind UTC).
+	 */
 	runIntervals: Int32Array[];
-	/** The quarter-hours of the UTC week touched in any week: two profiles with none in common never meet. */
+	/** The same for `nearIntervals`. */
+	nearEnds: number[];
+	/**
+	 * Per run: all the person's time within a day either side of that UTC week (their slots of the weeks before
+	 * and after included), on the same scale: what the other person's slots of that week can meet.
+	 */
+	nearIntervals: Int32Array[];
+	/** The quarter-hours of the UTC week (modulo a week) touched in any week: two profiles with none in common never meet. */
 	quarters: Int32Array;
 }
 
@@ -45,13 +67,23 @@ interface ZoneSteps {
 	offsets: number[];
 }
 
-/** Days since 1970-01-01 of a YYYY-MM-DD date. */
+/** Days since 1970-01-01 of a calendar date written YYYY-MM-DD (years 0001–9999). */
 export function epochDay(date: string): number {
-	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-	if (!m) throw new RangeError(`not a date: ${date}`);
-	const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-	if (new Date(ms).toISOString().slice(0, 10) !== date) throw new RangeError(`not a date: ${date}`);
-	return ms / 86_400_000;
+	const m = typeof date === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(date) : null;
+	if (!m || m[1] === '0000') throw new RangeError(`not a date: ${String(date)}`);
+	const d = new Date(0);
+	d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3])); // Date.UTC would read years 0–99 as 1900–1999
+	if (d.toISOString().slice(0, 10) !== date) throw new RangeError(`not a date: ${date}`);
+	return d.getTime() / 86_400_000;
+}
+
+/** The first day of a horizon (days since 1970-01-01); a RangeError that names the setting when it is not a date. */
+export function horizonDay(horizonStart: unknown): number {
+	try {
+		return epochDay(horizonStart as string);
+	} catch {
+		throw new RangeError(`horizonStart must be a calendar date written YYYY-MM-DD, not ${JSON.stringify(horizonStart) ?? String(horizonStart)}`);
+	}
 }
 
 /** ISO weekday (1 = Monday) of a day counted from 1970-01-01, which was a Thursday. */
@@ -144,7 +176,7 @@ export function intersectMinutes(a: Int32Array, b: Int32Array): number {
  */
 export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 	if (!Number.isInteger(horizonWeeks) || horizonWeeks < 1) throw new RangeError('horizonWeeks must be a whole number ≥ 1');
-	const firstDay = epochDay(horizonStart);
+	const firstDay = horizonDay(horizonStart);
 	const first = firstDay * DAY;
 	const zones = new Map<string, ZoneSteps>();
 	const profiles = new Map<string, AvailabilityProfile>();
@@ -159,41 +191,68 @@ export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 		return s;
 	}
 
+	/**
+	 * Lists of [start, end) minutes per week of the horizon, relative to `first` + week × WEEK, compressed to runs
+	 * of equal weeks.
+	 */
+	function runs(listOf: (week: number) => number[]): { ends: number[]; lists: Int32Array[] } {
+		const ends: number[] = [];
+		const lists: Int32Array[] = [];
+		for (let week = 0; week < horizonWeeks; week++) {
+			const list = listOf(week);
+			const last = lists.at(-1);
+			if (last && last.length === list.length && list.every((x, k) => x === last[k])) ends[ends.length - 1] = week + 1;
+			else {
+				ends.push(week + 1);
+				lists.push(Int32Array.from(list));
+			}
+		}
+		return { ends, lists };
+	}
+
 	function build(id: number, timeZone: string, slots: readonly WeeklySlot[]): AvailabilityProfile {
 		const zone = steps(timeZone);
-		const utc: number[] = [];
+		const byWeek: number[][] = [];
+		const all: number[] = [];
 		for (let week = -1; week <= horizonWeeks; week++) {
 			const weekDay = firstDay + 7 * week;
+			const base = first + week * WEEK;
+			const own: number[] = [];
 			for (const slot of slots) {
 				const day = weekDay + ((slot.day - isoWeekday(weekDay) + 7) % 7);
 				const start = wallToUtc(zone, day * DAY + slot.start);
 				const end = wallToUtc(zone, day * DAY + slot.end);
-				if (end > start) utc.push(start, end);
+				if (end > start) {
+					own.push(start - base, end - base);
+					all.push(start, end);
+				}
 			}
+			byWeek.push(own);
 		}
-		const merged = merge(utc);
-		const runEnds: number[] = [];
-		const runIntervals: Int32Array[] = [];
-		let previous = '';
+		const own = runs((week) => merge(byWeek[week + 1]!));
+		// Everything the person gives, near each UTC week: their slots of the week before and after included.
+		const timeline = merge(all);
 		let k = 0;
-		for (let week = 0; week < horizonWeeks; week++) {
-			const from = first + week * WEEK;
-			const to = from + WEEK;
-			while (k < merged.length && merged[k + 1]! <= from) k += 2;
-			const inWeek: number[] = [];
-			for (let i = k; i < merged.length && merged[i]! < to; i += 2) inWeek.push(Math.max(merged[i]!, from) - from, Math.min(merged[i + 1]!, to) - from);
-			const key = inWeek.join(',');
-			if (week > 0 && key === previous) runEnds[runEnds.length - 1] = week + 1;
-			else {
-				runEnds.push(week + 1);
-				runIntervals.push(Int32Array.from(inWeek));
-			}
-			previous = key;
-		}
+		const near = runs((week) => {
+			const base = first + week * WEEK;
+			const from = base - NEAR;
+			const to = base + WEEK + NEAR;
+			while (k < timeline.length && timeline[k + 1]! <= from) k += 2;
+			const list: number[] = [];
+			for (let i = k; i < timeline.length && timeline[i]! < to; i += 2) list.push(Math.max(timeline[i]!, from) - base, Math.min(timeline[i + 1]!, to) - base);
+			return list;
+		});
 		const quarters = new Int32Array(WEEK / 15 / 32);
-		for (const list of runIntervals)
-			for (let i = 0; i < list.length; i += 2) for (let q = Math.floor(list[i]! / 15); q < Math.ceil(list[i + 1]! / 15); q++) quarters[q >> 5]! |= 1 << (q & 31);
-		return { id, runEnds, runIntervals, quarters };
+		const mark = (q: number) => {
+			const r = ((q % (WEEK / 15)) + WEEK / 15) % (WEEK / 15);
+			quarters[r >> 5]! |= 1 << (r & 31);
+		};
+		for (const list of near.lists)
+			for (let i = 0; i < list.length; i += 2) {
+				const last = Math.min(Math.ceil(list[i + 1]! / 15), Math.floor(list[i]! / 15) + WEEK / 15);
+				for (let q = Math.floor(list[i]! / 15); q < last; q++) mark(q);
+			}
+		return { id, runEnds: own.ends, runIntervals: own.lists, nearEnds: near.ends, nearIntervals: near.lists, quarters };
 	}
 
 	return {
@@ -213,8 +272,9 @@ export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 			return profiles.size;
 		},
 		/**
-		 * Overlap in minutes in the worst week of the horizon. With `below`, stops as soon as some week has fewer
-		 * than `below` minutes and returns that week's figure (enough to know the pair is ruled out).
+		 * Overlap in minutes in the worst of `a`'s weeks (the mentee's, in the engine): in each, the time `b` is free
+		 * during `a`'s slots of that week. With `below`, stops as soon as some week has fewer than `below` minutes
+		 * and returns that week's figure (enough to know the pair is ruled out).
 		 */
 		minutes(a: AvailabilityProfile, b: AvailabilityProfile, below = 0): number {
 			if (below > 0) {
@@ -227,13 +287,13 @@ export function createOverlapIndex({ horizonStart, horizonWeeks }: Horizon) {
 			let j = 0;
 			let week = 0;
 			while (week < horizonWeeks) {
-				const v = intersectMinutes(a.runIntervals[i]!, b.runIntervals[j]!);
+				const v = intersectMinutes(a.runIntervals[i]!, b.nearIntervals[j]!);
 				if (v < least) {
 					least = v;
 					if (least < below) return least;
 				}
 				const endA = a.runEnds[i]!;
-				const endB = b.runEnds[j]!;
+				const endB = b.nearEnds[j]!;
 				week = Math.min(endA, endB);
 				if (endA === week) i++;
 				if (endB === week) j++;
@@ -267,7 +327,7 @@ export function meetingMentors(profiles: readonly AvailabilityProfile[]): (p: Av
 	};
 }
 
-/** Weekly overlap of two people in hours, in the worst week of the horizon (a convenience for single pairs). */
+/** Weekly overlap of two people in hours, in the worst of `a`'s weeks of the horizon (a convenience for single pairs). */
 export function weeklyOverlapHours(
 	a: { timezone: string; availability: readonly WeeklySlot[] },
 	b: { timezone: string; availability: readonly WeeklySlot[] },

@@ -9,7 +9,7 @@
  * 4. `cross_border_preference` — the mentee asked for a mentor abroad (crossBorder true) or at home (false);
  * 5. `gender_preference` — only with settings.genderPreferenceIsHard: the mentor's gender is not the one asked for;
  * 6. `no_common_language` — no usable shared language and no translatable pair (languages.ts);
- * 7. `too_little_overlap` — fewer than settings.minOverlapHours together in some week of the horizon (overlap.ts).
+ * 7. `too_little_overlap` — fewer than settings.minOverlapHours together in some week (the mentee's) of the horizon (overlap.ts).
  *
  * Score: six components, each in [0, 1], weighted by settings.weights and summed:
  * - passions: the mentee-centred passion similarity (passions.ts);

@@ -1,3 +1,4 @@
+import { horizonDay } from './overlap';
 import type { MatchingSettings, Weights } from './types';
 
 /**
@@ -24,6 +25,7 @@ export const DEFAULT_SETTINGS: MatchingSettings = {
 export function checkSettings(settings: MatchingSettings): void {
 	for (const [name, w] of Object.entries(settings.weights)) if (!(Number.isFinite(w) && w >= 0)) throw new RangeError(`weight ${name} must be a finite number ≥ 0`);
 	if (!(Number.isFinite(settings.minOverlapHours) && settings.minOverlapHours >= 0)) throw new RangeError('minOverlapHours must be ≥ 0');
+	horizonDay(settings.horizonStart);
 	if (!Number.isInteger(settings.horizonWeeks) || settings.horizonWeeks < 1 || settings.horizonWeeks > 104) throw new RangeError('horizonWeeks must be a whole number from 1 to 104');
 	const share = settings.balance?.maxShareByMentorGender;
 	if (share !== undefined && !(share >= 0 && share <= 1)) throw new RangeError('balance.maxShareByMentorGender must be in [0, 1]');

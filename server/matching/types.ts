@@ -65,7 +65,7 @@ export interface Weights {
 
 export interface MatchingSettings {
 	weights: Weights;
-	/** Minimum weekly overlap, in hours, in every week of the horizon. */
+	/** Minimum weekly overlap, in hours, in every week of the horizon (the mentee's weeks: overlap.ts). */
 	minOverlapHours: number;
 	/** Lowest level at which a shared language counts as usable without translation. */
 	minSharedLevel: LanguageLevel;
