@@ -176,6 +176,10 @@ describe.each(drivers)('a matching round from run to the pair’s space (%s)', (
 		// Declined recently: not proposed again (another vetted mentor with room may be).
 		const again = await api(url, '/api/v1/matching/rounds', { token: admin.token, body: {} });
 		expect(proposalOf(again.body, child.id)?.mentor.id).not.toBe(mentor.id);
+		// Nor by an admin's hand.
+		const byHand = await api(url, `/api/v1/matching/rounds/${again.body.id}/proposals`, { method: 'PATCH', token: admin.token, body: { changes: [{ menteeId: child.id, mentorId: mentor.id }] } });
+		expect(byHand.status).toBe(409);
+		expect(byHand.body.error.code).toBe('matching_pair_not_allowed');
 		await api(url, `/api/v1/matching/rounds/${again.body.id}`, { method: 'DELETE', token: admin.token });
 	});
 
