@@ -89,7 +89,7 @@ export async function createTessera(config: Config) {
 	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });
 	// Timed mutes given before a restart still end on time.
 	await moderationActions.resumeMutes().catch((err) => logger.error({ err }, 'timed mutes could not be re-armed: documents of muted members stay read-only until they reconnect'));
-	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, translator });
+	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, restrictions, translator });
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 

@@ -1,31 +1,38 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { mentorships, profiles, spaceMembers, spaces, users } from '../db/schema';
+import { matchingProfiles, mentorships, profiles, spaceMembers, spaces, users } from '../db/schema';
 import { AppError } from '../errors';
 import type { Tx } from '../spaces';
 import type { MatchingContext } from './context';
 
 type Row = typeof mentorships.$inferSelect;
 
-/** What activation needs to know before its transaction (reads outside it: the embedded database is one connection). */
+/** What activation needs to know, read inside its transaction. */
 export interface Activation {
 	/** The space needs a supervising moderator: the mentee is a minor and the policy supervises minors' spaces. */
 	supervise: boolean;
 }
 
-/** Whether the pair's space would need a supervisor; read before any yes, since the last one may arrive meanwhile. */
-export async function prepareActivation(ctx: MatchingContext, row: Pick<Row, 'menteeId'>): Promise<Activation> {
-	const [policy, minor] = await Promise.all([ctx.safeguarding.policy(), ctx.safeguarding.isMinor(row.menteeId)]);
+/**
+ * Inside the transaction of a yes that completes a mentorship, after its row is locked: both may take part now (not
+ * suspended, consent not withdrawn) and, if the mentee is a minor under the policy now, the mentor is still vetted.
+ * Refuses with 409 `matching_mentee_unavailable` / `matching_mentor_unavailable` /
+ * `matching_minor_needs_vetted_mentor` (the transaction rolls back: the proposal stays as it was).
+ */
+export async function checkActivationIn(ctx: MatchingContext, tx: Tx, row: Pick<Row, 'menteeId' | 'mentorId'>): Promise<Activation> {
+	const mentee = await ctx.safeguarding.participationIn(row.menteeId, tx);
+	if (mentee !== 'ok') throw new AppError(409, 'matching_mentee_unavailable');
+	const mentor = await ctx.safeguarding.participationIn(row.mentorId, tx);
+	if (mentor !== 'ok') throw new AppError(409, 'matching_mentor_unavailable');
+	const policy = await ctx.safeguarding.policy(tx);
+	const minor = await ctx.safeguarding.isMinor(row.menteeId, tx);
+	if (minor && !(await vettedIn(tx, row.mentorId))) throw new AppError(409, 'matching_minor_needs_vetted_mentor');
 	return { supervise: minor && policy.supervisedSpacesForMinors };
 }
 
-/**
- * Before a yes that completes a mentorship: both may take part now (not suspended, consent not withdrawn). Refuses
- * with 409 `matching_mentee_unavailable` / `matching_mentor_unavailable`, changing nothing.
- */
-export async function assertBothTakePart(ctx: MatchingContext, row: Pick<Row, 'menteeId' | 'mentorId'>): Promise<void> {
-	const [mentee, mentor] = await Promise.all([ctx.safeguarding.participation(row.menteeId), ctx.safeguarding.participation(row.mentorId)]);
-	if (mentee !== 'ok') throw new AppError(409, 'matching_mentee_unavailable');
-	if (mentor !== 'ok') throw new AppError(409, 'matching_mentor_unavailable');
+/** Whether an admin has vetted the mentor for work with minors, read inside `tx`. */
+export async function vettedIn(tx: Pick<Tx, 'select'>, mentorId: string): Promise<boolean> {
+	const [row] = await tx.select({ at: matchingProfiles.vettedForMinorsAt }).from(matchingProfiles).where(eq(matchingProfiles.userId, mentorId)).limit(1);
+	return row?.at != null;
 }
 
 /**

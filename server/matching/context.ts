@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Audit } from '../moderation/audit';
 import type { ModerationPipeline } from '../moderation/pipeline';
+import type { Restrictions } from '../moderation/restrictions';
 import type { Safeguarding } from '../safeguarding';
 import type { SpacesService, Tx } from '../spaces';
 import type { TranslationService } from '../translate';
@@ -42,6 +43,8 @@ export interface MatchingContext {
 	audit: Audit;
 	translator?: Pick<TranslationService, 'languages'>;
 	pipeline: ModerationPipeline;
+	/** Told when ending a mentorship locks the pair's space, so open connections follow at once. */
+	restrictions?: Pick<Restrictions, 'changed'>;
 	engine: Engine;
 	events: EventEmitter<MatchingEvents>;
 	/** The program's matching settings (weights, minimum overlap, ...), which rounds and self-match start from. */
@@ -104,7 +107,7 @@ export async function translatablePairs(ctx: MatchingContext): Promise<string[]>
 type Pair = { menteeId: string; mentorId: string };
 
 /** Pairs a mentorship ended because of a report: never proposed again (the engine's `excludedPairs`). */
-export async function endedByReport(db: Db, filter?: { menteeId?: string; mentorId?: string }): Promise<Pair[]> {
+export async function endedByReport(db: Pick<Db, 'selectDistinct'>, filter?: { menteeId?: string; mentorId?: string }): Promise<Pair[]> {
 	return db
 		.selectDistinct({ menteeId: mentorships.menteeId, mentorId: mentorships.mentorId })
 		.from(mentorships)
@@ -121,7 +124,7 @@ export async function endedByReport(db: Db, filter?: { menteeId?: string; mentor
 export const DECLINE_MEMORY_DAYS = 180;
 
 /** Pairs declined (by either of them or the guardian) recently: not proposed again for a while (`skipPairs`). */
-export async function recentlyDeclined(db: Db, filter?: { menteeId?: string }): Promise<Pair[]> {
+export async function recentlyDeclined(db: Pick<Db, 'selectDistinct'>, filter?: { menteeId?: string }): Promise<Pair[]> {
 	return db
 		.selectDistinct({ menteeId: mentorships.menteeId, mentorId: mentorships.mentorId })
 		.from(mentorships)

@@ -3,12 +3,13 @@ import type { Me } from '../accounts';
 import { isUniqueViolation } from '../db';
 import { matchingRounds, mentorships, users, type StoredScore } from '../db/schema';
 import { AppError, forbidden, notFound } from '../errors';
+import { setSpaceLockIn } from '../moderation/lock';
 import type { Tx } from '../spaces';
 import type { UiLocale } from '../../src/lib/i18n/locales';
-import { activateIn, assertBothTakePart, prepareActivation } from './activation';
+import { activateIn, checkActivationIn } from './activation';
 import { askGuardian, checkPair, countryName, endedByReport, recentlyDeclined, settingsFor, translatablePairs, type MatchingContext, type StoredSettings } from './context';
 import { mayAct, next, readyToActivate, standingOf, type EndReason, type MentorshipStatus, type Standing, type Transition } from './lifecycle';
-import { liveCountByMentor, personViews, readCandidate, readCandidates, toMentee, toMentor, type PersonView } from './people';
+import { liveCountByMentor, lockMentors, personViews, readCandidate, readCandidates, toMentee, toMentor, type PersonView } from './people';
 import type { ExplanationPart } from './types';
 
 type Row = typeof mentorships.$inferSelect;
@@ -19,6 +20,9 @@ export const REQUESTS_PER_DAY = 5;
 /** End reasons the pair is told as they are; any other (a report, safeguarding) reaches them as `program`. */
 const SHOWN_TO_PAIR = new Set(['declined', 'guardian_declined', 'completed']);
 
+/** End reasons that lock the pair's space in the same transaction. */
+const LOCKS_SPACE = new Set(['report', 'safeguarding']);
+
 export interface MentorshipView {
 	id: string;
 	status: MentorshipStatus;
@@ -28,7 +32,8 @@ export interface MentorshipView {
 	mentor: PersonView;
 	/** How the reader stands to it. */
 	myPart: Exclude<Standing, 'none'>;
-	score: StoredScore | null;
+	/** The mentor does not see `genderPreference` (the mentee's wish is theirs); `total` is as stored. */
+	score: (Omit<StoredScore, 'genderPreference'> & Partial<Pick<StoredScore, 'genderPreference'>>) | null;
 	explanation: ExplanationPart[];
 	/** The explanation as sentences in the reader's language. */
 	reasons: string[];
@@ -66,6 +71,10 @@ export interface GuardianProposal {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+function withoutGender({ genderPreference: _g, ...rest }: StoredScore): Omit<StoredScore, 'genderPreference'> {
+	return rest;
+}
+
 /** Mentorships between a mentee and a mentor: asking, saying yes or no, activation, and their life after. */
 export function createMentorships(ctx: MatchingContext) {
 	const { db, engine, safeguarding, audit } = ctx;
@@ -86,6 +95,10 @@ export function createMentorships(ctx: MatchingContext) {
 				if (!r.menteeAcceptedAt) waitingFor.push('mentee');
 				if (r.guardianRequired && !r.guardianApprovedAt) waitingFor.push('guardian');
 			}
+			// What the mentee asked of a mentor's gender is theirs: the mentor sees neither the line nor the component.
+			const forMentor = part === 'mentor';
+			const explanation = forMentor ? r.explanation.filter((p) => p.kind !== 'gender_preference') : r.explanation;
+			const score = forMentor && r.score ? withoutGender(r.score) : r.score;
 			return {
 				id: r.id,
 				status: r.status,
@@ -94,9 +107,9 @@ export function createMentorships(ctx: MatchingContext) {
 				mentee: person(r.menteeId),
 				mentor: person(r.mentorId),
 				myPart: part,
-				score: r.score,
-				explanation: r.explanation,
-				reasons: engine.explain(r.explanation, locale),
+				score,
+				explanation,
+				reasons: engine.explain(explanation, locale),
 				mentorAcceptedAt: iso(r.mentorAcceptedAt),
 				menteeAcceptedAt: iso(r.menteeAcceptedAt),
 				guardianRequired: r.guardianRequired,
@@ -148,10 +161,6 @@ export function createMentorships(ctx: MatchingContext) {
 	async function sayYes(row: Row, field: 'mentorAcceptedAt' | 'menteeAcceptedAt' | 'guardianApprovedAt', who: { actorId: string | null; by: string }, check?: (tx: Tx) => Promise<void>): Promise<void> {
 		if (next(row.status, 'accept') === null) throw new AppError(409, 'matching_illegal_transition');
 		const now = new Date();
-		const after = { ...row, [field]: row[field] ?? now };
-		// Read before the transaction, whether or not this yes looks like the last: another may come in meanwhile.
-		const prep = await prepareActivation(ctx, row);
-		if (readyToActivate(after)) await assertBothTakePart(ctx, row);
 		const result = await db.transaction(async (tx) => {
 			await check?.(tx);
 			const current = await lockFor(tx, row.id, 'accept');
@@ -161,7 +170,8 @@ export function createMentorships(ctx: MatchingContext) {
 			await tx.update(mentorships).set({ [field]: updated[field], updatedAt: now }).where(eq(mentorships.id, row.id));
 			await audit.record({ actorId: who.actorId, action: field === 'guardianApprovedAt' ? 'mentorship.guardian_approve' : 'mentorship.accept', targetType: 'mentorship', targetId: row.id, detail: { by: who.by } }, tx);
 			if (!readyToActivate(updated)) return null;
-			return activateIn(ctx, tx, updated, prep);
+			// Checked after the lock, so two yeses at once both see what holds at commit (the policy may have changed too).
+			return activateIn(ctx, tx, updated, await checkActivationIn(ctx, tx, current));
 		});
 		if (result === 'unchanged') return;
 		if (result) {
@@ -174,12 +184,18 @@ export function createMentorships(ctx: MatchingContext) {
 	async function endAs(row: Row, transition: Transition, { actorId, reason, by, note }: { actorId: string | null; reason: string; by: string; note?: string }, check?: (tx: Tx) => Promise<void>): Promise<void> {
 		const status = transition === 'complete' ? 'completed' : 'ended';
 		const now = new Date();
-		await db.transaction(async (tx) => {
+		const locked = await db.transaction(async (tx) => {
 			await check?.(tx);
-			await lockFor(tx, row.id, transition);
+			const current = await lockFor(tx, row.id, transition);
 			await tx.update(mentorships).set({ status, endedReason: reason, endedBy: actorId, endedAt: now, updatedAt: now }).where(eq(mentorships.id, row.id));
 			await audit.record({ actorId, action: `mentorship.${transition === 'decline' && by === 'guardian' ? 'guardian_decline' : transition}`, targetType: 'mentorship', targetId: row.id, detail: { by, reason, ...(note ? { note } : {}) } }, tx);
+			// Ended over a report or for safeguarding: the pair may not go on talking in their space (moderators may unlock it).
+			if (!current.spaceId || !LOCKS_SPACE.has(reason)) return null;
+			await setSpaceLockIn(tx, audit, { actorId, spaceId: current.spaceId, locked: true, reason: `mentorship_ended:${reason}` });
+			return current.spaceId;
 		});
+		// Whether or not this call locked it (a moderator may have): open connections follow the lock before the answer.
+		if (locked) await ctx.restrictions?.changed({ spaceId: locked });
 		changed(row, status, row.spaceId);
 	}
 
@@ -283,6 +299,12 @@ export function createMentorships(ctx: MatchingContext) {
 			let id: string;
 			try {
 				id = await db.transaction(async (tx) => {
+					// Counted again under the mentor's lock: two mentees asking at once must not both get the last place.
+					await lockMentors(tx, [mentorId]);
+					const current = await readCandidate(tx, mentorId);
+					const live = (await liveCountByMentor(tx, [mentorId])).get(mentorId) ?? 0;
+					if (!current || current.capacity - live <= 0) throw new AppError(409, 'matching_capacity');
+					if (mentee.minor && current.vettedForMinorsAt === null) throw new AppError(409, 'matching_minor_needs_vetted_mentor');
 					const [row] = await tx
 						.insert(mentorships)
 						.values({

@@ -1,7 +1,8 @@
-import { and, count, eq, inArray, isNull, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db';
 import { matchingProfiles, mentorships, profiles, users } from '../db/schema';
 import { ageOf } from '../safeguarding/policy';
+import type { Tx } from '../spaces';
 import { LIVE_STATUSES } from './lifecycle';
 import type { Mentee, Mentor, WeeklySlot } from './types';
 
@@ -69,6 +70,17 @@ export async function liveCountByMentor(db: Pick<Db, 'select'>, mentorIds?: stri
 		.where(and(inArray(mentorships.status, [...LIVE_STATUSES]), mentorIds ? inArray(mentorships.mentorId, mentorIds) : undefined))
 		.groupBy(mentorships.mentorId);
 	return new Map(rows.map((r) => [r.mentorId, Number(r.n)]));
+}
+
+/** `pg_advisory_xact_lock` class (its two-key form) for a mentor's capacity; the other key is the hash of their id. */
+const MENTOR_CAPACITY_LOCK = 7318003;
+
+/**
+ * Inside `tx`: holds, until commit, the capacity lock of each mentor, so whoever adds a live mentorship for one counts
+ * what the others committed. Taken in id order, so two transactions locking several mentors never deadlock.
+ */
+export async function lockMentors(tx: Tx, mentorIds: string[]): Promise<void> {
+	for (const id of [...new Set(mentorIds)].sort()) await tx.execute(sql`select pg_advisory_xact_lock(${MENTOR_CAPACITY_LOCK}::int, hashtext(${id}::text))`);
 }
 
 /** Mentees with a live mentorship: they are not matched again until it ends. */

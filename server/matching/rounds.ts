@@ -7,9 +7,11 @@ import { ageOf } from '../safeguarding/policy';
 import type { UiLocale } from '../../src/lib/i18n/locales';
 import { mergePatch } from './program-settings';
 import { askGuardian, checkPair, constraintError, endedByReport, message, recentlyDeclined, settingsFor, translatablePairs, type MatchingContext, type StoredSettings } from './context';
-import { liveCountByMentor, menteesWithLiveMentorship, readCandidate, readCandidates, toMentee, toMentor, type Candidate, type PersonView } from './people';
+import { liveCountByMentor, lockMentors, menteesWithLiveMentorship, readCandidate, readCandidates, toMentee, toMentor, type Candidate, type PersonView } from './people';
 import type { ExplanationPart } from './types';
 import type { Adjustment, SettingsPatch } from './validation';
+
+type Row = typeof mentorships.$inferSelect;
 
 export interface RoundPerson extends PersonView {
 	/** Mentees: a minor under the program policy. */
@@ -252,6 +254,8 @@ export function createRounds(ctx: MatchingContext) {
 				const planned = [...plan].filter(([m, t]) => t === mentorId && m !== menteeId).length;
 				const spare = mentor.capacity - (live.get(mentorId) ?? 0) - planned;
 				if (spare <= 0) throw new AppError(409, 'matching_capacity');
+				// Declined lately (by either of them or the guardian): not even by hand, as rounds and self-match.
+				if ((await recentlyDeclined(db, { menteeId })).some((p) => p.mentorId === mentorId)) throw new AppError(409, 'matching_pair_not_allowed');
 				const proposal = checkPair(engine, toMentee(mentee, policy.minorAge), toMentor(mentor, spare), {
 					...round.settings,
 					excludedPairs: await endedByReport(db, { menteeId, mentorId }),
@@ -288,41 +292,66 @@ export function createRounds(ctx: MatchingContext) {
 		/**
 		 * Publishes a draft round: its proposals become `proposed` for the pair to accept, and the guardian of each
 		 * mentee under the consent age is mailed (a fresh standing link, with the proposals waiting on their page). A
-		 * proposal whose mentee or mentor can no longer be proposed (matched meanwhile, suspended, full) is dropped and
-		 * listed as unmatched (`no_longer_available`).
+		 * proposal that may no longer be made (mentee matched or suspended meanwhile, mentor suspended or full, a minor's
+		 * mentor no longer vetted, the pair ended by a report or declined since the run) is dropped and listed as
+		 * unmatched (`no_longer_available`); all of it is read inside the transaction, under the mentors' locks.
 		 */
 		async publish({ actorId, roundId, baseUrl, locale }: { actorId: string; roundId: string; baseUrl: string; locale: UiLocale }): Promise<RoundView> {
 			const round = await draftRound(roundId);
-			const drafts = await db.select().from(mentorships).where(and(eq(mentorships.roundId, roundId), eq(mentorships.status, 'draft')));
-			const ids = [...new Set(drafts.flatMap((d) => [d.menteeId, d.mentorId]))];
-			const [withdrawn, busy, live, people] = await Promise.all([
+			const before = await db.select({ menteeId: mentorships.menteeId }).from(mentorships).where(and(eq(mentorships.roundId, roundId), eq(mentorships.status, 'draft')));
+			// Read before the transaction (these reads go through caches and the pool); all that decides a pair is read inside.
+			const [withdrawn, guardianRequired] = await Promise.all([
 				safeguarding.withdrawnParticipation(),
-				menteesWithLiveMentorship(db),
-				liveCountByMentor(db),
-				ids.length ? readCandidates(db, inArray(users.id, ids)) : Promise.resolve([])
+				Promise.all(before.map(async (d) => [d.menteeId, await safeguarding.underConsentAge(d.menteeId)] as const)).then((e) => new Map(e))
 			]);
-			const byId = new Map(people.map((c) => [c.id, c]));
-			const room = new Map(people.filter((c) => c.role === 'mentor').map((c) => [c.id, c.capacity - (live.get(c.id) ?? 0)]));
-			const keep: typeof drafts = [];
-			const drop: typeof drafts = [];
-			for (const d of drafts) {
-				const mentee = byId.get(d.menteeId);
-				const mentor = byId.get(d.mentorId);
-				const ok = mentee && mentor && matchable(mentee, 'mentee', withdrawn) && !busy.has(d.menteeId) && matchable(mentor, 'mentor', withdrawn) && (room.get(d.mentorId) ?? 0) > 0;
-				if (!ok) {
-					drop.push(d);
-					continue;
-				}
-				room.set(d.mentorId, room.get(d.mentorId)! - 1);
-				keep.push(d);
-			}
-			const guardianRequired = new Map(await Promise.all(keep.map(async (d) => [d.menteeId, await safeguarding.underConsentAge(d.menteeId)] as const)));
 			const now = new Date();
+			let keep: Row[] = [];
+			let drop: Row[] = [];
 			try {
-				await db.transaction(async (tx) => {
+				({ keep, drop } = await db.transaction(async (tx) => {
 					await lockDraft(tx, roundId);
+					const drafts = await tx.select().from(mentorships).where(and(eq(mentorships.roundId, roundId), eq(mentorships.status, 'draft')));
+					// Mentors first, in id order: a request or another publish adding to one of them waits for this commit.
+					await lockMentors(tx, drafts.map((d) => d.mentorId));
+					const ids = [...new Set(drafts.flatMap((d) => [d.menteeId, d.mentorId]))];
+					const [policy, busy, live, people, reported, declined] = await Promise.all([
+						safeguarding.policy(tx),
+						menteesWithLiveMentorship(tx),
+						liveCountByMentor(tx),
+						ids.length ? readCandidates(tx, inArray(users.id, ids)) : Promise.resolve([]),
+						endedByReport(tx),
+						recentlyDeclined(tx)
+					]);
+					const byId = new Map(people.map((c) => [c.id, c]));
+					const room = new Map(people.filter((c) => c.role === 'mentor').map((c) => [c.id, c.capacity - (live.get(c.id) ?? 0)]));
+					const barred = new Set([...reported, ...declined].map((p) => `${p.menteeId}|${p.mentorId}`));
+					const keep: Row[] = [];
+					const drop: Row[] = [];
+					for (const d of drafts) {
+						const mentee = byId.get(d.menteeId);
+						const mentor = byId.get(d.mentorId);
+						// Anything that changed since the run: matched or suspended meanwhile, full, vetting withdrawn (or the
+						// mentee now a minor under the policy), the pair ended by a report or declined.
+						const ok =
+							mentee &&
+							mentor &&
+							matchable(mentee, 'mentee', withdrawn) &&
+							!busy.has(d.menteeId) &&
+							matchable(mentor, 'mentor', withdrawn) &&
+							(room.get(d.mentorId) ?? 0) > 0 &&
+							(ageOf(mentee.birthDate) >= policy.minorAge || mentor.vettedForMinorsAt !== null) &&
+							!barred.has(`${d.menteeId}|${d.mentorId}`) &&
+							// Put in by an adjust that committed after the read above: its guardian question was not read.
+							guardianRequired.has(d.menteeId);
+						if (!ok) {
+							drop.push(d);
+							continue;
+						}
+						room.set(d.mentorId, room.get(d.mentorId)! - 1);
+						keep.push(d);
+					}
 					for (const d of keep) {
-						const required = guardianRequired.get(d.menteeId) ?? false;
+						const required = guardianRequired.get(d.menteeId)!;
 						await tx.update(mentorships).set({ status: 'proposed', proposedAt: now, guardianRequired: required, updatedAt: now }).where(eq(mentorships.id, d.id));
 						await audit.record({ actorId, action: 'mentorship.propose', targetType: 'mentorship', targetId: d.id, detail: { roundId, menteeId: d.menteeId, mentorId: d.mentorId, guardianRequired: required } }, tx);
 						if (required) await askGuardian(ctx, tx, { menteeId: d.menteeId, mentorId: d.mentorId, baseUrl });
@@ -334,7 +363,8 @@ export function createRounds(ctx: MatchingContext) {
 						.set({ status: 'published', publishedAt: now, publishedBy: actorId, unmatched, totalScore: totalOf(keep.map((d) => d.score)) })
 						.where(eq(matchingRounds.id, roundId));
 					await audit.record({ actorId, action: 'matching.round.publish', targetType: 'matching_round', targetId: roundId, detail: { proposed: keep.length, dropped: drop.length } }, tx);
-				});
+					return { keep, drop };
+				}));
 			} catch (e) {
 				// Someone was matched between the checks above and the commit: nothing was published; publishing again drops them.
 				if (isUniqueViolation(e)) throw new AppError(409, 'matching_already_matched');

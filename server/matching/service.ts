@@ -1,13 +1,16 @@
 import { EventEmitter } from 'node:events';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Me } from '../accounts';
-import { eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db';
-import { matchingProfiles, users } from '../db/schema';
+import { matchingProfiles, mentorships as mentorshipsTable, profiles, users } from '../db/schema';
+import { ageOf } from '../safeguarding/policy';
+import { LIVE_STATUSES } from './lifecycle';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import type { Audit } from '../moderation/audit';
 import type { ModerationPipeline } from '../moderation/pipeline';
+import type { Restrictions } from '../moderation/restrictions';
 import type { Safeguarding } from '../safeguarding';
 import type { SpacesService } from '../spaces';
 import type { TranslationService } from '../translate';
@@ -38,6 +41,8 @@ export interface MatchingOptions {
 	pipeline: ModerationPipeline;
 	/** Its language pairs let the engine match people with no shared language; without it, translation is off. */
 	translator?: Pick<TranslationService, 'languages'>;
+	/** Told when staff ending a mentorship lock the pair's space (a report, safeguarding). */
+	restrictions?: Pick<Restrictions, 'changed'>;
 	/** Writes (requests, goals, tasks, meetings) one person may make per minute. */
 	writesPerMinute?: number;
 }
@@ -47,11 +52,11 @@ export interface MatchingOptions {
  * vetting, rounds an admin runs, reviews, adjusts and publishes, self-match requests, the pair's yes and the
  * guardian's, activation with the pair's space, and the mentorship's life with its goals, tasks and meetings.
  */
-export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, translator, writesPerMinute = 120 }: MatchingOptions) {
+export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, restrictions, translator, writesPerMinute = 120 }: MatchingOptions) {
 	const engine: Engine = engineModule;
 	const events = new EventEmitter<MatchingEvents>();
 	const program = createProgramSettings({ db, engine, audit });
-	const ctx = { db, log: logger.child({ ns: 'matching' }), spaces, safeguarding, audit, translator, pipeline, engine, events, program };
+	const ctx = { db, log: logger.child({ ns: 'matching' }), spaces, safeguarding, audit, translator, pipeline, restrictions, engine, events, program };
 	const rounds = createRounds(ctx);
 	const mentorships = createMentorships(ctx);
 	const together = createTogether(ctx, mentorships);
@@ -97,18 +102,47 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 			return profile(user.id);
 		},
 
-		/** Admins record (or withdraw) a mentor's vetting for work with minors; audited. */
-		async setVetting({ actorId, userId, vetted }: { actorId: string; userId: string; vetted: boolean }): Promise<MatchingProfile> {
+		/**
+		 * Admins record (or withdraw) a mentor's vetting for work with minors; audited. Withdrawing it ends, in the same
+		 * transaction, the mentor's proposals to minors (reason `program`, each audited); their active or paused
+		 * mentorships with minors are left to staff and listed in `minorsLeftActive` and the audit entry.
+		 */
+		async setVetting({ actorId, userId, vetted }: { actorId: string; userId: string; vetted: boolean }): Promise<MatchingProfile & { endedProposals: string[]; minorsLeftActive: string[] }> {
 			const c = await readCandidate(db, userId);
 			if (!c) throw notFound();
 			if (c.role !== 'mentor') throw new AppError(409, 'matching_not_a_mentor');
-			const values = { vettedForMinorsAt: vetted ? new Date() : null, vettedBy: vetted ? actorId : null, updatedAt: new Date() };
+			const now = new Date();
+			const values = { vettedForMinorsAt: vetted ? now : null, vettedBy: vetted ? actorId : null, updatedAt: now };
+			const ended: Array<{ id: string; menteeId: string }> = [];
+			const leftActive: string[] = [];
 			await db.transaction(async (tx) => {
 				await tx.insert(matchingProfiles).values({ userId, ...values }).onConflictDoUpdate({ target: matchingProfiles.userId, set: values });
-				await audit.record({ actorId, action: vetted ? 'matching.vetting.grant' : 'matching.vetting.withdraw', targetType: 'user', targetId: userId }, tx);
+				if (!vetted) {
+					const { minorAge } = await safeguarding.policy(tx);
+					const live = await tx
+						.select({ id: mentorshipsTable.id, menteeId: mentorshipsTable.menteeId, status: mentorshipsTable.status, birthDate: profiles.birthDate })
+						.from(mentorshipsTable)
+						.innerJoin(profiles, eq(profiles.userId, mentorshipsTable.menteeId))
+						.where(and(eq(mentorshipsTable.mentorId, userId), inArray(mentorshipsTable.status, [...LIVE_STATUSES])))
+						.for('update', { of: mentorshipsTable });
+					for (const m of live.filter((r) => ageOf(r.birthDate) < minorAge)) {
+						if (m.status !== 'proposed') {
+							leftActive.push(m.id);
+							continue;
+						}
+						await tx.update(mentorshipsTable).set({ status: 'ended', endedReason: 'program', endedBy: actorId, endedAt: now, updatedAt: now }).where(eq(mentorshipsTable.id, m.id));
+						await audit.record({ actorId, action: 'mentorship.end', targetType: 'mentorship', targetId: m.id, detail: { by: 'staff', reason: 'program', cause: 'vetting_withdrawn' } }, tx);
+						ended.push(m);
+					}
+				}
+				await audit.record(
+					{ actorId, action: vetted ? 'matching.vetting.grant' : 'matching.vetting.withdraw', targetType: 'user', targetId: userId, detail: vetted ? undefined : { endedProposals: ended.map((m) => m.id), minorsLeftActive: leftActive } },
+					tx
+				);
 			});
-			ctx.log.info({ actorId, userId, vetted }, 'mentor vetting recorded');
-			return profile(userId);
+			for (const m of ended) events.emit('mentorship:changed', { mentorshipId: m.id, status: 'ended', menteeId: m.menteeId, mentorId: userId, spaceId: null });
+			ctx.log.info({ actorId, userId, vetted, endedProposals: ended.length, minorsLeftActive: leftActive.length }, 'mentor vetting recorded');
+			return { ...(await profile(userId)), endedProposals: ended.map((m) => m.id), minorsLeftActive: leftActive };
 		},
 
 		/** Ids of the mentors an admin has vetted for work with minors (for the admin's list of accounts). */

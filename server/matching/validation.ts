@@ -58,6 +58,16 @@ export const vettingInput = z.object({ vetted: z.boolean({ error: 'invalid_value
 
 const weight = z.number({ error: 'invalid_value' }).min(0, { error: 'invalid_value' }).max(10, { error: 'invalid_value' });
 
+/** How far from today a round's weeks may start: a month back at most, a year ahead at most. */
+export const HORIZON_START_DAYS = { back: 31, ahead: 366 };
+
+/** A `YYYY-MM-DD` within HORIZON_START_DAYS of today (UTC); other dates mean nothing to a round (and years like 0050 break the engine's clock). */
+function nearDate(date: string, now = new Date()): boolean {
+	const day = Date.parse(`${date}T00:00:00Z`);
+	const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+	return Number.isFinite(day) && day >= today - HORIZON_START_DAYS.back * 86_400_000 && day <= today + HORIZON_START_DAYS.ahead * 86_400_000;
+}
+
 /** What an admin may change of the engine's settings for one round; the rest keeps the program's defaults. */
 export const settingsPatch = z
 	.object({
@@ -67,7 +77,7 @@ export const settingsPatch = z
 			.strict(),
 		minOverlapHours: z.number({ error: 'invalid_value' }).min(0, { error: 'invalid_value' }).max(40, { error: 'invalid_value' }),
 		minSharedLevel: z.enum(['native', 'fluent', 'conversational', 'basic'], { error: 'language_level_invalid' }),
-		horizonStart: z.iso.date({ error: 'invalid_value' }),
+		horizonStart: z.iso.date({ error: 'invalid_value' }).refine(nearDate, { error: 'invalid_value' }),
 		horizonWeeks: z.number({ error: 'invalid_value' }).int({ error: 'invalid_value' }).min(1, { error: 'invalid_value' }).max(12, { error: 'invalid_value' }),
 		genderPreferenceIsHard: z.boolean({ error: 'invalid_value' }),
 		balance: z.object({ maxShareByMentorGender: z.number().min(0).max(1) }, { error: 'invalid_value' }).strict().nullable()

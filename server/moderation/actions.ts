@@ -14,6 +14,7 @@ import { canWrite } from '../spaces/permissions';
 import { cleanText } from '../text';
 import type { Audit } from './audit';
 import type { ReportsService } from './reports';
+import { setSpaceLockIn } from './lock';
 import type { Restrictions } from './restrictions';
 
 /** Who is acting: their id and account role. */
@@ -232,15 +233,7 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 		/** Locks (or unlocks) a space: everyone reads, nobody sends or edits documents. */
 		async setLocked({ actor, spaceId, locked, reason }: { actor: Actor; spaceId: string; locked: boolean; reason?: string }) {
 			await requireSpaceModerator(actor, spaceId);
-			const changed = await db.transaction(async (tx) => {
-				const [row] = await tx
-					.update(spaces)
-					.set(locked ? { lockedAt: new Date(), lockedBy: actor.id } : { lockedAt: null, lockedBy: null })
-					.where(and(eq(spaces.id, spaceId), locked ? isNull(spaces.lockedAt) : isNotNull(spaces.lockedAt)))
-					.returning({ lockedAt: spaces.lockedAt });
-				if (row) await audit.record({ actorId: actor.id, action: locked ? 'space.lock' : 'space.unlock', targetType: 'space', targetId: spaceId, detail: { reason: reason ?? null } }, tx);
-				return !!row;
-			});
+			const changed = await db.transaction((tx) => setSpaceLockIn(tx, audit, { actorId: actor.id, spaceId, locked, reason }));
 			await restrictions.changed({ spaceId });
 			if (changed) log.info({ actorId: actor.id, spaceId, locked }, locked ? 'space locked' : 'space unlocked');
 			const [space] = await db.select({ lockedAt: spaces.lockedAt }).from(spaces).where(eq(spaces.id, spaceId)).limit(1);

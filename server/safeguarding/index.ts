@@ -46,7 +46,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 	const store = createPolicyStore({ db, onChange: () => minorsCache.clear() });
 	const outbox = createOutbox({ db, logger, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom });
 
-	const policy = () => store.get();
+	/** Inside a transaction pass it as `tx` (the embedded database is one connection). */
+	const policy = (tx?: Pick<Db, 'select'>) => store.get(tx);
 
 	async function ageAndCountry(userId: string, tx: Pick<Db, 'select'> = db): Promise<{ age: number; country: string } | null> {
 		const [row] = await tx.select({ birthDate: profiles.birthDate, country: profiles.country }).from(profiles).where(eq(profiles.userId, userId)).limit(1);
@@ -70,11 +71,11 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		return rows.filter((r) => ageOf(r.birthDate) < p.minorAge).map((r) => r.userId);
 	}
 
-	async function readParticipation(userId: string): Promise<Participation> {
-		const [user] = await db.select({ status: users.status }).from(users).where(eq(users.id, userId)).limit(1);
+	async function readParticipation(userId: string, tx: Pick<Db, 'select'> = db): Promise<Participation> {
+		const [user] = await tx.select({ status: users.status }).from(users).where(eq(users.id, userId)).limit(1);
 		if (!user || user.status === 'suspended') return 'account_suspended';
 		if (user.status === 'pending_consent') return 'consent_pending';
-		const grants = await db
+		const grants = await tx
 			.select({ revokedAt: consents.revokedAt })
 			.from(consents)
 			.where(and(eq(consents.userId, userId), eq(consents.purpose, 'participation')));
@@ -195,7 +196,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		},
 
 		ageOf,
-		isMinor: (userId: string) => isMinor(userId),
+		/** Whether `userId` is a minor under the policy now; read inside `tx` when given (uncached). */
+		isMinor: (userId: string, tx?: Pick<Db, 'select'>) => isMinor(userId, tx),
 
 		/** User ids of the minors who are members of the space (any role); cached briefly, dropped on membership changes. */
 		minorsIn: minorsInCached,
@@ -221,6 +223,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 
 		/** 'ok', or why `userId` may not take part in spaces now (an error code). */
 		participation,
+		/** `participation`, read inside `tx` (uncached): for checks that must hold at commit. */
+		participationIn: (userId: string, tx: Pick<Db, 'select'>) => readParticipation(userId, tx),
 
 		/** Everyone whose participation consent is withdrawn (every grant revoked), for the admin's list of accounts. */
 		async withdrawnParticipation(): Promise<Set<string>> {

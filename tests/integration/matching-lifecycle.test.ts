@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { and, count, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { auditLog, matchingProfiles, mentorshipGoals, mentorshipMeetings, mentorships, mentorshipTasks, moderationQueue, spaces } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
+import { request } from '../helpers/chat';
 import { activePair, newMentee, newMentor, newMinorMentee } from '../helpers/matching';
-import { newStaff } from '../helpers/safeguarding';
+import { newStaff, yearsAgo } from '../helpers/safeguarding';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+import { Sockets } from '../helpers/sockets';
 
 const drivers = await availableDrivers();
 const es = JSON.parse(readFileSync(`${projectRoot}/messages/es.json`, 'utf8')) as Record<string, string>;
@@ -33,6 +36,7 @@ describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, 
 	let url: string;
 	let admin: TestUser;
 	let moderator: TestUser;
+	const sockets = new Sockets();
 
 	beforeAll(async () => {
 		server = await startTestServer({ db: driver, config: { translator: 'none' } });
@@ -40,6 +44,7 @@ describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, 
 		admin = await newUser(url);
 		moderator = await newStaff(url, admin);
 	});
+	afterEach(() => sockets.closeAll());
 	afterAll(() => server?.close());
 
 	const post = (who: TestUser, path: string, body?: unknown) => api(url, path, { method: 'POST', token: who.token, body });
@@ -273,5 +278,71 @@ describe.each(drivers)('a mentorship’s life: transitions, who may act, goals, 
 		expect(row!.status).toBe('active');
 		const pairSpaces = await server.db.select({ id: spaces.id }).from(spaces).where(and(eq(spaces.createdBy, mentor.id), eq(spaces.kind, 'pair')));
 		expect(pairSpaces.map((p) => p.id)).toEqual([row!.spaceId]);
+	});
+
+	it('staff ending a mentorship over a report lock the pair’s space at once: a send in it is refused as locked', async () => {
+		const mentor = await newMentor(url, { profile: { capacity: 10 } });
+		const mentee = await newMentee(url);
+		const { id, spaceId } = await activePair(url, mentee, mentor);
+		const socket = await sockets.connect(url, { token: mentor.token });
+		expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		const before = await request(socket, 'chat:send', { spaceId, clientId: randomUUID(), text: 'hello' });
+		expect(before.ok, JSON.stringify(before)).toBe(true);
+
+		const ended = await post(moderator, `/api/v1/mentorships/${id}/end`, { reason: 'report' });
+		expect(ended.status, ended.text).toBe(200);
+		const sent = await request(socket, 'chat:send', { spaceId, clientId: randomUUID(), text: 'still here?' });
+		expect(sent.ok ? 'ok' : sent.error.code).toBe('space_locked');
+		const [space] = await server.db.select({ lockedAt: spaces.lockedAt, lockedBy: spaces.lockedBy }).from(spaces).where(eq(spaces.id, spaceId));
+		expect(space!.lockedAt).not.toBeNull();
+		expect(space!.lockedBy).toBe(moderator.id);
+		const [entry] = await server.db.select({ detail: auditLog.detail }).from(auditLog).where(and(eq(auditLog.targetId, spaceId), eq(auditLog.action, 'space.lock')));
+		expect(JSON.parse(entry!.detail!)).toEqual({ reason: 'mentorship_ended:report' });
+
+		// Ended for another reason, the space stays as it was.
+		const other = await activePair(url, await newMentee(url), mentor);
+		expect((await post(moderator, `/api/v1/mentorships/${other.id}/end`, { reason: 'inactive' })).status).toBe(200);
+		expect((await server.db.select({ lockedAt: spaces.lockedAt }).from(spaces).where(eq(spaces.id, other.spaceId)))[0]!.lockedAt).toBeNull();
+	});
+
+	it('the mentor is not shown what the mentee asked of a mentor’s gender; the mentee and staff are', async () => {
+		const mentor = await newMentor(url, { overrides: { gender: 'male' }, profile: { capacity: 10 } });
+		const mentee = await newMentee(url, { profile: { preferredMentorGender: 'female' } });
+		const asked = await post(mentee, '/api/v1/mentorships', { mentorId: mentor.id });
+		expect(asked.status, asked.text).toBe(201);
+		const gender = (view: { explanation: { kind: string }[] }) => view.explanation.filter((p) => p.kind === 'gender_preference');
+		expect(gender(asked.body)).toHaveLength(1);
+		expect(asked.body.reasons).toContain('Mentor gender not as asked');
+		expect(asked.body.score).toHaveProperty('genderPreference', 0);
+		const staff = await api(url, `/api/v1/mentorships/${asked.body.id}`, { token: moderator.token });
+		expect(staff.body.score).toHaveProperty('genderPreference', 0);
+
+		const seen = [(await api(url, `/api/v1/mentorships/${asked.body.id}`, { token: mentor.token })).body, (await api(url, '/api/v1/mentorships', { token: mentor.token })).body.mentorships.find((m: { id: string }) => m.id === asked.body.id)];
+		for (const view of seen) {
+			expect(gender(view)).toEqual([]);
+			expect(view.reasons).not.toContain('Mentor gender not as asked');
+			expect(view.score).not.toHaveProperty('genderPreference');
+			expect(view.score.total).toBe(asked.body.score.total);
+		}
+	});
+
+	it('a yes that would pair a mentee who is a minor under the policy now with an unvetted mentor is refused, and the proposal stays', async () => {
+		const mentor = await newMentor(url, { profile: { capacity: 10 } });
+		// 19: an adult when asking, a minor once the policy says 21.
+		const mentee = await newMentee(url, { overrides: { birthDate: yearsAgo(19) } });
+		const asked = await post(mentee, '/api/v1/mentorships', { mentorId: mentor.id });
+		expect(asked.status, asked.text).toBe(201);
+		expect((await api(url, '/api/v1/admin/policy', { method: 'PUT', token: admin.token, body: { minorAge: 21 } })).status).toBe(200);
+		try {
+			const yes = await post(mentor, `/api/v1/mentorships/${asked.body.id}/accept`);
+			expect(yes.status, yes.text).toBe(409);
+			expect(yes.body.error.code).toBe('matching_minor_needs_vetted_mentor');
+			const [row] = await server.db.select().from(mentorships).where(eq(mentorships.id, asked.body.id));
+			expect(row).toMatchObject({ status: 'proposed', mentorAcceptedAt: null, spaceId: null });
+		} finally {
+			expect((await api(url, '/api/v1/admin/policy', { method: 'PUT', token: admin.token, body: { minorAge: 18 } })).status).toBe(200);
+		}
+		const yes = await post(mentor, `/api/v1/mentorships/${asked.body.id}/accept`);
+		expect(yes.body.status).toBe('active');
 	});
 });

@@ -176,6 +176,10 @@ describe.each(drivers)('a matching round from run to the pair’s space (%s)', (
 		// Declined recently: not proposed again (another vetted mentor with room may be).
 		const again = await api(url, '/api/v1/matching/rounds', { token: admin.token, body: {} });
 		expect(proposalOf(again.body, child.id)?.mentor.id).not.toBe(mentor.id);
+		// Nor by an admin's hand.
+		const byHand = await api(url, `/api/v1/matching/rounds/${again.body.id}/proposals`, { method: 'PATCH', token: admin.token, body: { changes: [{ menteeId: child.id, mentorId: mentor.id }] } });
+		expect(byHand.status).toBe(409);
+		expect(byHand.body.error.code).toBe('matching_pair_not_allowed');
 		await api(url, `/api/v1/matching/rounds/${again.body.id}`, { method: 'DELETE', token: admin.token });
 	});
 
@@ -214,4 +218,76 @@ describe.each(drivers)('a matching round from run to the pair’s space (%s)', (
 		const [row] = await server.db.select({ status: mentorships.status }).from(mentorships).where(eq(mentorships.id, draft!.mentorshipId));
 		expect(row!.status).toBe('draft');
 	});
+
+	/** Speaking only `tag` (and nobody else in the file does): a round can pair them with each other only. */
+	const only = (tag: string) => ({ languages: [{ tag, level: 'native' }], readingLanguage: tag });
+	/** Runs a round and takes away every proposal but those of `menteeIds`, so publishing it touches nobody else. */
+	async function roundOf(menteeIds: string[]): Promise<{ id: string; proposals: Proposal[] }> {
+		const run = await api(url, '/api/v1/matching/rounds', { token: admin.token, body: {} });
+		expect(run.status, run.text).toBe(201);
+		const others = (run.body.proposals as Proposal[]).filter((p) => !menteeIds.includes(p.mentee.id)).map((p) => ({ menteeId: p.mentee.id, mentorId: null }));
+		if (others.length === 0) return run.body;
+		const adjusted = await api(url, `/api/v1/matching/rounds/${run.body.id}/proposals`, { method: 'PATCH', token: admin.token, body: { changes: others } });
+		expect(adjusted.status, adjusted.text).toBe(200);
+		return adjusted.body;
+	}
+	const publish = (roundId: string) => api(url, `/api/v1/matching/rounds/${roundId}/publish`, { method: 'POST', token: admin.token });
+	const liveOf = async (menteeId: string) =>
+		(await server.db.select({ status: mentorships.status }).from(mentorships).where(eq(mentorships.menteeId, menteeId))).filter((r) => r.status === 'proposed' || r.status === 'active').length;
+
+	it('an old draft of a pair since ended over a report is not proposed by publishing it', async () => {
+		const mentor = await newMentor(url, { overrides: only('cy'), profile: { capacity: 10 } });
+		const mentee = await newMentee(url, { overrides: only('cy') });
+		const round = await roundOf([mentee.id]);
+		expect(proposalOf(round, mentee.id)?.mentor.id).toBe(mentor.id);
+		const asked = await api(url, '/api/v1/mentorships', { token: mentee.token, body: { mentorId: mentor.id } });
+		expect(asked.status, asked.text).toBe(201);
+		expect((await api(url, `/api/v1/mentorships/${asked.body.id}/end`, { token: moderator.token, body: { reason: 'report' } })).status).toBe(200);
+
+		const published = await publish(round.id);
+		expect(published.status, published.text).toBe(200);
+		expect(proposalOf(published.body, mentee.id)).toBeUndefined();
+		expect(published.body.unmatched).toContainEqual(expect.objectContaining({ mentee: expect.objectContaining({ id: mentee.id }), reason: 'no_longer_available' }));
+		expect(await liveOf(mentee.id)).toBe(0);
+	});
+
+	it('a stale draft pairing a minor with a mentor whose vetting was withdrawn since is not proposed', async () => {
+		const mentor = await newMentor(url, { overrides: only('mt'), vettedBy: admin, profile: { capacity: 10 } });
+		const minor = await newMinorMentee(url, { overrides: only('mt') });
+		const round = await roundOf([minor.id]);
+		expect(proposalOf(round, minor.id)?.mentor.id).toBe(mentor.id);
+		expect((await api(url, `/api/v1/admin/users/${mentor.id}/vetting`, { method: 'PUT', token: admin.token, body: { vetted: false } })).status).toBe(200);
+
+		const published = await publish(round.id);
+		expect(published.status, published.text).toBe(200);
+		expect(proposalOf(published.body, minor.id)).toBeUndefined();
+		expect(published.body.unmatched).toContainEqual(expect.objectContaining({ mentee: expect.objectContaining({ id: minor.id }), reason: 'no_longer_available' }));
+		expect(await liveOf(minor.id)).toBe(0);
+	});
+
+	it('an admin’s hand cannot pair again a pair declined lately', async () => {
+		const mentor = await newMentor(url, { overrides: only('ga'), profile: { capacity: 10 } });
+		const mentee = await newMentee(url, { overrides: only('ga') });
+		const asked = await api(url, '/api/v1/mentorships', { token: mentee.token, body: { mentorId: mentor.id } });
+		expect((await api(url, `/api/v1/mentorships/${asked.body.id}/decline`, { method: 'POST', token: mentor.token })).status).toBe(200);
+		const round = await roundOf([mentee.id]);
+		expect(proposalOf(round, mentee.id)).toBeUndefined();
+		const byHand = await api(url, `/api/v1/matching/rounds/${round.id}/proposals`, { method: 'PATCH', token: admin.token, body: { changes: [{ menteeId: mentee.id, mentorId: mentor.id }] } });
+		expect(byHand.status).toBe(409);
+		expect(byHand.body.error.code).toBe('matching_pair_not_allowed');
+		expect((await api(url, `/api/v1/matching/rounds/${round.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204);
+	});
+
+	it('a round’s weeks start within a month back and a year ahead; other dates are refused, not a server error', async () => {
+		const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+		for (const horizonStart of ['0050-01-04', '9999-12-27', day(-40), day(400)]) {
+			const res = await api(url, '/api/v1/matching/rounds', { token: admin.token, body: { settings: { horizonStart } } });
+			expect(res.status, horizonStart).toBe(400);
+			expect(res.body.error.code).toBe('invalid_input');
+		}
+		const ok = await api(url, '/api/v1/matching/rounds', { token: admin.token, body: { settings: { horizonStart: day(7) } } });
+		expect(ok.status, ok.text).toBe(201);
+		expect((await api(url, `/api/v1/matching/rounds/${ok.body.id}`, { method: 'DELETE', token: admin.token })).status).toBe(204);
+	});
 });
+

@@ -186,4 +186,36 @@ describe.each(drivers)('self-match, vetting and pairs ended by a report (%s)', (
 		const self = await api(url, '/api/v1/matching/profile', { method: 'PUT', token: mentor.token, body: { vettedForMinors: false } });
 		expect(self.status).toBe(400);
 	});
+
+	it('withdrawing a mentor’s vetting ends their proposals to minors at once, audited; their yes to one is refused', async () => {
+		const mentor = await newMentor(url, { vettedBy: admin, profile: { capacity: 10 } });
+		const minor = await newMinorMentee(url);
+		const adult = await newMentee(url);
+		const toMinor = await api(url, '/api/v1/mentorships', { token: minor.token, body: { mentorId: mentor.id } });
+		const toAdult = await api(url, '/api/v1/mentorships', { token: adult.token, body: { mentorId: mentor.id } });
+		expect([toMinor.status, toAdult.status]).toEqual([201, 201]);
+
+		const withdrawn = await api(url, `/api/v1/admin/users/${mentor.id}/vetting`, { method: 'PUT', token: admin.token, body: { vetted: false } });
+		expect(withdrawn.status, withdrawn.text).toBe(200);
+		expect(withdrawn.body).toMatchObject({ profile: { vettedForMinors: false }, endedProposals: [toMinor.body.id], minorsLeftActive: [] });
+		const yes = await api(url, `/api/v1/mentorships/${toMinor.body.id}/accept`, { method: 'POST', token: mentor.token });
+		expect(yes.status).toBe(409);
+		const [row] = await server.db.select().from(mentorships).where(eq(mentorships.id, toMinor.body.id));
+		expect(row).toMatchObject({ status: 'ended', endedReason: 'program', spaceId: null, mentorAcceptedAt: null });
+		const actions = (await server.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, toMinor.body.id))).map((a) => a.action);
+		expect(actions).toContain('mentorship.end');
+		// The adult's proposal is not the vetting's business.
+		expect((await api(url, `/api/v1/mentorships/${toAdult.body.id}/accept`, { method: 'POST', token: mentor.token })).body.status).toBe('active');
+	});
+
+	it('two mentees asking for a mentor’s last place at the same moment: one gets it, the other is told the mentor is full', async () => {
+		const mentor = await newMentor(url, { profile: { capacity: 1 } });
+		const [first, second] = await Promise.all([newMentee(url), newMentee(url)]);
+		const answers = await Promise.all([first, second].map((m) => api(url, '/api/v1/mentorships', { token: m.token, body: { mentorId: mentor.id } })));
+		expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+		expect(answers.find((a) => a.status === 409)!.body.error.code).toBe('matching_capacity');
+		const live = await server.db.select({ id: mentorships.id }).from(mentorships).where(eq(mentorships.mentorId, mentor.id));
+		expect(live).toHaveLength(1);
+	});
 });
+
