@@ -13,6 +13,7 @@ import { createNameRules } from './moderation/names';
 import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
 import { createPrivacyService } from './privacy';
+import { createScale } from './scale';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
@@ -23,9 +24,14 @@ import { createTranslator } from './translate';
  */
 export async function createTessera(config: Config) {
 	const logger = createLogger({ level: config.logLevel, destination: config.logDestination });
+	// First: with REDIS_URL it refuses to start on the embedded database, before that is opened.
+	const scale = await createScale({ config, logger });
 	const database = await openDatabase({
 		...config,
 		onFatal: (err) => logger.fatal({ err }, 'the embedded database stopped: nothing can be stored or read until Tessera restarts (/healthz now fails)')
+	}).catch(async (e: unknown) => {
+		await scale.close();
+		throw e;
 	});
 	const accounts = createAccountsService({ db: database.db, logger, ...config });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
@@ -113,6 +119,8 @@ export async function createTessera(config: Config) {
 	return {
 		config,
 		logger,
+		/** One process, or one of several sharing Redis and PostgreSQL (server/scale). */
+		scale,
 		database,
 		accounts,
 		spaces,
@@ -143,6 +151,7 @@ export async function createTessera(config: Config) {
 			await translator.close();
 			await docs.close();
 			await database.close();
+			await scale.close();
 		}
 	};
 }

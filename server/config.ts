@@ -17,6 +17,10 @@ export interface Config {
 	trustProxy: boolean;
 	dataDir: string;
 	databaseUrl: string | undefined;
+	/** Redis for running several processes as one (Socket.IO rooms, document fan-out, rate limits); needs databaseUrl. */
+	redisUrl: string | undefined;
+	/** Every Redis key and channel Tessera uses starts with this, so several deployments (or test runs) can share one Redis. */
+	redisPrefix: string;
 	logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 	/** Where logs are written; standard output when unset. Not read from the environment (tests capture logs with it). */
 	logDestination?: DestinationStream;
@@ -102,6 +106,14 @@ const envSchema = z.object({
 		.string()
 		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
 		.optional(),
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+		.optional(),
+	REDIS_PREFIX: z
+		.string()
+		.regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - only, at most 64')
+		.default('tessera:'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(60 * 24 * 30).default(30),
 	SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
@@ -160,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		trustProxy: e.TRUST_PROXY,
 		dataDir: resolve(projectRoot, e.DATA_DIR),
 		databaseUrl: e.DATABASE_URL,
+		redisUrl: e.REDIS_URL,
+		redisPrefix: e.REDIS_PREFIX,
 		logLevel: e.LOG_LEVEL,
 		sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
 		sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,

@@ -1,4 +1,5 @@
 import { ConfigError } from './config';
+import { DataDirInUseError } from './db/lock';
 import { startServer } from './http/server';
 
 // Wiring only: start the one process, stop it cleanly on a signal.
@@ -16,7 +17,7 @@ try {
 	process.on('SIGTERM', () => stop('SIGTERM'));
 	process.on('SIGINT', () => stop('SIGINT'));
 } catch (e) {
-	if (e instanceof ConfigError) {
+	if (e instanceof ConfigError || e instanceof DataDirInUseError) {
 		console.error(e.message);
 		process.exit(78);
 	}

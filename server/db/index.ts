@@ -7,6 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './lock';
 import { PGliteThread } from './pglite-thread';
 import * as schema from './schema';
 
@@ -47,15 +48,28 @@ export async function openDatabase({ databaseUrl, dataDir, migrationsDir, onFata
 		};
 	}
 	mkdirSync(dataDir, { recursive: true });
-	// In a thread of its own: PGlite runs each query synchronously on the thread that owns it.
-	const client = await PGliteThread.create({ dataDir, onDeath: onFatal });
+	const unlock = lockDataDir(dataDir);
+	let client: PGliteThread;
+	try {
+		// In a thread of its own: PGlite runs each query synchronously on the thread that owns it.
+		client = await PGliteThread.create({ dataDir, onDeath: onFatal });
+	} catch (e) {
+		unlock();
+		throw e;
+	}
 	const db = drizzlePglite(client as unknown as PGlite, { schema });
-	await migratePglite(db, { migrationsFolder: migrationsDir });
+	try {
+		await migratePglite(db, { migrationsFolder: migrationsDir });
+	} catch (e) {
+		await client.close().catch(() => {});
+		unlock();
+		throw e;
+	}
 	return {
 		db: db as unknown as Db,
 		kind: 'pglite',
 		ping: async () => void (await db.execute(sql`select 1`)),
-		close: () => client.close()
+		close: () => client.close().finally(unlock)
 	};
 }
 

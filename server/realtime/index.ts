@@ -37,7 +37,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		// Other upgrade paths (/yjs, Vite's HMR in dev) belong to other handlers.
 		destroyUpgrade: false,
 		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
-		cors: { origin: false }
+		cors: { origin: false },
+		// With REDIS_URL: rooms, broadcasts and recovered sessions span every process.
+		...(app.scale.adapter ? { adapter: app.scale.adapter } : {})
 	});
 
 	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });

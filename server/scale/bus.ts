@@ -1,0 +1,165 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+
+type Handler<T> = (payload: T, from: string) => void;
+type BinaryHandler = (data: Uint8Array, from: string) => void;
+
+/**
+ * Messages between Tessera processes. Every message goes to every *other* process, never back to the one
+ * that sent it. Delivery is at most once (Redis pub/sub): after Redis comes back from an outage, `onResume`
+ * tells each part to repair what it may have missed (documents resync, language lists are sent again).
+ */
+export interface Bus {
+	/** JSON messages on a named topic, to every other process. */
+	publish<T>(topic: string, payload: T): void;
+	on<T>(topic: string, handler: Handler<T>): () => void;
+	/**
+	 * Binary messages on a channel of their own (one per open document), to the processes subscribed to it.
+	 * Resolves once the subscription is active, so nothing published afterwards is missed.
+	 */
+	subscribe(channel: string, handler: BinaryHandler): Promise<() => Promise<void>>;
+	publishBinary(channel: string, data: Uint8Array): void;
+	/** Called after the connection to Redis was lost and is back. */
+	onResume(handler: () => void): () => void;
+	close(): Promise<void>;
+}
+
+/** One process: nobody else to tell. */
+export function createLocalBus(): Bus {
+	return {
+		publish: () => {},
+		on: () => () => {},
+		subscribe: async () => async () => {},
+		publishBinary: () => {},
+		onResume: () => () => {},
+		close: async () => {}
+	};
+}
+
+/**
+ * Frames carry their sender: [length of node id][node id][body]. The subscriber connection hears its own
+ * process's messages too; those are dropped here, so no process applies its own update twice.
+ */
+function frame(nodeId: Buffer, body: Uint8Array): Buffer {
+	const out = Buffer.allocUnsafe(1 + nodeId.length + body.byteLength);
+	out[0] = nodeId.length;
+	nodeId.copy(out, 1);
+	out.set(body, 1 + nodeId.length);
+	return out;
+}
+
+function unframe(message: Buffer): { from: string; body: Buffer } | null {
+	const n = message[0];
+	if (n === undefined || message.length < 1 + n) return null;
+	return { from: message.toString('latin1', 1, 1 + n), body: message.subarray(1 + n) };
+}
+
+export async function createRedisBus({
+	commands,
+	subscriber,
+	prefix,
+	nodeId,
+	logger
+}: {
+	commands: Redis;
+	subscriber: Redis;
+	prefix: string;
+	nodeId: string;
+	logger: Logger;
+}): Promise<Bus> {
+	const me = Buffer.from(nodeId, 'latin1');
+	const topicsChannel = `${prefix}bus`;
+	const channelName = (channel: string) => `${prefix}ch:${channel}`;
+	const topics = new Map<string, Set<Handler<unknown>>>();
+	const channels = new Map<string, Set<BinaryHandler>>();
+	/** SUBSCRIBE commands in flight by channel: a second subscriber waits for the same one. */
+	const subscribing = new Map<string, Promise<unknown>>();
+	const resumed = new Set<() => void>();
+	let readyOnce = false;
+
+	subscriber.on('messageBuffer', (channelBuf: Buffer, message: Buffer) => {
+		const parsed = unframe(message);
+		if (!parsed || parsed.from === nodeId) return;
+		const channel = channelBuf.toString();
+		if (channel === topicsChannel) {
+			let envelope: { topic: string; payload: unknown };
+			try {
+				envelope = JSON.parse(parsed.body.toString('utf8')) as { topic: string; payload: unknown };
+			} catch {
+				return void logger.warn({ from: parsed.from }, 'unreadable message between processes dropped');
+			}
+			for (const h of topics.get(envelope.topic) ?? []) {
+				try {
+					h(envelope.payload, parsed.from);
+				} catch (err) {
+					logger.error({ err, topic: envelope.topic }, 'a handler of a message between processes failed');
+				}
+			}
+			return;
+		}
+		const handlers = channels.get(channel.slice(prefix.length + 3));
+		if (!handlers) return;
+		const data = new Uint8Array(parsed.body.buffer, parsed.body.byteOffset, parsed.body.byteLength);
+		for (const h of handlers) {
+			try {
+				h(data, parsed.from);
+			} catch (err) {
+				logger.error({ err, channel }, 'a handler of a message between processes failed');
+			}
+		}
+	});
+	// ioredis subscribes again by itself after a reconnect; whatever was published meanwhile is gone.
+	subscriber.on('ready', () => {
+		if (!readyOnce) return void (readyOnce = true);
+		logger.warn('Redis is back: repairing what may have been missed');
+		for (const h of resumed) h();
+	});
+	readyOnce = subscriber.status === 'ready';
+	await subscriber.subscribe(topicsChannel);
+
+	function send(channel: string, body: Uint8Array): void {
+		commands.publish(channel, frame(me, body)).catch((err: Error) => logger.warn({ err: { message: err.message }, channel }, 'publishing to the other processes failed'));
+	}
+
+	return {
+		publish(topic, payload) {
+			send(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+		},
+		on<T>(topic: string, handler: Handler<T>) {
+			let set = topics.get(topic);
+			if (!set) topics.set(topic, (set = new Set()));
+			set.add(handler as Handler<unknown>);
+			return () => void set.delete(handler as Handler<unknown>);
+		},
+		async subscribe(channel, handler) {
+			let set = channels.get(channel);
+			if (!set) {
+				channels.set(channel, (set = new Set()));
+				const pending = subscriber.subscribe(channelName(channel)).finally(() => subscribing.delete(channel));
+				subscribing.set(channel, pending);
+			}
+			set.add(handler);
+			await subscribing.get(channel);
+			return async () => {
+				const current = channels.get(channel);
+				if (!current) return;
+				current.delete(handler);
+				if (current.size > 0) return;
+				channels.delete(channel);
+				await subscriber.unsubscribe(channelName(channel)).catch(() => {});
+			};
+		},
+		publishBinary(channel, data) {
+			send(channelName(channel), data);
+		},
+		onResume(handler) {
+			resumed.add(handler);
+			return () => void resumed.delete(handler);
+		},
+		async close() {
+			topics.clear();
+			channels.clear();
+			resumed.clear();
+		}
+	};
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config';
+import { DataDirInUseError, lockDataDir } from '../../server/db/lock';
+import { createSpace, joinSpace, newUser } from '../helpers/api';
+import { nextMessage, record, request, sendOk } from '../helpers/chat';
+import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
+import { Sockets } from '../helpers/sockets';
+import { startTestServer } from '../helpers/server';
+import { waitFor } from '../helpers/wait';
+
+const redis = await redisAvailable();
+
+describe('several processes need PostgreSQL', () => {
+	it('REDIS_URL without DATABASE_URL is refused before the embedded database opens, with a message saying what to set', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'tessera-scale-'));
+		try {
+			const err = await startTestServer({ db: 'pglite', config: { redisUrl, redisPrefix: 'tessera-t-refused:' } }).then(
+				() => null,
+				(e: unknown) => e
+			);
+			expect(err).toBeInstanceOf(ConfigError);
+			expect(String((err as Error).message)).toMatch(/DATABASE_URL/);
+		} finally {
+			await rm(dataDir, { recursive: true, force: true });
+		}
+	});
+
+	it('a second process on the same embedded database folder is refused with a clear message; a dead holder’s lock is taken over', async () => {
+		const dataDir = await mkdtemp(join(tmpdir(), 'tessera-lock-'));
+		try {
+			// A live process other than this one (the parent of the test runner) holds the folder.
+			await writeFile(join(dataDir, 'tessera.pid'), String(process.ppid));
+			expect(() => lockDataDir(dataDir)).toThrow(DataDirInUseError);
+			expect(() => lockDataDir(dataDir)).toThrow(/embedded database .* one process.*DATABASE_URL/s);
+			// A holder that no longer exists (pid beyond any real one) leaves a stale lock behind.
+			await writeFile(join(dataDir, 'tessera.pid'), '2147483646');
+			const release = lockDataDir(dataDir);
+			expect(() => lockDataDir(dataDir)).toThrow(DataDirInUseError);
+			release();
+			lockDataDir(dataDir)();
+		} finally {
+			await rm(dataDir, { recursive: true, force: true });
+		}
+	});
+
+	it('REDIS_URL must be a redis:// URL', () => {
+		expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL: must start with redis:\/\//);
+	});
+});
+
+describe.runIf(redis)('two processes on Redis and PostgreSQL', () => {
+	let cluster: Cluster;
+	const sockets = new Sockets();
+	beforeAll(async () => {
+		cluster = await startCluster({ nodes: 2 });
+	});
+	afterAll(() => cluster?.close());
+	afterEach(() => sockets.closeAll());
+
+	it('both report themselves healthy as different nodes of one deployment', async () => {
+		const [a, b] = await Promise.all(cluster.nodes.map((n) => fetch(`${n.url}/healthz`).then((r) => r.json() as Promise<{ status: string; scale: string; node: string; database: string }>)));
+		expect(a).toMatchObject({ status: 'ok', scale: 'redis', database: 'postgres' });
+		expect(b).toMatchObject({ status: 'ok', scale: 'redis', database: 'postgres' });
+		expect(a!.node).not.toBe(b!.node);
+	});
+
+	it('a chat message sent on A reaches a reader on B exactly once', async () => {
+		const [a, b] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0]];
+		const owner = await newUser(a.url);
+		const reader = await newUser(b.url);
+		const spaceId = await createSpace(a.url, owner);
+		await joinSpace(a.url, owner, reader, spaceId);
+		const onA = await sockets.connect(a.url, { token: owner.token });
+		const onB = await sockets.connect(b.url, { token: reader.token });
+		expect(await request(onA, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		expect(await request(onB, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		const seen = record(onB, 'chat:message');
+		const clientId = randomUUID();
+		const arriving = nextMessage(onB, clientId);
+		await sendOk(onA, spaceId, 'hello across processes', { clientId });
+		expect((await arriving).text).toBe('hello across processes');
+		await new Promise((r) => setTimeout(r, 300));
+		expect(seen.filter((m) => m.clientId === clientId)).toHaveLength(1);
+		await waitFor(() => true);
+	});
+});
