@@ -34,12 +34,24 @@ export interface DatabaseOptions {
 	onFatal?: (err: Error) => void;
 }
 
+/** Key of the advisory lock taken while migrations run (any fixed number; this one spells "tessera"). */
+const MIGRATION_LOCK = 0x7465737365726;
+
 /** Opens the database and applies committed migrations before anything else touches it. */
 export async function openDatabase({ databaseUrl, dataDir, migrationsDir, onFatal }: DatabaseOptions): Promise<Database> {
 	if (databaseUrl) {
 		const client = postgres(databaseUrl, { max: 10, onnotice: () => {} });
 		const db = drizzlePostgres(client, { schema });
-		await migratePostgres(db, { migrationsFolder: migrationsDir });
+		// Several processes may start together on one database: one applies the migrations while the others wait
+		// on a session lock (held on a connection of its own), then find nothing left to apply.
+		const lock = await client.reserve();
+		try {
+			await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+			await migratePostgres(db, { migrationsFolder: migrationsDir });
+		} finally {
+			await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
+			lock.release();
+		}
 		return {
 			db: db as unknown as Db,
 			kind: 'postgres',

@@ -47,6 +47,16 @@ describe('several processes need PostgreSQL', () => {
 		}
 	});
 
+	it.runIf(redis)('several processes started together on a fresh database all come up (one applies the migrations, the others wait)', async () => {
+		const cluster = await startCluster({ nodes: 0 });
+		try {
+			const started = await Promise.all([cluster.add(), cluster.add(), cluster.add()]);
+			for (const s of started) expect((await fetch(`${s.url}/healthz`)).status).toBe(200);
+		} finally {
+			await cluster.close();
+		}
+	});
+
 	it('REDIS_URL must be a redis:// URL', () => {
 		expect(() => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).toThrow(/REDIS_URL: must start with redis:\/\//);
 	});
