@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { auditLog, outbox } from '../db/schema';
 import { notFound } from '../errors';
@@ -22,6 +22,8 @@ export interface OutboxEntry extends Mail {
 const MAX_ATTEMPTS = 10;
 const RETRY_INTERVAL_MS = 30_000;
 const BATCH = 20;
+/** How long a process may take to send its batch before another may try the same mail. */
+const CLAIM_SECONDS = 120;
 
 /** A sent link is no use to anyone reading the outbox later: the token in it is replaced once it has gone out. */
 export function redactLinks(body: string): string {
@@ -39,23 +41,43 @@ export function createOutbox({ db, logger, smtpUrl, mailFrom }: { db: Db; logger
 	let again = false;
 	let stopped = false;
 
+	/**
+	 * Takes up to a batch of due mail for this process: claimed rows are invisible to every other process until the
+	 * claim runs out (a process that died while sending leaves its mail to be sent again after CLAIM_SECONDS).
+	 */
+	async function claim(): Promise<(typeof outbox.$inferSelect)[]> {
+		const due = db
+			.select({ id: outbox.id })
+			.from(outbox)
+			.where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_ATTEMPTS), or(isNull(outbox.claimedUntil), lt(outbox.claimedUntil, sql`now()`))))
+			.orderBy(asc(outbox.createdAt))
+			.limit(BATCH)
+			.for('update', { skipLocked: true });
+		return db
+			.update(outbox)
+			.set({ claimedUntil: sql`now() + make_interval(secs => ${CLAIM_SECONDS})` })
+			.where(inArray(outbox.id, due))
+			.returning();
+	}
+
 	async function sendPending(): Promise<void> {
 		if (!smtpUrl) return;
-		const rows = await db
-			.select()
-			.from(outbox)
-			.where(and(isNull(outbox.sentAt), lt(outbox.attempts, MAX_ATTEMPTS)))
-			.orderBy(asc(outbox.createdAt))
-			.limit(BATCH);
+		const rows = (await claim()).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
 		for (const row of rows) {
-			if (stopped) return;
+			if (stopped) {
+				await db.update(outbox).set({ claimedUntil: null }).where(eq(outbox.id, row.id));
+				continue;
+			}
 			try {
 				await sendMail({ url: smtpUrl, from: mailFrom ?? 'tessera@localhost', to: row.toAddress, subject: row.subject, body: row.body });
-				await db.update(outbox).set({ sentAt: new Date(), attempts: row.attempts + 1, body: redactLinks(row.body), lastError: null }).where(eq(outbox.id, row.id));
+				await db
+					.update(outbox)
+					.set({ sentAt: new Date(), attempts: row.attempts + 1, body: redactLinks(row.body), lastError: null, claimedUntil: null })
+					.where(eq(outbox.id, row.id));
 				log.info({ id: row.id, kind: row.kind }, 'mail sent');
 			} catch (err) {
 				const message = err instanceof Error ? err.message.slice(0, 200) : 'send failed';
-				await db.update(outbox).set({ attempts: row.attempts + 1, lastError: message }).where(eq(outbox.id, row.id));
+				await db.update(outbox).set({ attempts: row.attempts + 1, lastError: message, claimedUntil: null }).where(eq(outbox.id, row.id));
 				log.warn({ id: row.id, kind: row.kind, attempt: row.attempts + 1, error: message }, 'mail not sent; will retry');
 			}
 		}

@@ -10,6 +10,8 @@ import { nextMessage, record, request, sendOk } from '../helpers/chat';
 import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
 import { Sockets } from '../helpers/sockets';
 import { startTestServer } from '../helpers/server';
+import { fakeSmtp } from '../helpers/safeguarding';
+import { outbox } from '../../server/db/schema';
 import { waitFor } from '../helpers/wait';
 
 const redis = await redisAvailable();
@@ -96,5 +98,27 @@ describe.runIf(redis)('two processes on Redis and PostgreSQL', () => {
 		await new Promise((r) => setTimeout(r, 300));
 		expect(seen.filter((m) => m.clientId === clientId)).toHaveLength(1);
 		await waitFor(() => true);
+	});
+});
+
+describe.runIf(redis)('mail with several processes', () => {
+	it('each queued mail goes out once, whichever processes run the outbox at the same moment', async () => {
+		const smtp = await fakeSmtp();
+		const cluster = await startCluster({ nodes: 3, config: { smtpUrl: smtp.url } });
+		try {
+			const [a, b, c] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
+			const mails = Array.from({ length: 45 }, (_, i) => ({ kind: 'test', toAddress: `guardian-${i}@example.org`, subject: `Mail ${i}`, body: `Hello ${i}` }));
+			await a.db.insert(outbox).values(mails);
+			for (let round = 0; round < 3; round++) for (const node of [a, b, c]) node.app.safeguarding.outbox.kick();
+			await waitFor(() => new Set(smtp.messages.map((m) => m.to)).size === mails.length, { timeoutMs: 15_000, what: 'every mail delivered' });
+			// Give a duplicate time to arrive, then count.
+			await new Promise((r) => setTimeout(r, 500));
+			expect(smtp.messages).toHaveLength(mails.length);
+			const unsent = (await a.db.select().from(outbox)).filter((row) => !row.sentAt);
+			expect(unsent).toEqual([]);
+		} finally {
+			await cluster.close();
+			await smtp.close();
+		}
 	});
 });

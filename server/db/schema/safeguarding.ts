@@ -125,7 +125,9 @@ export const outbox = pgTable(
 		createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 		sentAt: timestamp('sent_at', { withTimezone: true }),
 		attempts: integer('attempts').notNull().default(0),
-		lastError: text('last_error')
+		lastError: text('last_error'),
+		/** A process is sending this mail until then: with several processes, each mail goes out once. */
+		claimedUntil: timestamp('claimed_until', { withTimezone: true })
 	},
 	(t) => [index('outbox_unsent_idx').on(t.createdAt).where(sql`${t.sentAt} is null`)]
 );
