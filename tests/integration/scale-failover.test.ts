@@ -58,14 +58,15 @@ class ChatClient {
 		for (const [clientId, text] of this.pending) void this.#send(clientId, text);
 	}
 
+	/** Reads the whole history again, newest page first (simpler than the browser's cursor, and as strict a check). */
 	async catchUp(): Promise<void> {
-		let after = [...this.view.keys()].sort().at(-1);
+		let before: string | undefined;
 		for (;;) {
-			const page = await this.socket.timeout(3_000).emitWithAck('chat:history', { spaceId: this.spaceId, ...(after ? { after } : {}), limit: 100 });
+			const page = await this.socket.timeout(3_000).emitWithAck('chat:history', { spaceId: this.spaceId, ...(before ? { before } : {}), limit: 100 });
 			if (!page.ok) throw new Error(`chat:history refused: ${page.error.code}`);
 			for (const m of page.messages) this.view.set(m.id, m as ChatMessage);
 			if (!page.hasMore || page.messages.length === 0) return;
-			after = page.messages.at(-1)!.id;
+			before = page.messages[0]!.id;
 		}
 	}
 

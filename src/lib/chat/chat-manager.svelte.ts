@@ -4,7 +4,7 @@ import { CHAT_DEFAULT_PAGE, CHAT_MAX_CHARS, CHAT_MAX_PAGE, type ChatHistoryMessa
 import type { ClientToServerEvents } from '$lib/protocol/events';
 import type { SpaceConnection, SpaceJoined } from '$lib/client/space-connection.svelte';
 import { Outbox } from './outbox.svelte';
-import { charCount, mergeMessages, unreadDividerId, type PendingSend } from './timeline';
+import { catchUpCursor, charCount, mergeMessages, unreadDividerId, type PendingSend } from './timeline';
 import { Translations } from './translations.svelte';
 import { Typing } from './typing.svelte';
 
@@ -85,7 +85,7 @@ export class ChatManager {
 		});
 		// Live messages can arrive as soon as the server has put this connection back in the room, before the
 		// join's answer: catching up starts from the newest message that was shown before that.
-		connection.onConnect(() => (this.#catchUpAfter = this.#messages.at(-1)?.id ?? null));
+		connection.onConnect(() => (this.#catchUpAfter = catchUpCursor(this.#messages)));
 		connection.onJoined((joined) => void this.#onJoined(joined));
 		connection.onBack(() => this.#outbox.resend());
 		connection.on('chat:message', (message) => this.#onMessage(message));
@@ -352,11 +352,13 @@ export class ChatManager {
 			plain.push(message);
 			if (translation) this.translations.received(translation);
 		}
+		// Catching up reads a few seconds already shown again (see catchUpCursor): those are not news.
+		const shown = fresh ? new Set(this.#messages.map((m) => m.id)) : null;
 		this.#messages = mergeMessages(this.#messages, plain);
 		this.#outbox.settle(this.#messages, this.#myId);
 		for (const message of plain) {
 			this.translations.expect(message);
-			if (fresh && message.authorId !== this.#myId) this.#noticeNew(message);
+			if (fresh && !shown?.has(message.id) && message.authorId !== this.#myId) this.#noticeNew(message);
 		}
 	}
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatMessage } from '$lib/protocol/chat';
-import { charCount, continuesGroup, formatMessageTime, mergeMessages, needsTranslation, sameLanguage, unreadDividerId, unsettled, type PendingSend } from './timeline';
+import { catchUpCursor, CATCH_UP_OVERLAP_MS, charCount, continuesGroup, formatMessageTime, mergeMessages, needsTranslation, sameLanguage, unreadDividerId, unsettled, type PendingSend } from './timeline';
 
 const ME = 'me';
 const ANA = 'ana';
@@ -122,5 +122,22 @@ describe('small rules', () => {
 		// In Tokyo it is already 4 May at 20:00 UTC, so a message from 14:30 UTC is "yesterday" there.
 		expect(formatMessageTime('2026-05-03T14:30:00Z', { locale: 'en-GB', timeZone: 'Asia/Tokyo', now })).toContain('3 May 2026');
 		expect(formatMessageTime('2026-05-03T14:30:00Z', { locale: 'en-US', timeZone: 'America/New_York', now })).toBe('10:30 AM');
+	});
+});
+
+describe('catchUpCursor', () => {
+	const at = (seq: number, ms: number) => msg(seq, { createdAt: new Date(Date.UTC(2026, 4, 3, 12) + ms).toISOString() });
+
+	it('starts before the last stretch of messages, so one that became visible late is read too', () => {
+		const shown = [at(1, 0), at(2, 10_000), at(3, 20_000), at(4, 21_000), at(5, 21_500)];
+		// m3..m5 lie within the overlap of the newest: catching up starts after m2.
+		expect(catchUpCursor(shown)).toBe('m2');
+		expect(Date.parse(shown[4]!.createdAt) - Date.parse(shown[1]!.createdAt)).toBeGreaterThan(CATCH_UP_OVERLAP_MS);
+	});
+
+	it('starts after the oldest shown when everything shown is that recent, and has nothing to start from with nothing shown', () => {
+		expect(catchUpCursor([at(1, 0), at(2, 500), at(3, 900)])).toBe('m1');
+		expect(catchUpCursor([at(7, 0)])).toBe('m7');
+		expect(catchUpCursor([])).toBeNull();
 	});
 });

@@ -100,3 +100,20 @@ export function languageName(tag: string, locale: string): string {
 		return tag;
 	}
 }
+
+/**
+ * With several server processes, messages stored at nearly the same moment can become visible slightly out of
+ * order (a later one first). Catching up therefore starts this long before the newest message shown and reads
+ * that stretch again; messages are kept once by id, so nothing is doubled.
+ */
+export const CATCH_UP_OVERLAP_MS = 2_000;
+
+/** The message to catch up after: the newest one shown at least CATCH_UP_OVERLAP_MS before the newest of all. */
+export function catchUpCursor(messages: readonly ChatMessage[]): string | null {
+	const newest = messages.at(-1);
+	if (!newest) return null;
+	const before = Date.parse(newest.createdAt) - CATCH_UP_OVERLAP_MS;
+	for (let i = messages.length - 1; i >= 0; i--) if (Date.parse(messages[i]!.createdAt) < before) return messages[i]!.id;
+	// Everything shown is that recent: read again from the oldest shown.
+	return messages[0]!.id;
+}
