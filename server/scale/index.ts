@@ -80,6 +80,9 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 		streamName: `${prefix}socket.io`,
 		channelPrefix: `${prefix}socket.io`,
 		sessionKeyPrefix: `${prefix}sio:session:`,
+		// A connection recovered on another process replays what it missed from this stream: keep about two
+		// minutes (the recovery window) of a busy program's packets, not the default 10,000.
+		maxLen: 100_000,
 		heartbeatInterval: 5_000,
 		heartbeatTimeout: 15_000
 	});
