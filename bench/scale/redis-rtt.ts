@@ -55,9 +55,10 @@ export async function measureRedisRoundTrip({ count, payloadBytes = 300 }: { cou
 		for (let i = 0; i < count + 100; i++) {
 			const t = performance.now();
 			const got = new Promise<void>((r) => (arrived = r));
-			await sender.publish(channel, payload);
+			const published = sender.publish(channel, payload);
 			await got;
 			if (i >= 100) publish.push(performance.now() - t);
+			await published;
 		}
 		await receiver.unsubscribe(channel);
 
@@ -78,9 +79,10 @@ export async function measureRedisRoundTrip({ count, payloadBytes = 300 }: { cou
 				const reading = reader.xread('COUNT', 100, 'BLOCK', 5000, 'STREAMS', stream, offset);
 				await blocked();
 				const t = performance.now();
-				await sender.xadd(stream, 'MAXLEN', '~', '10000', '*', 'm', payload);
+				const added = sender.xadd(stream, 'MAXLEN', '~', '10000', '*', 'm', payload);
 				const res = await reading;
 				if (i >= 100) streamRtt.push(performance.now() - t);
+				await added;
 				offset = res?.[0]?.[1].at(-1)?.[0] ?? offset;
 			}
 		} finally {

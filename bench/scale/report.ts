@@ -144,7 +144,7 @@ export function recordScaleResults(dryRun: boolean, r: ScaleResults): string {
 		'',
 		'#### Chat',
 		'',
-		`${clients} socket.io-client connections in ${r.spaces} spaces of ${r.members} (seat i of every space on process i mod n: in (c), 4 of each message's ${r.members - 1} readers share the author's process and 5 are on the other), every client sending at a steady rate (${rates.map((x) => x * clients).join(', ')} messages/s in). ${r.chatTiming.durationMs / 1000} s measured after ${r.chatTiming.warmupMs / 1000} s of warm-up, ${r.rounds} round(s) through the three deployments in turn; p50/p99 are medians of the rounds' values. Readers ${r.langs.join(', ')}; translation through the LibreTranslate stand-in (${r.translatorDelayMs} ms per request) shared by both processes. The per-person send limit and moderation's flood and repetition limits are lifted (policy, not capacity). Acked/s equals the offered rate while a deployment keeps up, so the throughput ratio says something only where one falls behind; below that, compare p99.`,
+		`${clients} socket.io-client connections in ${r.spaces} spaces of ${r.members} (seat i of every space on process i mod n: in (c), ${Math.ceil(r.members / 2) - 1} of each message's ${r.members - 1} readers share the author's process and ${Math.floor(r.members / 2)} are on the other), every client sending at a steady rate (${rates.map((x) => x * clients).join(', ')} messages/s in). ${r.chatTiming.durationMs / 1000} s measured after ${r.chatTiming.warmupMs / 1000} s of warm-up, ${r.rounds} round(s) through the three deployments in turn; p50/p99 are medians of the rounds' values. Readers ${r.langs.join(', ')}; translation through the LibreTranslate stand-in (${r.translatorDelayMs} ms per request) shared by both processes. The per-person send limit and moderation's flood and repetition limits are lifted (policy, not capacity). Acked/s equals the offered rate while a deployment keeps up, so the throughput ratio says something only where one falls behind; below that, compare p99.`,
 		'',
 		...table(
 			['offered', 'deployment', 'acked/s', 'delivered p50 ms', 'delivered p99 ms', 'same process p50 / p99', 'other process p50 / p99', 'deliveries', 'ack p50 / p99', 'errors', 'server CPU', 'machine busy', 'clients busy'],
@@ -185,7 +185,7 @@ export function recordScaleResults(dryRun: boolean, r: ScaleResults): string {
 			1
 		),
 		'',
-		'Indirectly, under load (ms, p50 / p99): in (c), delivery to readers on the other process minus to readers on the author\'s own; and (b) − (a), what sending every broadcast through Redis costs one process. Under load these include queueing behind the other work on the machine, so they are larger than the bare round trip above.',
+		'Indirectly, under load (ms, p50 / p99): in (c), delivery to readers on the other process minus to readers on the author\'s own; and (b) − (a), what sending every broadcast through Redis costs one process. Under load these include queueing behind the other work on the machine, so they can be larger than the bare round trip above; a difference below zero is noise (the runs compared are seconds apart on a shared machine, or in (b) − (a) minutes apart).',
 		'',
 		...table(['scenario', '(c) other − same process', '(b) − (a)'], indirectRows, 1)
 	];
