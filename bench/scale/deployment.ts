@@ -78,6 +78,14 @@ export async function startDeployment(c: DeploymentCase, env: Record<string, str
 		for (let i = 0; i < c.processes; i++) {
 			children.push(await spawnServer(store, { ...env, LOG_LEVEL: 'info', REDIS_URL: c.redis ? redisUrl : '', REDIS_PREFIX: prefix ?? '' }));
 		}
+		// The environment of the benchmark must not have turned a case into another (REDIS_URL inherited, say).
+		const nodes = new Set<string>();
+		for (const child of children) {
+			const health = (await (await fetch(`${child.url}/healthz`)).json()) as { scale?: string; database?: string; node?: string };
+			if (health.scale !== (c.redis ? 'redis' : 'single') || health.database !== 'postgres') throw new Error(`${c.name}: the server reports ${JSON.stringify(health)}`);
+			nodes.add(health.node ?? '');
+		}
+		if (nodes.size !== children.length) throw new Error(`${c.name}: ${children.length} processes but ${nodes.size} node ids`);
 	} catch (e) {
 		await close();
 		throw e;

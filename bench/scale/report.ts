@@ -157,6 +157,19 @@ export function recordScaleResults(dryRun: boolean, r: ScaleResults): string {
 		'',
 		...chatVerdict(r, rates, clients, chatCell, ackedPerSecond, chatP99),
 		'',
+		'Translations, as a check that readers on every process get them (warm-up included, summed over rounds): distinct (message, language) translations that reached readers, texts the stand-in was asked for (more than in (a) means processes translate the same text each on its own), and `chat:translation-unavailable` events.',
+		'',
+		...table(
+			['offered', 'deployment', 'translations delivered', 'texts sent upstream', 'unavailable'],
+			rates.flatMap((rate) =>
+				cases.map((c) => {
+					const runs = chatCell(c.id, rate);
+					const sum = (pick: (x: ChatRun) => number) => String(runs.reduce((a, x) => a + pick(x), 0));
+					return [`${rate * clients}/s`, label(c), sum((x) => x.result.translations), sum((x) => x.upstreamTexts), sum((x) => x.result.unavailable)];
+				})
+			)
+		),
+		'',
 		'#### Docs',
 		'',
 		`Fan-out latency as in the docs section: a fresh document per case, ${docsCases[0]?.editors ?? 0} editors with the stock y-websocket provider (\`?acks=1\`), half connected to each process in (c); every keystroke carries its send time and every other editor records when it applied it. The first editor is the one who types when one types. ${r.docsTiming.durationMs / 1000} s measured after ${r.docsTiming.warmupMs / 1000} s of warm-up; up to 5 s of drain. "Across" counts deliveries to readers on another process than the writer's.`,
@@ -185,7 +198,7 @@ export function recordScaleResults(dryRun: boolean, r: ScaleResults): string {
 			1
 		),
 		'',
-		'Indirectly, under load (ms, p50 / p99): in (c), delivery to readers on the other process minus to readers on the author\'s own; and (b) − (a), what sending every broadcast through Redis costs one process. Under load these include queueing behind the other work on the machine, so they can be larger than the bare round trip above; a difference below zero is noise (the runs compared are seconds apart on a shared machine, or in (b) − (a) minutes apart).',
+		'Indirectly, under load (ms, p50 / p99): in (c), delivery to readers on the other process minus to readers on the author\'s own; and (b) − (a), what sending every broadcast through Redis costs one process. The Socket.IO cluster adapter awaits its XADD before it delivers to the sockets of its own process, so readers on the author\'s process pay a Redis request/response too: other − same is only the extra leg (XREAD on the other process and its delivery), (b) − (a) the whole cost for chat. The docs relay has no adapter; what it pays depends on how the relay between processes is built. Under load these include queueing behind the other work on the machine, so they can be larger than the bare round trip above; a difference below zero is noise (the runs compared are seconds apart on a shared machine, or in (b) − (a) minutes apart).',
 		'',
 		...table(['scenario', '(c) other − same process', '(b) − (a)'], indirectRows, 1)
 	];
