@@ -8,13 +8,14 @@
  * database). Writes the chat section of bench/RESULTS.md (BENCH_CHAT_QUICK=1: a short run that only prints).
  */
 import { loadavg } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { it } from 'vitest';
 import { availableDrivers, postgresAdminUrl } from '../tests/helpers/server';
 import { startClients, type LoadResult, type Seat } from './chat/fleet';
 import { startReference, type ChatSubject } from './chat/reference';
 import { recordChatResults, type ChatRun } from './chat/report';
 import { startTessera } from './chat/tessera';
+import { startTranslator } from './chat/translator-stand-in';
+import { quietMachine } from './quiet';
 
 const QUICK = process.env.BENCH_CHAT_QUICK === '1';
 const SPACES = QUICK ? 10 : 50;
@@ -30,38 +31,8 @@ const TRANSLATOR_DELAY_MS = 30;
 
 const log = (...args: unknown[]) => console.log('[chat bench]', ...args);
 
-/** The machine is shared: wait (up to 20 minutes) for the 1-minute load average to drop below 2 (2 cores). */
-async function quietMachine(): Promise<void> {
-	const deadline = Date.now() + 20 * 60_000;
-	while (loadavg()[0]! > 2 && Date.now() < deadline) {
-		log(`load average ${loadavg()[0]!.toFixed(2)}: waiting for the machine to quieten`);
-		await new Promise((r) => setTimeout(r, 15_000));
-	}
-}
-
-function startTranslator(delayMs: number) {
-	const worker = new Worker(new URL('./chat/translator.mjs', import.meta.url), { workerData: { delayMs } });
-	let next = 0;
-	const pending = new Map<number, (v: any) => void>();
-	const ready = new Promise<string>((resolve, reject) => {
-		worker.on('error', reject);
-		worker.on('message', (m) => {
-			if (m.ready) return resolve(m.url as string);
-			pending.get(m.id)?.(m.result);
-			pending.delete(m.id);
-		});
-	});
-	const call = <T>(op: string) =>
-		new Promise<T>((resolve) => {
-			const id = next++;
-			pending.set(id, resolve);
-			worker.postMessage({ id, op });
-		});
-	return { ready, stats: () => call<{ requests: number; texts: number }>('stats'), reset: () => call<boolean>('reset'), close: () => worker.terminate() };
-}
-
 it('chat: delivery latency, acks and throughput at 500 clients in 50 spaces — Tessera vs bare Socket.IO and a naive store-then-broadcast server', { timeout: 3 * 3600_000 }, async () => {
-	if (!QUICK) await quietMachine();
+	if (!QUICK) await quietMachine(log);
 	const start = loadavg();
 	const drivers = await availableDrivers();
 	const translator = startTranslator(TRANSLATOR_DELAY_MS);

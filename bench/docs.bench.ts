@@ -18,6 +18,7 @@ import { recordDocsResults, type DocsResults } from './docs/report';
 import { coldLoad, idleConnectionHeap, loadedDocumentHeap, runFanout, type FanoutCase } from './docs/scenarios';
 import type { Subject } from './docs/subject';
 import { startTessera } from './docs/tessera';
+import { quietMachine } from './quiet';
 
 /** BENCH_DOCS_QUICK=1: a short run to try the harness; it prints but does not touch RESULTS.md. */
 const QUICK = process.env.BENCH_DOCS_QUICK === '1';
@@ -55,20 +56,11 @@ async function databases(): Promise<string> {
 	return `${text}; LevelDB through y-leveldb 0.1.2 (leveldown 5.6 prebuilt) for the reference server`;
 }
 
-/** The machine is shared: wait (up to 20 minutes) for the 1-minute load average to drop below 2 (2 cores). */
-async function quietMachine(): Promise<void> {
-	const deadline = Date.now() + 20 * 60_000;
-	while (loadavg()[0]! > 2 && Date.now() < deadline) {
-		log(`load average ${loadavg()[0]!.toFixed(2)}: waiting for the machine to quieten`);
-		await new Promise((r) => setTimeout(r, 15_000));
-	}
-}
-
 const log = (...args: unknown[]) => console.log('[docs bench]', ...args);
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websocket 1.5.4 and Hocuspocus 3.4.4', { timeout: 3 * 3600_000 }, async () => {
-	if (!QUICK) await quietMachine();
+	if (!QUICK) await quietMachine(log);
 	const start = loadavg();
 	const fleet = startFleet();
 	const subjects: Subject[] = [];

@@ -8,7 +8,7 @@ import { io } from 'socket.io-client';
 import { messageFor } from './phrases.mjs';
 
 /**
- * @typedef {{ token?: string, spaceId: string, lang: string }} Seat
+ * @typedef {{ token?: string, spaceId: string, lang: string, url?: string }} Seat
  * @typedef {{ socket: import('socket.io-client').Socket, seat: Seat, index: number, sent: number }} Client
  */
 
@@ -27,11 +27,11 @@ function summarise(values) {
 }
 
 const ops = {
-	/** Connects one socket per seat, joins its space and sets its reading language. */
+	/** Connects one socket per seat (to the seat's own url, if it has one), joins its space and sets its reading language. */
 	async open({ url, seats }) {
 		const started = performance.now();
 		clients = seats.map((seat, index) => {
-			const socket = io(url, { path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false, auth: seat.token ? { token: seat.token } : {} });
+			const socket = io(seat.url ?? url, { path: '/socket.io', transports: ['websocket'], forceNew: true, reconnection: false, auth: seat.token ? { token: seat.token } : {} });
 			const client = { socket, seat, index, sent: 0 };
 			socket.on('chat:message', (m) => {
 				if (!run || m.authorId === undefined) return;
@@ -39,8 +39,12 @@ const ops = {
 				if (m.translation) run.translated.add(`${m.id}/${m.translation.lang}`);
 				const t = sentAt.get(m.clientId);
 				if (t === undefined) return;
-				if (m.clientId.startsWith(`${index}-`)) return; // the author's own echo
-				run.delivered.push(performance.now() - t);
+				const author = Number(m.clientId.slice(0, m.clientId.indexOf('-')));
+				if (author === index) return; // the author's own echo
+				const latency = performance.now() - t;
+				run.delivered.push(latency);
+				// With several servers: did the message reach this reader through the author's server or another one?
+				(clients[author]?.seat.url === seat.url ? run.sameServer : run.otherServer).push(latency);
 			});
 			socket.on('chat:translation', (t) => {
 				if (!run) return;
@@ -76,7 +80,7 @@ const ops = {
 	 */
 	async load({ perClientPerSecond, warmupMs, durationMs, drainMs = 2000, seed = 1 }) {
 		const intervalMs = 1000 / perClientPerSecond;
-		run = { delivered: [], acks: [], errors: new Map(), translated: new Set(), translationEvents: 0, unavailable: 0, sentInWindow: 0, ackedInWindow: 0 };
+		run = { delivered: [], sameServer: [], otherServer: [], acks: [], errors: new Map(), translated: new Set(), translationEvents: 0, unavailable: 0, sentInWindow: 0, ackedInWindow: 0 };
 		sentAt.clear();
 		const t0 = performance.now();
 		const windowStart = t0 + warmupMs;
@@ -127,6 +131,8 @@ const ops = {
 			errors: Object.fromEntries(run.errors),
 			expectedDeliveries: run.sentInWindow * receivers,
 			delivered: summarise(run.delivered),
+			deliveredSameServer: summarise(run.sameServer),
+			deliveredOtherServer: summarise(run.otherServer),
 			ack: summarise(run.acks),
 			translations: run.translated.size,
 			translationEvents: run.translationEvents,

@@ -11,6 +11,8 @@ export interface Summary {
 /** One socket: which space it sits in and which language it reads. Token absent for the reference servers. */
 export interface Seat {
 	token?: string;
+	/** The server this socket connects to, when the seats are spread over several (default: `open`'s url). */
+	url?: string;
 	spaceId: string;
 	lang: string;
 }
@@ -24,6 +26,9 @@ export interface LoadResult {
 	expectedDeliveries: number;
 	/** Send → `chat:message` at each other member of the room. */
 	delivered: Summary;
+	/** The same, split by whether the reader's socket is on the author's server or on another (seats with urls). */
+	deliveredSameServer: Summary;
+	deliveredOtherServer: Summary;
 	/** Send → ack (for Tessera: stored). */
 	ack: Summary;
 	/** Distinct (message, language) translations that reached readers during the run. */

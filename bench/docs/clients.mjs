@@ -47,7 +47,7 @@ class CountingWS extends MeteredWS {
 
 /**
  * @typedef {{ kind: 'yws' | 'hocus', url: string, room: string, params?: Record<string, string>, acks?: boolean }} Target
- * @typedef {{ doc: Y.Doc, provider: any, synced: Promise<number>, acks: number[], onAck?: () => void }} Client
+ * @typedef {{ doc: Y.Doc, provider: any, url: string, synced: Promise<number>, acks: number[], onAck?: () => void }} Client
  */
 
 /** @type {Map<string, Client[]>} */
@@ -57,7 +57,7 @@ const groups = new Map();
 function connect(/** @type {Target} */ t, doc = new Y.Doc()) {
 	const started = performance.now();
 	/** @type {Client} */
-	const client = { doc, provider: null, synced: Promise.resolve(0), acks: [] };
+	const client = { doc, provider: null, url: t.url, synced: Promise.resolve(0), acks: [] };
 	let resolve = () => {};
 	client.synced = new Promise((r) => (resolve = () => r(performance.now() - started)));
 	if (t.kind === 'hocus') {
@@ -117,9 +117,15 @@ async function fanout({ group, writers, intervalMs, warmupMs, durationMs }) {
 	if (!list) throw new Error(`no group ${group}`);
 	/** @type {number[]} */
 	const latencies = [];
+	/** The same, split by whether reader and writer are on one server or on two (groups opened on several urls). */
+	const sameServer = [];
+	const otherServer = [];
 	let windowStart = Infinity;
 	let windowEnd = Infinity;
 	let received = 0;
+	const typing = list.slice(0, writers === 'all' ? list.length : 1);
+	/** Writer (the key it writes into `bench`) → its server. */
+	const serverOf = new Map(typing.map((c) => [String(c.doc.clientID), c.url]));
 	const observers = list.map((c) => {
 		const meta = c.doc.getMap('bench');
 		const fn = (/** @type {Y.YMapEvent<number>} */ e) => {
@@ -127,7 +133,10 @@ async function fanout({ group, writers, intervalMs, warmupMs, durationMs }) {
 			const now = performance.now();
 			for (const key of e.keysChanged) {
 				const t = meta.get(key);
-				if (t >= windowStart && t < windowEnd) latencies.push(now - t), received++;
+				if (!(t >= windowStart && t < windowEnd)) continue;
+				latencies.push(now - t);
+				received++;
+				(serverOf.get(key) === c.url ? sameServer : otherServer).push(now - t);
 			}
 		};
 		meta.observe(fn);
@@ -135,20 +144,24 @@ async function fanout({ group, writers, intervalMs, warmupMs, durationMs }) {
 	});
 	for (const c of list) c.acks.length = 0;
 
-	const typing = list.slice(0, writers === 'all' ? list.length : 1);
 	let sent = 0;
+	let expectedOtherServer = 0;
 	const timers = [];
 	typing.forEach((c, i) => {
 		const text = paragraphText(c.doc);
 		const meta = c.doc.getMap('bench');
 		const key = String(c.doc.clientID);
+		const onOtherServers = list.filter((r) => r.url !== c.url).length;
 		const type = () => {
 			const t = performance.now();
 			c.doc.transact(() => {
 				text().insert(text().length, 'x');
 				meta.set(key, t);
 			});
-			if (t >= windowStart && t < windowEnd) sent++;
+			if (t >= windowStart && t < windowEnd) {
+				sent++;
+				expectedOtherServer += onOtherServers;
+			}
 		};
 		const first = () => {
 			type();
@@ -183,6 +196,9 @@ async function fanout({ group, writers, intervalMs, warmupMs, durationMs }) {
 		expected,
 		received,
 		latency: summarise(latencies),
+		latencySameServer: summarise(sameServer),
+		latencyOtherServer: summarise(otherServer),
+		expectedOtherServer,
 		stored: acks.length ? { ...summarise(acks), missing: sent - acks.length } : null,
 		clientLoop: elu,
 		windowMs: windowEnd - windowStart,

@@ -24,6 +24,11 @@ export interface FanoutResult {
 	expected: number;
 	received: number;
 	latency: Summary;
+	/** The same, split by whether reader and writer are on one server or on two (a group opened on several urls). */
+	latencySameServer: Summary;
+	latencyOtherServer: Summary;
+	/** Of `expected`, deliveries to readers on another server than the writer's. */
+	expectedOtherServer: number;
 	/** Tessera only: send → Stored ack of the writers' updates. */
 	stored: (Summary & { missing: number }) | null;
 	/** Event-loop utilisation of the client worker during the window (near 1 = the clients are the bottleneck). */
