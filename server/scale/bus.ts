@@ -10,8 +10,11 @@ type BinaryHandler = (data: Uint8Array, from: string) => void;
  * tells each part to repair what it may have missed (documents resync, language lists are sent again).
  */
 export interface Bus {
-	/** JSON messages on a named topic, to every other process. */
-	publish<T>(topic: string, payload: T): void;
+	/**
+	 * JSON messages on a named topic, to every other process. The promise (never rejected) resolves once Redis has
+	 * handed the message to the subscribers, for a caller that must not answer before the others could know.
+	 */
+	publish<T>(topic: string, payload: T): Promise<void>;
 	on<T>(topic: string, handler: Handler<T>): () => void;
 	/**
 	 * Binary messages on a channel of their own (one per open document), to the processes subscribed to it.
@@ -27,7 +30,7 @@ export interface Bus {
 /** One process: nobody else to tell. */
 export function createLocalBus(): Bus {
 	return {
-		publish: () => {},
+		publish: async () => {},
 		on: () => () => {},
 		subscribe: async () => async () => {},
 		publishBinary: () => {},
@@ -117,13 +120,16 @@ export async function createRedisBus({
 	readyOnce = subscriber.status === 'ready';
 	await subscriber.subscribe(topicsChannel);
 
-	function send(channel: string, body: Uint8Array): void {
-		commands.publish(channel, frame(me, body)).catch((err: Error) => logger.warn({ err: { message: err.message }, channel }, 'publishing to the other processes failed'));
+	function send(channel: string, body: Uint8Array): Promise<void> {
+		return commands.publish(channel, frame(me, body)).then(
+			() => {},
+			(err: Error) => logger.warn({ err: { message: err.message }, channel }, 'publishing to the other processes failed')
+		);
 	}
 
 	return {
 		publish(topic, payload) {
-			send(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+			return send(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
 		},
 		on<T>(topic: string, handler: Handler<T>) {
 			let set = topics.get(topic);
@@ -150,7 +156,7 @@ export async function createRedisBus({
 			};
 		},
 		publishBinary(channel, data) {
-			send(channelName(channel), data);
+			void send(channelName(channel), data);
 		},
 		onResume(handler) {
 			resumed.add(handler);
