@@ -9,7 +9,8 @@ import { startLibreTranslate, type FakeLibreTranslate } from '../helpers/libretr
 import { newModerator } from '../helpers/moderation';
 import type { TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
-import { nextEvent, nextMatching } from '../helpers/wait';
+import { nextEvent, nextMatching, waitFor } from '../helpers/wait';
+import { appendParagraph, createDocument, paragraphs, syncedClient, type YClient } from '../helpers/yjs';
 
 // Two Tessera processes on one Redis and one PostgreSQL database: chat, presence, rate limits and moderation
 // behave as with one process, whichever process each person is connected to.
@@ -27,6 +28,7 @@ describe.runIf(redis)('chat across two processes', () => {
 	let admin: TestUser;
 	let moderator: TestUser;
 	const sockets = new Sockets();
+	const yclients: YClient[] = [];
 
 	beforeAll(async () => {
 		libre = await startLibreTranslate();
@@ -39,7 +41,10 @@ describe.runIf(redis)('chat across two processes', () => {
 		admin = await newUser(a.url, { role: 'mentor' });
 		moderator = await newModerator(a.url, admin);
 	});
-	afterEach(() => sockets.closeAll());
+	afterEach(() => {
+		sockets.closeAll();
+		for (const c of yclients.splice(0)) c.destroy();
+	});
 	afterAll(async () => {
 		await cluster?.close();
 		await libre?.close();
@@ -209,5 +214,45 @@ describe.runIf(redis)('chat across two processes', () => {
 		const { spaceId, onB } = await supervised();
 		expect((await moderate(`/spaces/${spaceId}/lock`, { reason: 'investigating' })).status).toBe(200);
 		expect(await send(onB, spaceId)).toMatchObject({ ok: false, error: { code: 'space_locked' } });
+	});
+
+	it('a timed mute given on a process that then stops still ends on time on B: the member’s open document there turns writable again', async () => {
+		const c = await cluster.add();
+		const owner = await newUser(b.url, { role: 'mentor' });
+		const member = await newUser(b.url);
+		const spaceId = await createSpace(b.url, owner);
+		await joinSpace(b.url, owner, member, spaceId);
+		const docId = await createDocument(b.url, owner, spaceId);
+		const [ownerDoc, memberDoc] = await Promise.all([owner, member].map((u) => syncedClient({ url: b.url, docId, token: u.token })));
+		yclients.push(ownerDoc!, memberDoc!);
+
+		const muted = await api(c.url, `/api/v1/moderation/spaces/${spaceId}/members/${member.id}/mute`, { method: 'POST', token: moderator.token, body: { durationSeconds: 4 } });
+		expect(muted.status).toBe(201);
+		const until = Date.parse(muted.body.mute.until);
+		// B follows the mute: the member's edits there are refused as read-only.
+		let n = 0;
+		await waitFor(
+			() => {
+				if (memberDoc!.denied.includes('read-only')) return true;
+				appendParagraph(memberDoc!.doc, `while muted ${n++}`);
+				return false;
+			},
+			{ what: 'the member’s document on B turning read-only' }
+		);
+		// The process that gave the mute is gone before it ends: B ends it by itself.
+		await c.close();
+		cluster.nodes.splice(cluster.nodes.indexOf(c), 1);
+		expect(Date.now()).toBeLessThan(until);
+		let m = 0;
+		await waitFor(
+			() => {
+				if (paragraphs(ownerDoc!.doc).some((p) => p.startsWith('after the mute'))) return true;
+				appendParagraph(memberDoc!.doc, `after the mute ${m++}`);
+				return false;
+			},
+			{ timeoutMs: until - Date.now() + 10_000, what: 'an edit after the mute at the owner' }
+		);
+		expect(Date.now()).toBeGreaterThanOrEqual(until);
+		expect(memberDoc!.connections).toBe(1);
 	});
 });
