@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
+/** How long a publisher may wait for Redis to take a message. */
+const PUBLISH_WAIT_MS = 1_000;
+
 type Handler<T> = (payload: T, from: string) => void;
 type BinaryHandler = (data: Uint8Array, from: string) => void;
 
@@ -12,7 +15,8 @@ type BinaryHandler = (data: Uint8Array, from: string) => void;
 export interface Bus {
 	/**
 	 * JSON messages on a named topic, to every other process. The promise (never rejected) resolves once Redis has
-	 * handed the message to the subscribers, for a caller that must not answer before the others could know.
+	 * handed the message to the subscribers, for a caller that must not answer before the others could know — or
+	 * after a second at most, when Redis is away.
 	 */
 	publish<T>(topic: string, payload: T): Promise<void>;
 	on<T>(topic: string, handler: Handler<T>): () => void;
@@ -127,9 +131,20 @@ export async function createRedisBus({
 		);
 	}
 
+	/** `send`, resolving after PUBLISH_WAIT_MS at most: whoever waits (an HTTP answer) is not held up by a Redis outage, and what is lost then, onResume repairs. */
+	function sendWithin(channel: string, body: Uint8Array): Promise<void> {
+		const sent = send(channel, body);
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, PUBLISH_WAIT_MS);
+			timer.unref();
+		});
+		return Promise.race([sent.finally(() => clearTimeout(timer)), late]);
+	}
+
 	return {
 		publish(topic, payload) {
-			return send(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+			return sendWithin(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
 		},
 		on<T>(topic: string, handler: Handler<T>) {
 			let set = topics.get(topic);
