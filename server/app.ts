@@ -14,6 +14,7 @@ import { createReports } from './moderation/reports';
 import { createRestrictions } from './moderation/restrictions';
 import { createPrivacyService } from './privacy';
 import { createScale } from './scale';
+import { shareInvalidations } from './scale/invalidation';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createTranslator } from './translate';
@@ -33,7 +34,7 @@ export async function createTessera(config: Config) {
 		await scale.close();
 		throw e;
 	});
-	const accounts = createAccountsService({ db: database.db, logger, ...config });
+	const accounts = createAccountsService({ db: database.db, logger, ...config, limiter: scale.limiter });
 	const spaces = createSpacesService({ db: database.db, logger, inviteDefaultHours: config.inviteDefaultHours });
 	const safeguarding = createSafeguarding({ db: database.db, logger, accounts, spaces, config });
 	const moderation = createModerationService({ db: database.db, logger, config, safeguarding });
@@ -70,7 +71,9 @@ export async function createTessera(config: Config) {
 		config,
 		restrictions,
 		moderation: moderation.pipeline,
-		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId)
+		hadMinor: (spaceId) => safeguarding.hadMinor(spaceId),
+		// One process keeps its send limit in memory, off the database and out of any await.
+		sharedLimiter: scale.mode === 'redis' ? scale.limiter : undefined
 	});
 	// Chat trusts a member's role for a few seconds; whatever takes someone out of spaces wipes that at once.
 	safeguarding.events.on('participation:withdrawn', ({ userId }) => chat.forgetUser(userId));
@@ -95,7 +98,9 @@ export async function createTessera(config: Config) {
 	const moderationActions = createModerationActions({ db: database.db, logger, accounts, spaces, chat, relay: docs.relay, restrictions, audit, reports });
 	// Timed mutes given before a restart still end on time.
 	await moderationActions.resumeMutes().catch((err) => logger.error({ err }, 'timed mutes could not be re-armed: documents of muted members stay read-only until they reconnect'));
-	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, restrictions, translator });
+	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, restrictions, translator, limiter: scale.limiter });
+	// With several processes: what an action here makes stale in the others' caches is dropped there too.
+	const invalidations = scale.mode === 'redis' ? shareInvalidations({ bus: scale.bus, logger, accounts, spaces, safeguarding, chat, restrictions }) : undefined;
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
@@ -138,11 +143,14 @@ export async function createTessera(config: Config) {
 		matching,
 		/** The moderator console's live view of spaces; realtime attaches who is connected. */
 		live,
+		/** Changes heard from other processes (server/scale/invalidation.ts); undefined with one process. */
+		invalidations,
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
 			clearInterval(supervision);
 			clearInterval(retention);
+			invalidations?.close();
 			moderationActions.close();
 			matching.close();
 			await chat.close();

@@ -31,7 +31,10 @@ const services: Handle = async ({ event, resolve }) => {
 	event.locals.authVia = session ? (bearer ? 'bearer' : 'cookie') : null;
 	if (!session && cookie && !bearer) clearSessionCookie(event);
 	if (session?.user.profile.uiLanguage) profileLocale.set(event.request, session.user.profile.uiLanguage);
-	return resolve(event);
+	const response = await resolve(event);
+	// With several processes: what this request changed is known to the others before it is answered.
+	if (MUTATING.has(event.request.method)) await app.invalidations?.settled();
+	return response;
 };
 
 /** UI language for this request (profile → chosen → browser → English), with lang and dir on <html>. */

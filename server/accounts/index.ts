@@ -7,7 +7,7 @@ import type { SpokenLanguage } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords';
-import { createLoginLimiter } from './rate-limits';
+import { createLoginLimiter, type LoginLimitOptions } from './rate-limits';
 import { hashToken, isWellFormedToken, newToken, sessionState, shouldTouch, type SessionPolicy } from './session-policy';
 import type { ProfileUpdate, SignUpInput } from './validation';
 
@@ -95,6 +95,8 @@ export interface AccountsOptions {
 	loginMaxPerAccount: number;
 	loginWindowSeconds: number;
 	signUpsPerIpPerHour: number;
+	/** Where the sign-in and sign-up limits are counted (`Scale['limiter']`); in memory without it. */
+	limiter?: LoginLimitOptions['limiter'];
 }
 
 export function createAccountsService(options: AccountsOptions) {
@@ -110,7 +112,8 @@ export function createAccountsService(options: AccountsOptions) {
 		maxPerIp: options.loginMaxPerIp,
 		maxPerAccount: options.loginMaxPerAccount,
 		windowSeconds: options.loginWindowSeconds,
-		signUpsPerIpPerHour: options.signUpsPerIpPerHour
+		signUpsPerIpPerHour: options.signUpsPerIpPerHour,
+		limiter: options.limiter
 	});
 
 	async function loadMe(userId: string): Promise<Me | null> {

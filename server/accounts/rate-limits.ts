@@ -1,4 +1,4 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 
 export interface LoginLimitOptions {
@@ -6,18 +6,22 @@ export interface LoginLimitOptions {
 	maxPerAccount: number;
 	windowSeconds: number;
 	signUpsPerIpPerHour: number;
+	/** Builds each limit (`Scale['limiter']`: in Redis with several processes, so a guess on one counts on all). */
+	limiter?: (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
 }
+
+const inMemory = ({ keyPrefix, points, duration }: { keyPrefix: string; points: number; duration: number }) => new RateLimiterMemory({ keyPrefix, points, duration });
 
 /**
  * Password guessing limits. An attempt reserves its point *before* the (slow) password check, so parallel
  * guesses cannot slip past the limit; a correct password gives the points back, so only failures count and a
- * class signing in from one school network does not lock itself out. The in-memory store serves one
- * process; the scale-out issue swaps in rate-limiter-flexible's Redis store.
+ * class signing in from one school network does not lock itself out. In memory with one process; with several,
+ * rate-limiter-flexible's Redis store (`limiter`), so the limits hold whichever process a guess reaches.
  */
-export function createLoginLimiter({ maxPerIp, maxPerAccount, windowSeconds, signUpsPerIpPerHour }: LoginLimitOptions) {
-	const perIp = new RateLimiterMemory({ keyPrefix: 'login_ip', points: maxPerIp, duration: windowSeconds });
-	const perAccount = new RateLimiterMemory({ keyPrefix: 'login_acct', points: maxPerAccount, duration: windowSeconds });
-	const signUps = new RateLimiterMemory({ keyPrefix: 'signup_ip', points: signUpsPerIpPerHour, duration: 3600 });
+export function createLoginLimiter({ maxPerIp, maxPerAccount, windowSeconds, signUpsPerIpPerHour, limiter = inMemory }: LoginLimitOptions) {
+	const perIp = limiter({ keyPrefix: 'login_ip', points: maxPerIp, duration: windowSeconds });
+	const perAccount = limiter({ keyPrefix: 'login_acct', points: maxPerAccount, duration: windowSeconds });
+	const signUps = limiter({ keyPrefix: 'signup_ip', points: signUpsPerIpPerHour, duration: 3600 });
 
 	return {
 		/** Throws rate_limited when this account or this IP may not try a password now. */
@@ -49,7 +53,7 @@ export function createLoginLimiter({ maxPerIp, maxPerAccount, windowSeconds, sig
 
 export type LoginLimiter = ReturnType<typeof createLoginLimiter>;
 
-async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
 	try {
 		await limiter.consume(key);
 	} catch (e) {

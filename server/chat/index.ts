@@ -9,7 +9,7 @@ import type { Translator } from '../translate';
 import type { Reviewed } from '../moderation/queue';
 import { createModerationPipeline, type Decision, type ModerationHook, type ModerationPipeline } from './moderation';
 import { canSendChat, countCodePoints, messageTextProblem } from './policy';
-import { createRateLimiter } from './rate-limit';
+import { createRateLimiter, createSharedRateLimiter, type SharedLimiterFactory } from './rate-limit';
 import { createChatStore, toChatMessage, type MessageRow } from './store';
 import { createChatTranslations } from './translations';
 import { createMessageWriter, sqlState } from './writer';
@@ -31,6 +31,8 @@ export interface ChatOptions {
 	 * moderators. Without it, refused texts are not kept anywhere.
 	 */
 	hadMinor?: (spaceId: string) => Promise<boolean>;
+	/** With several processes: the send limit is counted in Redis (`Scale['limiter']`). Without it, in memory. */
+	sharedLimiter?: SharedLimiterFactory;
 }
 
 export interface ChatEvents {
@@ -70,11 +72,14 @@ export const MAX_QUEUED_SENDS = 10_000;
  * editing and deleting one's own messages, history pages, read positions. Emits `message` and `updated`
  * after commit; delivering them is the socket layer's job.
  */
-export function createChatService({ db, logger, spaces, translator, moderation: hooks, config, restrictions, hadMinor }: ChatOptions) {
+export function createChatService({ db, logger, spaces, translator, moderation: hooks, config, restrictions, hadMinor, sharedLimiter }: ChatOptions) {
 	const log = logger.child({ ns: 'chat' });
 	const store = createChatStore(db);
 	const moderation = Array.isArray(hooks) || !hooks ? createModerationPipeline(hooks ?? []) : hooks;
-	const limiter = createRateLimiter({ burst: config.chatSendBurst, perSecond: config.chatSendPerSecond });
+	const limits = { burst: config.chatSendBurst, perSecond: config.chatSendPerSecond };
+	// One process keeps its bucket in memory and checks it without waiting for anything (every send passes here).
+	const limiter = sharedLimiter ? undefined : createRateLimiter(limits);
+	const shared = sharedLimiter ? createSharedRateLimiter(limits, sharedLimiter) : undefined;
 	// A translation that hits a word list is not delivered, and the message goes to the moderation queue.
 	const flaggedTranslations = new Set<string>();
 	const translations = createChatTranslations({
@@ -154,8 +159,13 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		if (problem) throw new AppError(problem === 'message_too_long' ? 413 : 400, problem);
 	}
 
-	function takeToken(spaceId: string, userId: string): void {
-		const r = limiter.take(`${userId}:${spaceId}`);
+	/** Throws `send_rate_limited` beyond the limit; returns a promise only when the limit is shared between processes. */
+	function takeToken(spaceId: string, userId: string): void | Promise<void> {
+		const key = `${userId}:${spaceId}`;
+		if (shared) return shared.take(key).then(refuseOver);
+		refuseOver(limiter!.take(key));
+	}
+	function refuseOver(r: { allowed: true } | { allowed: false; retryAfterSeconds: number }): void {
 		if (!r.allowed) throw new AppError(429, 'send_rate_limited', { retryAfterSeconds: r.retryAfterSeconds });
 	}
 
@@ -241,6 +251,9 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		 */
 		forgetUser,
 
+		/** Drops the cached role of one member of one space (they left or were removed, maybe on another process). */
+		forgetMember: onMemberLeft,
+
 		/**
 		 * Stores a message and resolves once it is committed. A send with a client id already used by this author in
 		 * this space resolves with the message stored the first time (`created: false`) and is not announced again.
@@ -263,7 +276,8 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 			const work = (async () => {
 				let decision: Decision;
 				try {
-					takeToken(spaceId, author.id);
+					const taking = takeToken(spaceId, author.id);
+					if (taking) await taking;
 					decision = await moderate({ spaceId, authorId: author.id, authorName: author.name, authorRole: role, text, lang, kind: 'chat', clientId, editOf: null });
 					if (writer.pending >= MAX_QUEUED_SENDS) throw new AppError(503, 'server_busy', { retryAfterSeconds: 5 });
 				} catch (e) {
@@ -337,7 +351,8 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 				events.emit('updated', message);
 				return message;
 			}
-			takeToken(spaceId, userId);
+			const taking = takeToken(spaceId, userId);
+			if (taking) await taking;
 			const moderated = await moderate({ spaceId, authorId: userId, authorName: authorName ?? '', authorRole: role, text, lang: row.lang, kind: 'chat-edit', clientId: null, editOf: messageId });
 			const decision: Decision = paused ? { ...moderated, action: 'hold', hook: 'report_pause', reason: 'paused_after_report' } : moderated;
 			if (decision.action === 'hold') {

@@ -31,23 +31,71 @@ export function parseLanguageRoom(room: string): { spaceId: string; target: stri
 export function createLanguagePresence() {
 	const bySpace = new Map<string, Set<string>>();
 	return {
-		roomCreated(room: string): void {
+		/** Returns the space whose languages changed, if any. */
+		roomCreated(room: string): string | null {
 			const parsed = parseLanguageRoom(room);
-			if (!parsed) return;
+			if (!parsed) return null;
 			let set = bySpace.get(parsed.spaceId);
 			if (!set) bySpace.set(parsed.spaceId, (set = new Set()));
 			set.add(parsed.target);
+			return parsed.spaceId;
 		},
-		roomDeleted(room: string): void {
+		/** Returns the space whose languages changed, if any. */
+		roomDeleted(room: string): string | null {
 			const parsed = parseLanguageRoom(room);
-			if (!parsed) return;
+			if (!parsed) return null;
 			const set = bySpace.get(parsed.spaceId);
 			set?.delete(parsed.target);
 			if (set?.size === 0) bySpace.delete(parsed.spaceId);
+			return parsed.spaceId;
+		},
+		/** Every space with readers here, and their languages. */
+		all(): Record<string, string[]> {
+			return Object.fromEntries([...bySpace].map(([spaceId, set]) => [spaceId, [...set]]));
 		},
 		/** The distinct translation targets of the readers in the space right now. */
 		targets(spaceId: string): string[] {
 			return [...(bySpace.get(spaceId) ?? [])];
+		}
+	};
+}
+
+/**
+ * The reading languages present on the *other* processes, per process and space, as they announce them. A process
+ * that stops announcing (it died) is forgotten once its last full list is `ttlMs` old.
+ */
+export function createRemoteLanguages({ ttlMs }: { ttlMs: number }) {
+	const byNode = new Map<string, { at: number; spaces: Map<string, Set<string>> }>();
+	function node(nodeId: string, now: number) {
+		let n = byNode.get(nodeId);
+		if (!n) byNode.set(nodeId, (n = { at: now, spaces: new Map() }));
+		return n;
+	}
+	return {
+		/** Everything `nodeId` has now (a full list replaces what was known of it). */
+		replace(nodeId: string, spaces: Record<string, string[]>, now: number): void {
+			byNode.set(nodeId, { at: now, spaces: new Map(Object.entries(spaces).filter(([, t]) => t.length > 0).map(([s, t]) => [s, new Set(t)])) });
+		},
+		/** The languages `nodeId` has in one space now (empty: none). */
+		update(nodeId: string, spaceId: string, targets: string[], now: number): void {
+			const n = node(nodeId, now);
+			if (targets.length === 0) n.spaces.delete(spaceId);
+			else n.spaces.set(spaceId, new Set(targets));
+		},
+		drop(nodeId: string): void {
+			byNode.delete(nodeId);
+		},
+		/** The languages other live processes have in the space. */
+		targets(spaceId: string, now: number): string[] {
+			const out = new Set<string>();
+			for (const [id, n] of byNode) {
+				if (now - n.at > ttlMs) {
+					byNode.delete(id);
+					continue;
+				}
+				for (const t of n.spaces.get(spaceId) ?? []) out.add(t);
+			}
+			return [...out];
 		}
 	};
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, isFull, refill, take, type Bucket } from './rate-limit';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { createRateLimiter, createSharedRateLimiter, isFull, refill, take, type Bucket } from './rate-limit';
 
 const limits = { burst: 10, perSecond: 2 };
 
@@ -79,4 +80,28 @@ describe('send token bucket', () => {
 		limiter.take('c');
 		expect(limiter.size).toBe(1);
 	});
+});
+
+describe('send limit shared between processes', () => {
+	const memory = ({ keyPrefix, points, duration }: { keyPrefix: string; points: number; duration: number }) => new RateLimiterMemory({ keyPrefix, points, duration });
+
+	for (const [burst, perSecond] of [
+		[10, 2],
+		[3, 0.2],
+		[1, 5]
+	] as const) {
+		it(`lets exactly the burst through at once (burst ${burst}, ${perSecond}/s), then refuses with whole seconds to wait`, async () => {
+			const limiter = createSharedRateLimiter({ burst, perSecond }, memory);
+			const results = [];
+			for (let i = 0; i < burst + 3; i++) results.push(await limiter.take('a:space1'));
+			expect(results.filter((r) => r.allowed)).toHaveLength(burst);
+			for (const r of results.slice(burst)) {
+				expect(r.allowed).toBe(false);
+				if (r.allowed) continue;
+				expect(r.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+				expect(r.retryAfterSeconds).toBeLessThanOrEqual(Math.max(1, Math.ceil(1 / perSecond)));
+			}
+			expect(await limiter.take('a:space2')).toEqual({ allowed: true });
+		});
+	}
 });

@@ -1,3 +1,5 @@
+import { BurstyRateLimiter, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+
 /** A token bucket's state: tokens left at `updatedAt` (ms since epoch). */
 export interface Bucket {
 	tokens: number;
@@ -60,6 +62,36 @@ export function createRateLimiter(limits: BucketLimits, clock: () => number = Da
 		},
 		get size(): number {
 			return buckets.size;
+		}
+	};
+}
+
+/** Builds a limit shared by every process (`Scale['limiter']`). */
+export type SharedLimiterFactory = (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
+
+/**
+ * The same limits as `createRateLimiter`, counted in Redis so they hold across processes: rate-limiter-flexible's
+ * fixed windows approximate the bucket — a sustained limit of `perSecond` (over a window of at least a second) and,
+ * beyond it, a burst limiter holding the rest of `burst` that is back once a full bucket would have refilled. A
+ * refused send counts against its window here (it costs nothing in the bucket); the window ends all the same.
+ */
+export function createSharedRateLimiter({ burst, perSecond }: BucketLimits, limiter: SharedLimiterFactory) {
+	const window = Math.max(1, Math.ceil(1 / perSecond));
+	const sustainedPoints = Math.max(1, Math.min(burst, Math.round(perSecond * window)));
+	const sustained = limiter({ keyPrefix: 'chat_send', points: sustainedPoints, duration: window });
+	const extra = burst - sustainedPoints;
+	const limit =
+		extra > 0 ? new BurstyRateLimiter(sustained, limiter({ keyPrefix: 'chat_send_burst', points: extra, duration: Math.max(window, Math.ceil(burst / perSecond)) })) : sustained;
+	return {
+		/** Takes a token for `key`; when refused, the whole seconds to wait (at least 1). */
+		async take(key: string): Promise<{ allowed: true } | { allowed: false; retryAfterSeconds: number }> {
+			try {
+				await limit.consume(key);
+				return { allowed: true };
+			} catch (e) {
+				if (!(e instanceof RateLimiterRes)) throw e;
+				return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) };
+			}
 		}
 	};
 }

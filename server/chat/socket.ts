@@ -5,7 +5,9 @@ import type { Logger } from '../logger';
 import { fail, failFrom, replier, type TesseraSocket } from '../realtime/ack';
 import type { Translator } from '../translate';
 import type { ChatService } from '.';
-import { createLanguagePresence, languageRoom, parseLanguageRoom, spaceRoom, translationTarget } from './languages';
+import type { Bus } from '../scale';
+import { languageRoom, parseLanguageRoom, spaceRoom, translationTarget } from './languages';
+import { createSharedLanguages } from './shared-languages';
 import type { TranslationOutcome } from './translations';
 import { editPayload, historyPayload, languagePayload, messageRef, parsePayload, sendPayload, typingPayload } from './validation';
 
@@ -25,12 +27,12 @@ interface Target {
 /**
  * Chat over Socket.IO: the chat events of every connection, delivery of stored messages to their space's room,
  * and translation fan-out. Each connection in a space is also in one language room of that space
- * (`space:<id>:lang:<target>`); a message is translated once per language room present and the translation goes
- * to that room only. The original never waits for a translation.
+ * (`space:<id>:lang:<target>`); a message is translated once per language room present (on any process, with
+ * `bus`) and the translation goes to that room only. The original never waits for a translation.
  */
-export function createChatSockets({ io, chat, translator, logger }: { io: Io; chat: ChatService; translator: Translator; logger: Logger }) {
+export function createChatSockets({ io, chat, translator, logger, bus }: { io: Io; chat: ChatService; translator: Translator; logger: Logger; bus?: Bus }) {
 	const log = logger.child({ ns: 'chat.socket' });
-	const presence = createLanguagePresence();
+	const presence = createSharedLanguages({ bus, logger });
 	const adapter = io.of('/').adapter;
 	const onCreateRoom = (room: string) => presence.roomCreated(room);
 	const onDeleteRoom = (room: string) => presence.roomDeleted(room);
@@ -67,8 +69,8 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 	 * A new message goes to each language room of its space, carrying the translation for that room when the
 	 * translator has it in memory (most short phrases): those readers get one frame, already in their language,
 	 * and a screen reader announces it once. Other rooms get the original now and the translation when it is
-	 * ready. Whoever is in the space but in none of these rooms (another node's readers, once rooms span
-	 * processes) gets the original through the space's room.
+	 * ready. The rooms span processes; whoever is in the space but in none of these rooms (a reader on a process
+	 * whose languages are not known here yet) gets the original through the space's room.
 	 */
 	const onMessage = (message: ChatMessage) => {
 		const { spaceId } = message;
@@ -136,6 +138,8 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 		/** What `space:join` adds for chat, after the socket has joined the space's room. */
 		async joinSpace(socket: TesseraSocket, spaceId: string) {
 			await syncLanguageRoom(socket, spaceId);
+			// A message sent on another process right after this join is translated for this reader too.
+			await presence.settled(spaceId);
 			return {
 				readingLanguage: socket.data.readingLanguage,
 				translation: translator.status() as TranslationStatus,
@@ -178,6 +182,7 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 			chat.events.off('held', onHeld);
 			adapter.off('create-room', onCreateRoom);
 			adapter.off('delete-room', onDeleteRoom);
+			presence.close();
 		}
 	};
 
@@ -310,7 +315,10 @@ export function createChatSockets({ io, chat, translator, logger }: { io: Io; ch
 			if (!p.ok) return reply(fail(socket, p.code));
 			try {
 				socket.data.readingLanguage = p.data.lang;
-				for (const spaceId of spacesOf(socket)) await syncLanguageRoom(socket, spaceId);
+				for (const spaceId of spacesOf(socket)) {
+					await syncLanguageRoom(socket, spaceId);
+					await presence.settled(spaceId);
+				}
 				reply({ ok: true, lang: p.data.lang });
 			} catch (e) {
 				reply(failed(e, 'chat:language'));

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Me } from '../accounts';
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db';
@@ -45,6 +45,8 @@ export interface MatchingOptions {
 	restrictions?: Pick<Restrictions, 'changed'>;
 	/** Writes (requests, goals, tasks, meetings) one person may make per minute. */
 	writesPerMinute?: number;
+	/** Where that limit is counted (`Scale['limiter']`: shared by every process); in memory without it. */
+	limiter?: (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface MatchingOptions {
  * vetting, rounds an admin runs, reviews, adjusts and publishes, self-match requests, the pair's yes and the
  * guardian's, activation with the pair's space, and the mentorship's life with its goals, tasks and meetings.
  */
-export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, restrictions, translator, writesPerMinute = 120 }: MatchingOptions) {
+export function createMatchingService({ db, logger, spaces, safeguarding, audit, pipeline, restrictions, translator, writesPerMinute = 120, limiter }: MatchingOptions) {
 	const engine: Engine = engineModule;
 	const events = new EventEmitter<MatchingEvents>();
 	const program = createProgramSettings({ db, engine, audit });
@@ -60,7 +62,8 @@ export function createMatchingService({ db, logger, spaces, safeguarding, audit,
 	const rounds = createRounds(ctx);
 	const mentorships = createMentorships(ctx);
 	const together = createTogether(ctx, mentorships);
-	const writes = new RateLimiterMemory({ keyPrefix: 'matching_writes', points: writesPerMinute, duration: 60 });
+	const writesLimit = { keyPrefix: 'matching_writes', points: writesPerMinute, duration: 60 };
+	const writes = limiter ? limiter(writesLimit) : new RateLimiterMemory(writesLimit);
 
 	/** Counts one write of `userId` against the per-minute limit (429 `rate_limited` beyond it). */
 	async function write(userId: string): Promise<void> {

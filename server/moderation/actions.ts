@@ -107,9 +107,11 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 			relay.setWritable({ spaceId, userId: u }, canWrite(role) && !blocked);
 		}
 	}
-	const unfollow = restrictions.follow((change) =>
-		syncDocuments(change).catch((err) => log.error({ err, spaceId: change.spaceId }, 'document access could not follow a lock or mute'))
-	);
+	const unfollow = restrictions.follow((change) => {
+		// Here or on another process: each process ends a timed mute on its own documents when it is over.
+		if (change.endsAt && change.userId) expireLater({ spaceId: change.spaceId, userId: change.userId }, new Date(change.endsAt));
+		return syncDocuments(change).catch((err) => log.error({ err, spaceId: change.spaceId }, 'document access could not follow a lock or mute'));
+	});
 
 	/**
 	 * A timed mute ends by itself: chat compares times on every send; when it ends, the same change as a moderator's
@@ -196,8 +198,7 @@ export function createModerationActions({ db, logger, accounts, spaces: spacesSe
 				);
 				return row!;
 			});
-			await restrictions.changed({ spaceId, userId });
-			if (until) expireLater({ spaceId, userId }, until);
+			await restrictions.changed({ spaceId, userId, ...(until ? { endsAt: until.getTime() } : {}) });
 			log.info({ actorId: actor.id, spaceId, userId, durationSeconds: durationSeconds ?? null }, 'member muted');
 			return { id: mute.id, spaceId, userId, until: until?.toISOString() ?? null };
 		},

@@ -63,8 +63,13 @@ export function nearlySame(a: string, b: string): boolean {
 }
 
 /**
- * Flood and repetition limits per person and space, in memory (one process; with several processes each counts
- * its own). Every text checked counts, including ones refused, so hammering does not reset the count.
+ * Flood and repetition limits per person and space, in memory. Every text checked counts, including ones refused,
+ * so hammering does not reset the count.
+ *
+ * With several processes each counts its own, on purpose: repetition compares recent texts, and sharing them would
+ * put what people write (minors' included) into Redis; a person's connection stays on one process, so that process
+ * sees their messages; and the send rate limit in front of this is shared, so spreading connections over processes
+ * buys a flooder no more than that limit.
  */
 export function createFloodGuard(options: Partial<FloodOptions> = {}) {
 	const o = { ...FLOOD_DEFAULTS, ...options };

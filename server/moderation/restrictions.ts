@@ -56,6 +56,8 @@ export function blockError(block: Exclude<WriteBlock, { code: 'paused' }>, now: 
 export interface RestrictionChange {
 	spaceId: string;
 	userId?: string;
+	/** A timed mute that began: when it ends (ms since epoch), so every process can end it on time. */
+	endsAt?: number;
 }
 
 /** How long a space's locks and mutes are trusted without asking the database again; changes made here apply at once. */
@@ -77,6 +79,12 @@ export function createRestrictions({
 	unsupervised?: (spaceId: string) => Promise<boolean>;
 }) {
 	const followers = new Set<(change: RestrictionChange) => Promise<void>>();
+	const observers = new Set<(change: RestrictionChange) => Promise<void> | void>();
+
+	async function apply(change: RestrictionChange): Promise<void> {
+		cache.delete(change.spaceId);
+		await Promise.allSettled([...followers].map((f) => f(change)));
+	}
 	const cache = new Map<string, { value: Promise<SpaceRestrictions>; at: number }>();
 
 	async function read(spaceId: string): Promise<SpaceRestrictions> {
@@ -116,6 +124,11 @@ export function createRestrictions({
 			cache.clear();
 		},
 
+		/** As if every space read lately had changed (followers run for each): changes may have been missed. */
+		async refreshAll(): Promise<void> {
+			await Promise.allSettled([...cache.keys()].map((spaceId) => apply({ spaceId })));
+		},
+
 		/** Runs `follow` after every change, before `changed` resolves (the document relay uses it); returns an unsubscribe. */
 		follow(follow: (change: RestrictionChange) => Promise<void>): () => void {
 			followers.add(follow);
@@ -143,8 +156,20 @@ export function createRestrictions({
 		 * so the change is in force everywhere on this process when the action answers.
 		 */
 		async changed(change: RestrictionChange): Promise<void> {
-			cache.delete(change.spaceId);
-			await Promise.allSettled([...followers].map((f) => f(change)));
+			await Promise.allSettled([...observers].map((o) => o(change)));
+			await apply(change);
+		},
+
+		/**
+		 * A change another process made (told through the bus): forgets the cached state and runs the followers here,
+		 * without telling anyone else.
+		 */
+		changedElsewhere: (change: RestrictionChange): Promise<void> => apply(change),
+
+		/** Runs `observe` for every change made on this process (to tell the other processes); returns an unsubscribe. */
+		observe(observe: (change: RestrictionChange) => Promise<void> | void): () => void {
+			observers.add(observe);
+			return () => void observers.delete(observe);
 		}
 	};
 }

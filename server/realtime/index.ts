@@ -42,7 +42,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		...(app.scale.adapter ? { adapter: app.scale.adapter } : {})
 	});
 
-	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger });
+	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger, bus: app.scale.mode === 'redis' ? app.scale.bus : undefined });
 	httpServer.once('close', () => chat.close());
 	const detachModeration = attachModerationRealtime({ io, app, spaceRoom, leaveSpace: ({ userId, spaceId }) => takeOutOfSpace(userId, spaceId) });
 	httpServer.once('close', detachModeration);

@@ -180,6 +180,15 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		events,
 		outbox,
 
+		/**
+		 * Drops what is cached of one person's participation and of one space's minors: another process changed them
+		 * (a suspension, consent, a membership).
+		 */
+		forget({ userId, spaceId }: { userId?: string; spaceId?: string }): void {
+			if (userId) participationCache.delete(userId);
+			if (spaceId) minorsCache.delete(spaceId);
+		},
+
 		/** The program policy (cached; an update drops the cache). */
 		policy,
 

@@ -1,6 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
+/** How long a publisher may wait for Redis to take a message. */
+const PUBLISH_WAIT_MS = 1_000;
+
 type Handler<T> = (payload: T, from: string) => void;
 type BinaryHandler = (data: Uint8Array, from: string) => void;
 
@@ -10,8 +13,12 @@ type BinaryHandler = (data: Uint8Array, from: string) => void;
  * tells each part to repair what it may have missed (documents resync, language lists are sent again).
  */
 export interface Bus {
-	/** JSON messages on a named topic, to every other process. */
-	publish<T>(topic: string, payload: T): void;
+	/**
+	 * JSON messages on a named topic, to every other process. The promise (never rejected) resolves once Redis has
+	 * handed the message to the subscribers, for a caller that must not answer before the others could know — or
+	 * after a second at most, when Redis is away.
+	 */
+	publish<T>(topic: string, payload: T): Promise<void>;
 	on<T>(topic: string, handler: Handler<T>): () => void;
 	/**
 	 * Binary messages on a channel of their own (one per open document), to the processes subscribed to it.
@@ -27,7 +34,7 @@ export interface Bus {
 /** One process: nobody else to tell. */
 export function createLocalBus(): Bus {
 	return {
-		publish: () => {},
+		publish: async () => {},
 		on: () => () => {},
 		subscribe: async () => async () => {},
 		publishBinary: () => {},
@@ -117,13 +124,27 @@ export async function createRedisBus({
 	readyOnce = subscriber.status === 'ready';
 	await subscriber.subscribe(topicsChannel);
 
-	function send(channel: string, body: Uint8Array): void {
-		commands.publish(channel, frame(me, body)).catch((err: Error) => logger.warn({ err: { message: err.message }, channel }, 'publishing to the other processes failed'));
+	function send(channel: string, body: Uint8Array): Promise<void> {
+		return commands.publish(channel, frame(me, body)).then(
+			() => {},
+			(err: Error) => logger.warn({ err: { message: err.message }, channel }, 'publishing to the other processes failed')
+		);
+	}
+
+	/** `send`, resolving after PUBLISH_WAIT_MS at most: whoever waits (an HTTP answer) is not held up by a Redis outage, and what is lost then, onResume repairs. */
+	function sendWithin(channel: string, body: Uint8Array): Promise<void> {
+		const sent = send(channel, body);
+		let timer: NodeJS.Timeout | undefined;
+		const late = new Promise<void>((resolve) => {
+			timer = setTimeout(resolve, PUBLISH_WAIT_MS);
+			timer.unref();
+		});
+		return Promise.race([sent.finally(() => clearTimeout(timer)), late]);
 	}
 
 	return {
 		publish(topic, payload) {
-			send(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+			return sendWithin(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
 		},
 		on<T>(topic: string, handler: Handler<T>) {
 			let set = topics.get(topic);
@@ -150,7 +171,7 @@ export async function createRedisBus({
 			};
 		},
 		publishBinary(channel, data) {
-			send(channelName(channel), data);
+			void send(channelName(channel), data);
 		},
 		onResume(handler) {
 			resumed.add(handler);
