@@ -16,7 +16,10 @@ import {
 	ProtocolError,
 	type ClientMessage
 } from './protocol';
-import { createLiveDoc, LOAD, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { createLiveDoc, LOAD, REMOTE, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc, type Publish } from './live';
+import { aheadOf, channelOf, CLOSE_TOPIC, decodeFrame, encodeFrame, Frame, isEmptyUpdate, type Closing } from './cluster';
+import { hasMissingDependencies } from './dependencies';
+import type { Bus } from '../scale';
 import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
 import { addsContent } from './dependencies';
@@ -74,6 +77,11 @@ const HELD_MS = 10_000;
 const CLOSE_GRACE_MS = 2000;
 const AWARENESS_MAX_IDS = 4;
 const AWARENESS_MAX_STATE_CHARS = 8 * 1024;
+/** Frames from other processes kept while a document loads, and their updates waiting for content. */
+const REMOTE_BACKLOG_MAX = 4096;
+const REMOTE_HELD_MAX = 1024;
+/** How often a document may ask the other processes for content it lacks. */
+const ASK_PEERS_MS = 1000;
 
 /** Moderation of the text people write into documents (see ./moderation.ts). */
 export interface RelayModeration {
@@ -91,6 +99,11 @@ export interface RelayOptions {
 	logger: Logger;
 	limits: RelayLimits;
 	moderation?: RelayModeration;
+	/**
+	 * With several processes (scale mode 'redis'): the bus between them. Each open document has a channel there;
+	 * without a bus the relay serves this process alone.
+	 */
+	bus?: Bus;
 }
 
 /** Until a space's context is known, it is read the strict way: a minor present, contact details filtered. */
@@ -113,7 +126,7 @@ interface Settling {
  * memory, and written through the group-commit writer. A client's update is broadcast at once and
  * acknowledged (`Stored`) only after the batch holding it has committed.
  */
-export function createRelay({ store, logger, limits, moderation }: RelayOptions) {
+export function createRelay({ store, logger, limits, moderation, bus }: RelayOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const docs = new Map<string, LiveDoc>();
 	/** Compactions in flight by document id; they may outlive the instance that started them. */
@@ -133,6 +146,19 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		// The update can never be stored: its sender must not wait for an acknowledgement that will not come.
 		onRefused: (e) => e.ack && close(e.ack.conn, 1011, 'an update could not be stored')
 	});
+
+	// ------------------------------------------------------------------ several processes
+	// Every change applied here (a client's update as stored, the server's own changes, awareness) is published on
+	// the document's channel; the other processes apply it with REMOTE as origin: shown to their clients, counted
+	// in the size, never stored (the process that took it from its client stores it) and never sent on.
+	const publish: Publish | undefined = bus
+		? (doc, kind, data) => bus.publishBinary(channelOf(doc.ref.id), encodeFrame(kind === 'update' ? Frame.Update : Frame.Awareness, data))
+		: undefined;
+	// Pub/sub loses what is sent while Redis is away: every open document asks the others again.
+	const stopResume = bus?.onResume(() => {
+		for (const doc of docs.values()) if (doc.loaded) askPeers(doc, true);
+	});
+	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing));
 
 	const ping = setInterval(() => {
 		expireHeld(Date.now());
@@ -157,7 +183,7 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	function liveDoc(ref: DocumentRef): LiveDoc {
 		const existing = docs.get(ref.id);
 		if (existing) return existing;
-		const doc = createLiveDoc(ref, send);
+		const doc = createLiveDoc(ref, send, publish);
 		doc.ready = load(doc);
 		docs.set(ref.id, doc);
 		doc.ready.catch((err) => {
@@ -175,6 +201,9 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	 * finished, so the snapshot and the log tail read here are the whole story.
 	 */
 	async function load(doc: LiveDoc): Promise<void> {
+		// With several processes, listen before reading: whatever another process applies from now on is either
+		// in the database read below or arrives on the channel (kept until the state is loaded).
+		if (doc.remote) await join(doc);
 		await barrier(doc.ref.id);
 		await compactions.get(doc.ref.id);
 		await refreshContext(doc.ref.spaceId);
@@ -184,7 +213,10 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		doc.tailCount = stored.tailCount;
 		doc.lastStoredId = stored.lastId;
 		doc.lastAutoVersionAt = stored.lastAutoVersionAt;
+		if (doc.remote) catchUp(doc);
 		doc.loaded = true;
+		// Another process may hold updates not stored yet: ask for them (they arrive as updates to everyone).
+		if (doc.remote) askPeers(doc, false);
 		if (stored.tailCount >= limits.compactAfterUpdates) compact(doc);
 	}
 
@@ -204,6 +236,10 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	}
 
 	function destroy(doc: LiveDoc): void {
+		if (doc.remote) {
+			doc.remote.left = true;
+			void doc.remote.leave?.();
+		}
 		for (const byAuthor of doc.settling.values()) for (const s of byAuthor.values()) clearTimeout((s as Settling).timer);
 		doc.settling.clear();
 		doc.awareness.destroy();
@@ -388,6 +424,8 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		}
 		if (addsContent(decoded, doc.ydoc)) autoVersionBeforeEdit(doc);
 		const before = doc.changes;
+		// With several processes the document may already wait for content another process has not sent yet.
+		const pendingBefore = doc.remote !== null && (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null);
 		let removals: Removal[] = [];
 		let rewritten = false;
 		try {
@@ -412,7 +450,7 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		}
 		// Dependencies were checked, so Yjs has nothing to park. If it did, the update was crafted to slip past
 		// the checks: the in-memory state holds content that will never be stored. Refuse it and start over.
-		if (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null) {
+		if (!pendingBefore && (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null)) {
 			counters.malformedFrames += 1;
 			log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update left content pending: refused, document reloaded');
 			close(conn, CloseCode.InvalidMessage, 'malformed update');
@@ -481,15 +519,21 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	function compact(doc: LiveDoc): Promise<void> {
 		if (doc.compaction || doc.lastStoredId === 0) return doc.compaction ?? Promise.resolve();
 		const id = doc.ref.id;
-		const state = Y.encodeStateAsUpdate(doc.ydoc);
-		const upTo = doc.lastStoredId;
 		const tailBefore = doc.tailCount;
 		const bytesBefore = doc.bytes;
-		const run = store
-			.compact(id, state, upTo)
-			.then(() => {
+		// With several processes no memory holds every row (another process's may still be on the way here): the
+		// database folds its own log (store.compactShared). With one, the in-memory state holds every row up to
+		// lastStoredId, since rows are applied before they are queued.
+		const folding = doc.remote
+			? store.compactShared(id).then(({ bytes }) => bytes)
+			: (() => {
+					const state = Y.encodeStateAsUpdate(doc.ydoc);
+					return store.compact(id, state, doc.lastStoredId).then(() => state.byteLength);
+				})();
+		const run = folding
+			.then((snapshotBytes) => {
 				doc.tailCount = Math.max(0, doc.tailCount - tailBefore);
-				doc.bytes = state.byteLength + Math.max(0, doc.bytes - bytesBefore);
+				doc.bytes = snapshotBytes + Math.max(0, doc.bytes - bytesBefore);
 				counters.compactions += 1;
 			})
 			.catch((err) => log.error({ err, docId: id }, 'compaction failed; the log is kept as it is'))
@@ -548,6 +592,133 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		docs.delete(doc.ref.id);
 		destroy(doc);
+	}
+
+	// ------------------------------------------------------------------ the document's channel between processes
+
+	/** Subscribes this instance of the document to its channel; resolves once the subscription is active. */
+	async function join(doc: LiveDoc): Promise<void> {
+		const remote = doc.remote!;
+		const leave = await bus!.subscribe(channelOf(doc.ref.id), (data) => fromPeer(doc, data));
+		if (remote.left) return void leave();
+		remote.leave = leave;
+	}
+
+	function fromPeer(doc: LiveDoc, data: Uint8Array): void {
+		const remote = doc.remote;
+		const frame = decodeFrame(data);
+		if (!remote || remote.left || !frame) return;
+		if (!doc.loaded) {
+			// Kept until the stored state is in; past the bound, the sync after loading brings the rest.
+			if (frame.kind === Frame.Update || frame.kind === Frame.Awareness) {
+				if (remote.backlog && remote.backlog.length < REMOTE_BACKLOG_MAX) remote.backlog.push(data.slice());
+			}
+			return;
+		}
+		switch (frame.kind) {
+			case Frame.Update:
+				return applyRemote(doc, frame.body, REMOTE);
+			case Frame.Awareness:
+				return applyRemoteAwareness(doc, frame.body);
+			case Frame.Sync:
+			case Frame.SyncBoth:
+				return answerPeer(doc, frame.body, frame.kind === Frame.SyncBoth);
+		}
+	}
+
+	/** Right after the stored state is applied, before any client is answered: what came meanwhile, unseen by clients. */
+	function catchUp(doc: LiveDoc): void {
+		const remote = doc.remote!;
+		const backlog = remote.backlog ?? [];
+		remote.backlog = null;
+		for (const data of backlog) {
+			const frame = decodeFrame(data)!;
+			if (frame.kind === Frame.Update) applyRemote(doc, frame.body, LOAD);
+			else applyRemoteAwareness(doc, frame.body);
+		}
+	}
+
+	/**
+	 * Asks the processes with the document open for what this one lacks (its state vector goes along). `both`
+	 * after this process may have missed messages and others may have missed its own: they ask back.
+	 */
+	function askPeers(doc: LiveDoc, both: boolean): void {
+		const remote = doc.remote;
+		if (!remote || remote.left || !doc.loaded) return;
+		remote.askedAt = Date.now();
+		bus!.publishBinary(channelOf(doc.ref.id), encodeFrame(both ? Frame.SyncBoth : Frame.Sync, Y.encodeStateVector(doc.ydoc)));
+	}
+
+	/** Sends a peer what it lacks, with this process's clients' awareness; asks back when it holds what this one lacks. */
+	function answerPeer(doc: LiveDoc, stateVector: Uint8Array, askBack: boolean): void {
+		let diff: Uint8Array;
+		let ahead: boolean;
+		try {
+			diff = Y.encodeStateAsUpdate(doc.ydoc, stateVector);
+			ahead = aheadOf(stateVector, doc.ydoc);
+		} catch (err) {
+			return void log.warn({ err, docId: doc.ref.id }, 'unreadable sync request from another process ignored');
+		}
+		const channel = channelOf(doc.ref.id);
+		if (!isEmptyUpdate(diff)) bus!.publishBinary(channel, encodeFrame(Frame.Update, diff));
+		const mine = [...doc.awarenessOwners].filter(([id, c]) => !c.closed && doc.awareness.getStates().has(id)).map(([id]) => id);
+		if (mine.length > 0) bus!.publishBinary(channel, encodeFrame(Frame.Awareness, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, mine)));
+		if (askBack || ahead) askPeers(doc, false);
+	}
+
+	/**
+	 * Applies another process's update. Delivery keeps each process's order, but a message lost while Redis was away
+	 * (or content still in a sync answer) can leave a gap: such an update waits outside the Y.Doc, as a client's
+	 * would, and this process asks the others for what it lacks.
+	 */
+	function applyRemote(doc: LiveDoc, update: Uint8Array, origin: typeof REMOTE | typeof LOAD): void {
+		const remote = doc.remote!;
+		let missing: boolean;
+		try {
+			missing = hasMissingDependencies(Y.decodeUpdate(update), doc.ydoc);
+		} catch (err) {
+			return void log.warn({ err, docId: doc.ref.id }, 'unreadable update from another process ignored');
+		}
+		if (missing) {
+			if (remote.held.length >= REMOTE_HELD_MAX) remote.held.shift();
+			remote.held.push(update.slice());
+			if (Date.now() - remote.askedAt >= ASK_PEERS_MS) askPeers(doc, false);
+			return;
+		}
+		if (!applyFromPeer(doc, update, origin)) return;
+		// What waited on this may go in now: other processes' updates, and this process's clients' held ones.
+		for (let i = 0; i < remote.held.length; ) {
+			const next = remote.held[i]!;
+			if (hasMissingDependencies(Y.decodeUpdate(next), doc.ydoc)) {
+				i++;
+				continue;
+			}
+			remote.held.splice(i, 1);
+			if (!applyFromPeer(doc, next, origin)) return;
+			i = 0;
+		}
+		if (origin === REMOTE) for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
+	}
+
+	function applyFromPeer(doc: LiveDoc, update: Uint8Array, origin: typeof REMOTE | typeof LOAD): boolean {
+		const before = doc.changes;
+		try {
+			Y.applyUpdate(doc.ydoc, update, origin);
+		} catch (err) {
+			log.error({ err, docId: doc.ref.id }, 'applying an update from another process failed: reloading the document');
+			resetDocument(doc);
+			return false;
+		}
+		if (doc.changes !== before) doc.bytes += update.byteLength;
+		return true;
+	}
+
+	function applyRemoteAwareness(doc: LiveDoc, update: Uint8Array): void {
+		try {
+			awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, REMOTE);
+		} catch (err) {
+			log.warn({ err, docId: doc.ref.id }, 'unreadable awareness from another process ignored');
+		}
 	}
 
 	// ------------------------------------------------------------------ moderation of document text
@@ -711,6 +882,26 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		disconnect(conn);
 	}
 
+	/** Closes the matching connections of this process. */
+	function closeHere(closing: Closing): number {
+		switch (closing.what) {
+			case 'user':
+				return closeWhere((c) => c.userId === closing.userId && c.sessionId !== closing.exceptSessionId, CloseCode.SessionEnded, 'session ended');
+			case 'session':
+				return closeWhere((c) => c.sessionId === closing.sessionId, CloseCode.SessionEnded, 'session ended');
+			case 'membership':
+				return closeWhere((c) => c.userId === closing.userId && c.doc.ref.spaceId === closing.spaceId, CloseCode.SessionEnded, 'no longer a member');
+			case 'space':
+				return closeWhere((c) => c.doc.ref.spaceId === closing.spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
+		}
+	}
+
+	/** Closes them here and on every other process; returns how many closed here. */
+	function closeEverywhere(closing: Closing): number {
+		bus?.publish(CLOSE_TOPIC, closing);
+		return closeHere(closing);
+	}
+
 	function closeWhere(match: (c: Conn) => boolean, code: number, reason: string): number {
 		let n = 0;
 		for (const conns of byUser.values()) {
@@ -727,19 +918,20 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	return {
 		connect,
 		restore,
+		// Access ends wherever the request was handled; these close on every process (the count is this one's).
 		/** Closes every document connection of a user, except one session's. */
 		closeUser(userId: string, exceptSessionId?: string): number {
-			return closeWhere((c) => c.userId === userId && c.sessionId !== exceptSessionId, CloseCode.SessionEnded, 'session ended');
+			return closeEverywhere(exceptSessionId === undefined ? { what: 'user', userId } : { what: 'user', userId, exceptSessionId });
 		},
 		closeSession(sessionId: string): number {
-			return closeWhere((c) => c.sessionId === sessionId, CloseCode.SessionEnded, 'session ended');
+			return closeEverywhere({ what: 'session', sessionId });
 		},
 		closeMembership(userId: string, spaceId: string): number {
-			return closeWhere((c) => c.userId === userId && c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'no longer a member');
+			return closeEverywhere({ what: 'membership', userId, spaceId });
 		},
 		/** A moderator ended the space's live session: every document connection in it closes. */
 		closeSpace(spaceId: string): number {
-			return closeWhere((c) => c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
+			return closeEverywhere({ what: 'space', spaceId });
 		},
 		/** The spaces with a document open here. */
 		openSpaces(): Set<string> {
@@ -792,6 +984,8 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	async function shutDown(timeoutMs: number): Promise<void> {
 		closing = true;
 		clearInterval(ping);
+		stopResume?.();
+		stopClosing?.();
 		// Ask every client to go, but keep reading until each answers: an update already on the wire is
 		// received, stored and not lost. Whoever has not answered within a few seconds is cut off.
 		const open = [...byUser.values()].flatMap((conns) => [...conns]);
