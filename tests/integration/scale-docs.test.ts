@@ -220,6 +220,31 @@ describe.runIf(redis)('compaction with two processes writing one document', () =
 		expect([...stored].sort()).toEqual([...written].sort());
 	});
 
+	it('a row another process stored that never reached A (a message lost while Redis was away) survives A’s compaction', async () => {
+		const owner = await newUser(a.url);
+		const { docId } = await sharedDocument(a.url, owner);
+		const onA = await synced(a, docId, owner);
+		appendParagraph(onA.doc, 'first');
+		await onA.waitStored();
+		// Stored by "another process", its update lost on the way: in the log, not in A's memory.
+		const lost = new Y.Doc();
+		appendParagraph(lost, 'never reached A');
+		const sqlClient = postgres(cluster.store.config.databaseUrl!, { max: 1, onnotice: () => {} });
+		try {
+			await sqlClient`insert into doc_updates (document_id, author_id, data) values (${docId}, ${owner.user.id}, ${Buffer.from(Y.encodeStateAsUpdate(lost))})`;
+		} finally {
+			await sqlClient.end();
+		}
+		const compactionsBefore = relayStats(a).compactions;
+		for (let i = 0; i < 8; i++) appendParagraph(onA.doc, `after ${i}`);
+		await onA.waitStored();
+		await waitFor(() => relayStats(a).compactions > compactionsBefore, { what: 'a compaction on A' });
+		onA.destroy();
+		clients.splice(0);
+		await unloaded();
+		expect(paragraphs(await databaseDoc(a.db, docId))).toContain('never reached A');
+	});
+
 	it('a row committed late with a lower id than a compaction’s is neither deleted nor hidden from the next load', async () => {
 		const owner = await newUser(a.url);
 		const { docId } = await sharedDocument(a.url, owner);
