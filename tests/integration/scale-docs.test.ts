@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/codes';
 import { docUpdates } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
-import { redisAvailable, startCluster, type Cluster } from '../helpers/cluster';
+import { Redis } from 'ioredis';
+import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
 import type { TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { databaseDoc } from '../helpers/yjs-store';
@@ -146,6 +147,30 @@ describe.runIf(redis)('documents across two processes', () => {
 		await onA.waitStored();
 		await Promise.all([a.app.docs.relay.flush(), b.app.docs.relay.flush()]);
 		expect(await rowsByAuthor(docId)).toEqual({ [owner.user.id]: 3 });
+	});
+
+	it('what B missed while its connection to Redis was down reaches its clients once it is back', async () => {
+		const [owner, member] = [await newUser(a.url), await newUser(a.url)];
+		const { docId } = await sharedDocument(a.url, owner, { members: [member] });
+		const onA = await synced(a, docId, owner);
+		const onB = await synced(b, docId, member);
+		appendParagraph(onA.doc, 'before the outage');
+		await waitConverged([onA, onB]);
+		// Cut B's subscriber connection (only that one): what A publishes now never reaches B.
+		const redisClient = new Redis(redisUrl);
+		try {
+			const list = (await redisClient.client('LIST')) as string;
+			const line = list.split('\n').find((l) => l.includes(`name=tessera:${b.app.scale.nodeId} `) && /\bsub=[1-9]/.test(l));
+			expect(line, 'B’s subscriber connection').toBeDefined();
+			await redisClient.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]!);
+		} finally {
+			redisClient.disconnect();
+		}
+		appendParagraph(onA.doc, 'during the outage');
+		await onA.waitStored();
+		// B resubscribes, asks A for what it lacks, and A answers.
+		await waitConverged([onA, onB]);
+		expect(paragraphs(onB.doc)).toEqual(['before the outage', 'during the outage']);
 	});
 
 	it('removing a member through the API on A closes their document connection on B within 2 s', async () => {
