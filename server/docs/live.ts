@@ -53,6 +53,9 @@ export interface RemoteState {
 	left: boolean;
 	/** When this process last asked the others for what it lacks. */
 	askedAt: number;
+	/** Changes from the others applied here, and how many of them a snapshot written from here holds. */
+	applied: number;
+	folded: number;
 }
 
 export interface HeldUpdate {
@@ -131,7 +134,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		lastUpdate: null,
 		echo: false,
 		settling: new Map(),
-		remote: publish ? { backlog: [], held: [], leave: null, left: false, askedAt: 0 } : null
+		remote: publish ? { backlog: [], held: [], leave: null, left: false, askedAt: 0, applied: 0, folded: 0 } : null
 	};
 	ydoc.on('update', (update: Uint8Array, origin: unknown) => {
 		doc.changes += 1;

@@ -513,23 +513,26 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 	}
 
 	/**
-	 * Folds the stored log into a snapshot of the in-memory state, which holds every row up to `upTo` (rows
-	 * are applied before they are queued). Rows written meanwhile have higher ids and stay in the log.
+	 * Folds the stored log into a snapshot. With one process that is the in-memory state, which holds every row up
+	 * to `upTo` (rows are applied before they are queued); rows written meanwhile have higher ids and stay in the
+	 * log. With several, see store.compactShared.
 	 */
 	function compact(doc: LiveDoc): Promise<void> {
-		if (doc.compaction || doc.lastStoredId === 0) return doc.compaction ?? Promise.resolve();
+		const remote = doc.remote;
+		if (doc.compaction || (doc.lastStoredId === 0 && !unfolded(doc))) return doc.compaction ?? Promise.resolve();
 		const id = doc.ref.id;
 		const tailBefore = doc.tailCount;
 		const bytesBefore = doc.bytes;
+		const state = Y.encodeStateAsUpdate(doc.ydoc);
 		// With several processes no memory holds every row (another process's may still be on the way here): the
-		// database folds its own log (store.compactShared). With one, the in-memory state holds every row up to
-		// lastStoredId, since rows are applied before they are queued.
-		const folding = doc.remote
-			? store.compactShared(id).then(({ bytes }) => bytes)
-			: (() => {
-					const state = Y.encodeStateAsUpdate(doc.ydoc);
-					return store.compact(id, state, doc.lastStoredId).then(() => state.byteLength);
-				})();
+		// database folds its own log (store.compactShared), and this process's state with it. The state holds what
+		// the others sent, which their process stores; folding it too keeps it when that process died before its
+		// write committed. With one process, the in-memory state holds every row up to lastStoredId, since rows are
+		// applied before they are queued.
+		const applied = remote?.applied ?? 0;
+		const folding = remote
+			? store.compactShared(id, state).then(({ bytes }) => ((remote.folded = Math.max(remote.folded, applied)), bytes))
+			: store.compact(id, state, doc.lastStoredId).then(() => state.byteLength);
 		const run = folding
 			.then((snapshotBytes) => {
 				doc.tailCount = Math.max(0, doc.tailCount - tailBefore);
@@ -587,7 +590,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		await settleAll(doc);
 		await barrier(doc.ref.id);
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
-		if (doc.tailCount > 0 && !closing) await compact(doc);
+		if ((doc.tailCount > 0 || unfolded(doc)) && !closing) await compact(doc);
 		else await doc.compaction;
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		docs.delete(doc.ref.id);
@@ -709,8 +712,16 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			resetDocument(doc);
 			return false;
 		}
-		if (doc.changes !== before) doc.bytes += update.byteLength;
+		if (doc.changes !== before) {
+			doc.bytes += update.byteLength;
+			doc.remote!.applied += 1;
+		}
 		return true;
+	}
+
+	/** Whether this process holds changes from the others that no snapshot written from here holds yet. */
+	function unfolded(doc: LiveDoc): boolean {
+		return doc.remote !== null && doc.remote.applied > doc.remote.folded;
 	}
 
 	function applyRemoteAwareness(doc: LiveDoc, update: Uint8Array): void {

@@ -127,9 +127,10 @@ export function createDocStore(db: Db) {
 		 * process's memory holds every row (another's may not have reached it yet). Under a per-document lock, so
 		 * two foldings never interleave, it reads the snapshot and the rows committed so far, merges them, and
 		 * deletes exactly the rows it read: a row committed meanwhile (even with a lower id) stays in the log.
-		 * Returns the new snapshot's size.
+		 * `live` (the calling process's state) is folded in too: the snapshot is the union of all three. Returns
+		 * the new snapshot's size.
 		 */
-		async compactShared(documentId: string): Promise<{ bytes: number; folded: number }> {
+		async compactShared(documentId: string, live: Uint8Array): Promise<{ bytes: number; folded: number }> {
 			return db.transaction(async (tx) => {
 				await tx.execute(sql`select pg_advisory_xact_lock(${DOC_COMPACT_LOCK}::int, hashtext(${documentId}::text))`);
 				const [snapshot] = await tx.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).limit(1);
@@ -138,20 +139,21 @@ export function createDocStore(db: Db) {
 					.from(docUpdates)
 					.where(eq(docUpdates.documentId, documentId))
 					.orderBy(asc(docUpdates.id));
-				if (rows.length === 0) return { bytes: snapshot?.state.byteLength ?? 0, folded: 0 };
 				// Through a Y.Doc rather than Y.mergeUpdates: deleted content is collected, and content still waiting
 				// for a row not committed yet is kept (encodeStateAsUpdate includes what Yjs holds as pending).
 				const merged = new Y.Doc({ gc: true });
 				if (snapshot) Y.applyUpdate(merged, snapshot.state);
 				for (const r of rows) Y.applyUpdate(merged, r.data);
+				Y.applyUpdate(merged, live);
 				const state = Y.encodeStateAsUpdate(merged);
 				merged.destroy();
-				const upToId = Math.max(snapshot?.upToId ?? 0, rows.at(-1)!.id);
+				const upToId = Math.max(snapshot?.upToId ?? 0, rows.at(-1)?.id ?? 0);
 				await tx
 					.insert(docSnapshots)
 					.values({ documentId, state, upToId })
 					.onConflictDoUpdate({ target: docSnapshots.documentId, set: { state, upToId, createdAt: new Date() } });
 				const ids = rows.map((r) => r.id);
+				// (With no rows, the snapshot is still written: `live` may hold what no row does.)
 				for (let i = 0; i < ids.length; i += 5_000) {
 					await tx.delete(docUpdates).where(and(eq(docUpdates.documentId, documentId), inArray(docUpdates.id, ids.slice(i, i + 5_000))));
 				}
