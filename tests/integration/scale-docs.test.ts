@@ -173,6 +173,50 @@ describe.runIf(redis)('documents across two processes', () => {
 		expect(paragraphs(onB.doc)).toEqual(['before the outage', 'during the outage']);
 	});
 
+	it('a process that dies: its clients’ awareness goes from B (y-protocols’ 30 s timeout), and an edit it never stored is kept by B', async () => {
+		// The process that will die gives up on a blocked write quickly instead of waiting for the lock (and committing
+		// after its death, which a blocked statement would).
+		const dbName = new URL(cluster.store.config.databaseUrl!).pathname.slice(1);
+		const sqlClient = postgres(cluster.store.config.databaseUrl!, { max: 1, onnotice: () => {} });
+		await sqlClient.unsafe(`alter database "${dbName}" set lock_timeout = '200ms'`);
+		const doomed = await cluster.spawn().finally(() => sqlClient.unsafe(`alter database "${dbName}" reset lock_timeout`));
+		const [owner, member] = [await newUser(a.url), await newUser(a.url)];
+		const { docId } = await sharedDocument(a.url, owner, { members: [member] });
+		const onDoomed = new YClient({ url: doomed.url, docId, token: owner.token });
+		clients.push(onDoomed);
+		await onDoomed.waitSynced();
+		const onB = await synced(b, docId, member);
+		onDoomed.provider.awareness.setLocalStateField('user', { color: '#a50' });
+		await waitFor(() => onB.provider.awareness.getStates().has(onDoomed.doc.clientID), { what: 'awareness from the doomed process on B' });
+		let release!: () => void;
+		const locked = new Promise<void>((r) => (release = r));
+		let lockTaken!: () => void;
+		const taken = new Promise<void>((r) => (lockTaken = r));
+		const holding = sqlClient.begin(async (tx) => {
+			await tx`lock table doc_updates in exclusive mode`;
+			lockTaken();
+			await locked;
+		});
+		try {
+			await taken;
+			appendParagraph(onDoomed.doc, 'only in memory');
+			await waitConverged([onDoomed, onB]);
+			doomed.child.kill('SIGKILL');
+			await doomed.exited;
+		} finally {
+			release();
+			await holding;
+			await sqlClient.end();
+		}
+		onDoomed.destroy();
+		await waitFor(() => !onB.provider.awareness.getStates().has(onDoomed.doc.clientID), { timeoutMs: 45_000, what: 'awareness of the dead process’s client gone on B' });
+		expect(await rowsByAuthor(docId)).toEqual({});
+		// B unloads the document: its state, which holds the edit the dead process never stored, goes into the snapshot.
+		onB.destroy();
+		await waitFor(() => !b.app.docs.relay.liveState(docId), { timeoutMs: 10_000, what: 'document unloaded on B' });
+		expect(paragraphs(await databaseDoc(a.db, docId))).toEqual(['only in memory']);
+	}, 60_000);
+
 	it('removing a member through the API on A closes their document connection on B within 2 s', async () => {
 		const [owner, member] = [await newUser(a.url), await newUser(a.url)];
 		const { spaceId, docId } = await sharedDocument(a.url, owner, { members: [member] });
