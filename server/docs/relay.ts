@@ -16,9 +16,8 @@ import {
 	ProtocolError,
 	type ClientMessage
 } from './protocol';
-import { createLiveDoc, LOAD, REMOTE, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc, type Publish } from './live';
-import { aheadOf, channelOf, CLOSE_TOPIC, decodeFrame, encodeFrame, Frame, isEmptyUpdate, type Closing } from './cluster';
-import { hasMissingDependencies } from './dependencies';
+import { createLiveDoc, LOAD, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { CLOSE_TOPIC, createPeers, unfolded, type Closing } from './cluster';
 import type { Bus } from '../scale';
 import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
@@ -77,11 +76,6 @@ const HELD_MS = 10_000;
 const CLOSE_GRACE_MS = 2000;
 const AWARENESS_MAX_IDS = 4;
 const AWARENESS_MAX_STATE_CHARS = 8 * 1024;
-/** Frames from other processes kept while a document loads, and their updates waiting for content. */
-const REMOTE_BACKLOG_MAX = 4096;
-const REMOTE_HELD_MAX = 1024;
-/** How often a document may ask the other processes for content it lacks. */
-const ASK_PEERS_MS = 1000;
 
 /** Moderation of the text people write into documents (see ./moderation.ts). */
 export interface RelayModeration {
@@ -147,17 +141,19 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		onRefused: (e) => e.ack && close(e.ack.conn, 1011, 'an update could not be stored')
 	});
 
-	// ------------------------------------------------------------------ several processes
-	// Every change applied here (a client's update as stored, the server's own changes, awareness) is published on
-	// the document's channel; the other processes apply it with REMOTE as origin: shown to their clients, counted
-	// in the size, never stored (the process that took it from its client stores it) and never sent on.
-	const publish: Publish | undefined = bus
-		? (doc, kind, data) => bus.publishBinary(channelOf(doc.ref.id), encodeFrame(kind === 'update' ? Frame.Update : Frame.Awareness, data))
-		: undefined;
-	// Pub/sub loses what is sent while Redis is away: every open document asks the others again.
-	const stopResume = bus?.onResume(() => {
-		for (const doc of docs.values()) if (doc.loaded) askPeers(doc, true);
-	});
+	// With several processes: each open document's channel between them (./cluster.ts), and closings from the others.
+	const peers = bus
+		? createPeers({
+				bus,
+				logger: log,
+				documents: () => docs.values(),
+				// A client's update held for content another process had may go in now.
+				afterRemote: (doc) => {
+					for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
+				},
+				reset: (doc) => resetDocument(doc)
+			})
+		: null;
 	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing));
 
 	const ping = setInterval(() => {
@@ -183,7 +179,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 	function liveDoc(ref: DocumentRef): LiveDoc {
 		const existing = docs.get(ref.id);
 		if (existing) return existing;
-		const doc = createLiveDoc(ref, send, publish);
+		const doc = createLiveDoc(ref, send, peers?.publish);
 		doc.ready = load(doc);
 		docs.set(ref.id, doc);
 		doc.ready.catch((err) => {
@@ -203,7 +199,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 	async function load(doc: LiveDoc): Promise<void> {
 		// With several processes, listen before reading: whatever another process applies from now on is either
 		// in the database read below or arrives on the channel (kept until the state is loaded).
-		if (doc.remote) await join(doc);
+		if (peers) await peers.join(doc);
 		await barrier(doc.ref.id);
 		await compactions.get(doc.ref.id);
 		await refreshContext(doc.ref.spaceId);
@@ -213,10 +209,10 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		doc.tailCount = stored.tailCount;
 		doc.lastStoredId = stored.lastId;
 		doc.lastAutoVersionAt = stored.lastAutoVersionAt;
-		if (doc.remote) catchUp(doc);
+		peers?.catchUp(doc);
 		doc.loaded = true;
 		// Another process may hold updates not stored yet: ask for them (they arrive as updates to everyone).
-		if (doc.remote) askPeers(doc, false);
+		peers?.ask(doc, false);
 		if (stored.tailCount >= limits.compactAfterUpdates) compact(doc);
 	}
 
@@ -597,141 +593,6 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		destroy(doc);
 	}
 
-	// ------------------------------------------------------------------ the document's channel between processes
-
-	/** Subscribes this instance of the document to its channel; resolves once the subscription is active. */
-	async function join(doc: LiveDoc): Promise<void> {
-		const remote = doc.remote!;
-		const leave = await bus!.subscribe(channelOf(doc.ref.id), (data) => fromPeer(doc, data));
-		if (remote.left) return void leave();
-		remote.leave = leave;
-	}
-
-	function fromPeer(doc: LiveDoc, data: Uint8Array): void {
-		const remote = doc.remote;
-		const frame = decodeFrame(data);
-		if (!remote || remote.left || !frame) return;
-		if (!doc.loaded) {
-			// Kept until the stored state is in; past the bound, the sync after loading brings the rest.
-			if (frame.kind === Frame.Update || frame.kind === Frame.Awareness) {
-				if (remote.backlog && remote.backlog.length < REMOTE_BACKLOG_MAX) remote.backlog.push(data.slice());
-			}
-			return;
-		}
-		switch (frame.kind) {
-			case Frame.Update:
-				return applyRemote(doc, frame.body, REMOTE);
-			case Frame.Awareness:
-				return applyRemoteAwareness(doc, frame.body);
-			case Frame.Sync:
-			case Frame.SyncBoth:
-				return answerPeer(doc, frame.body, frame.kind === Frame.SyncBoth);
-		}
-	}
-
-	/** Right after the stored state is applied, before any client is answered: what came meanwhile, unseen by clients. */
-	function catchUp(doc: LiveDoc): void {
-		const remote = doc.remote!;
-		const backlog = remote.backlog ?? [];
-		remote.backlog = null;
-		for (const data of backlog) {
-			const frame = decodeFrame(data)!;
-			if (frame.kind === Frame.Update) applyRemote(doc, frame.body, LOAD);
-			else applyRemoteAwareness(doc, frame.body);
-		}
-	}
-
-	/**
-	 * Asks the processes with the document open for what this one lacks (its state vector goes along). `both`
-	 * after this process may have missed messages and others may have missed its own: they ask back.
-	 */
-	function askPeers(doc: LiveDoc, both: boolean): void {
-		const remote = doc.remote;
-		if (!remote || remote.left || !doc.loaded) return;
-		remote.askedAt = Date.now();
-		bus!.publishBinary(channelOf(doc.ref.id), encodeFrame(both ? Frame.SyncBoth : Frame.Sync, Y.encodeStateVector(doc.ydoc)));
-	}
-
-	/** Sends a peer what it lacks, with this process's clients' awareness; asks back when it holds what this one lacks. */
-	function answerPeer(doc: LiveDoc, stateVector: Uint8Array, askBack: boolean): void {
-		let diff: Uint8Array;
-		let ahead: boolean;
-		try {
-			diff = Y.encodeStateAsUpdate(doc.ydoc, stateVector);
-			ahead = aheadOf(stateVector, doc.ydoc);
-		} catch (err) {
-			return void log.warn({ err, docId: doc.ref.id }, 'unreadable sync request from another process ignored');
-		}
-		const channel = channelOf(doc.ref.id);
-		if (!isEmptyUpdate(diff)) bus!.publishBinary(channel, encodeFrame(Frame.Update, diff));
-		const mine = [...doc.awarenessOwners].filter(([id, c]) => !c.closed && doc.awareness.getStates().has(id)).map(([id]) => id);
-		if (mine.length > 0) bus!.publishBinary(channel, encodeFrame(Frame.Awareness, awarenessProtocol.encodeAwarenessUpdate(doc.awareness, mine)));
-		if (askBack || ahead) askPeers(doc, false);
-	}
-
-	/**
-	 * Applies another process's update. Delivery keeps each process's order, but a message lost while Redis was away
-	 * (or content still in a sync answer) can leave a gap: such an update waits outside the Y.Doc, as a client's
-	 * would, and this process asks the others for what it lacks.
-	 */
-	function applyRemote(doc: LiveDoc, update: Uint8Array, origin: typeof REMOTE | typeof LOAD): void {
-		const remote = doc.remote!;
-		let missing: boolean;
-		try {
-			missing = hasMissingDependencies(Y.decodeUpdate(update), doc.ydoc);
-		} catch (err) {
-			return void log.warn({ err, docId: doc.ref.id }, 'unreadable update from another process ignored');
-		}
-		if (missing) {
-			if (remote.held.length >= REMOTE_HELD_MAX) remote.held.shift();
-			remote.held.push(update.slice());
-			if (Date.now() - remote.askedAt >= ASK_PEERS_MS) askPeers(doc, false);
-			return;
-		}
-		if (!applyFromPeer(doc, update, origin)) return;
-		// What waited on this may go in now: other processes' updates, and this process's clients' held ones.
-		for (let i = 0; i < remote.held.length; ) {
-			const next = remote.held[i]!;
-			if (hasMissingDependencies(Y.decodeUpdate(next), doc.ydoc)) {
-				i++;
-				continue;
-			}
-			remote.held.splice(i, 1);
-			if (!applyFromPeer(doc, next, origin)) return;
-			i = 0;
-		}
-		if (origin === REMOTE) for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
-	}
-
-	function applyFromPeer(doc: LiveDoc, update: Uint8Array, origin: typeof REMOTE | typeof LOAD): boolean {
-		const before = doc.changes;
-		try {
-			Y.applyUpdate(doc.ydoc, update, origin);
-		} catch (err) {
-			log.error({ err, docId: doc.ref.id }, 'applying an update from another process failed: reloading the document');
-			resetDocument(doc);
-			return false;
-		}
-		if (doc.changes !== before) {
-			doc.bytes += update.byteLength;
-			doc.remote!.applied += 1;
-		}
-		return true;
-	}
-
-	/** Whether this process holds changes from the others that no snapshot written from here holds yet. */
-	function unfolded(doc: LiveDoc): boolean {
-		return doc.remote !== null && doc.remote.applied > doc.remote.folded;
-	}
-
-	function applyRemoteAwareness(doc: LiveDoc, update: Uint8Array): void {
-		try {
-			awarenessProtocol.applyAwarenessUpdate(doc.awareness, update, REMOTE);
-		} catch (err) {
-			log.warn({ err, docId: doc.ref.id }, 'unreadable awareness from another process ignored');
-		}
-	}
-
 	// ------------------------------------------------------------------ moderation of document text
 
 	function moderationContext(spaceId: string): DocModerationContext {
@@ -995,7 +856,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 	async function shutDown(timeoutMs: number): Promise<void> {
 		closing = true;
 		clearInterval(ping);
-		stopResume?.();
+		peers?.stop();
 		stopClosing?.();
 		// Ask every client to go, but keep reading until each answers: an update already on the wire is
 		// received, stored and not lost. Whoever has not answered within a few seconds is cut off.
