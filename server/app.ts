@@ -50,6 +50,7 @@ export async function createTessera(config: Config) {
 		spaces,
 		config,
 		restrictions,
+		scale,
 		moderation: { pipeline: moderation.pipeline, context: moderation.context, record: moderation.recordDocument, settleMs: config.moderationSettleMs }
 	});
 	// Withdrawing participation ends every open document connection of that person (sockets: server/realtime).

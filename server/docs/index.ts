@@ -15,6 +15,7 @@ import { blockError, type Restrictions } from '../moderation/restrictions';
 import { moderationQueue } from '../db/schema';
 import type { TextPlace } from './moderation';
 import { createDocStore } from './store';
+import type { Scale } from '../scale';
 
 export interface DocsOptions {
 	db: Db;
@@ -26,10 +27,12 @@ export interface DocsOptions {
 	moderation?: RelayModeration;
 	/** Locks, mutes, pauses and lost supervision: who may not write in a space now. */
 	restrictions?: Pick<Restrictions, 'block'>;
+	/** Several processes as one: open documents and closing connections are shared through its bus. */
+	scale?: Pick<Scale, 'mode' | 'bus'>;
 }
 
 /** Shared documents and canvases: their records, versions and attribution, and the live relay. */
-export function createDocsService({ db, logger, accounts, spaces: spacesService, config, moderation, restrictions }: DocsOptions) {
+export function createDocsService({ db, logger, accounts, spaces: spacesService, config, moderation, restrictions, scale }: DocsOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const store = createDocStore(db);
 	const relay = createRelay({
@@ -41,7 +44,8 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			pingIntervalMs: config.docsPingIntervalMs,
 			compactAfterUpdates: config.docsCompactAfterUpdates
 		},
-		moderation
+		moderation,
+		bus: scale?.mode === 'redis' ? scale.bus : undefined
 	});
 
 	// Access ends on every open document connection the moment it ends anywhere else.

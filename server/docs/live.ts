@@ -38,6 +38,24 @@ export interface LiveDoc {
 	echo: boolean;
 	/** Texts waiting for their author to pause, for the deferred moderation hooks (see relay). */
 	settling: Map<unknown, Map<string, unknown>>;
+	/** With several processes: this document's channel between them (see relay); null with one process. */
+	remote: RemoteState | null;
+}
+
+export interface RemoteState {
+	/** Frames from the other processes that arrived while the document loaded; null once it is loaded. */
+	backlog: Uint8Array[] | null;
+	/** Their updates that build on content not here yet (lost on the way, or still in a sync answer). */
+	held: Uint8Array[];
+	/** Leaves the channel; null until the subscription is active. */
+	leave: (() => Promise<void>) | null;
+	/** The document is gone from this process: a subscription that completes now is left at once. */
+	left: boolean;
+	/** When this process last asked the others for what it lacks. */
+	askedAt: number;
+	/** Changes from the others applied here, and how many of them a snapshot written from here holds. */
+	applied: number;
+	folded: number;
 }
 
 export interface HeldUpdate {
@@ -80,12 +98,17 @@ export interface Conn {
 export const LOAD = Symbol('load');
 /** Marks the server's own changes (moderation removing or restoring text): they go to every connection. */
 export const SERVER = Symbol('server');
+/** Marks what another process applied and sent over: shown to this process's clients, never stored or sent on. */
+export const REMOTE = Symbol('remote');
+
+/** Sends a change made here to the other processes (with several processes). */
+export type Publish = (doc: LiveDoc, kind: 'update' | 'awareness', data: Uint8Array) => void;
 
 /**
  * A document held in memory with its awareness, fanning out every change to its other connections: each
  * update encoded once and sent to everyone but its origin; awareness changes to everyone.
  */
-export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8Array) => void): LiveDoc {
+export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8Array) => void, publish?: Publish): LiveDoc {
 	const ydoc = new Y.Doc({ gc: true });
 	// Typed roots from the start: updates then land in a Y.XmlFragment / Y.Map (not a generic type), which the
 	// moderation of document text reads.
@@ -110,7 +133,8 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		held: [],
 		lastUpdate: null,
 		echo: false,
-		settling: new Map()
+		settling: new Map(),
+		remote: publish ? { backlog: [], held: [], leave: null, left: false, askedAt: 0, applied: 0, folded: 0 } : null
 	};
 	ydoc.on('update', (update: Uint8Array, origin: unknown) => {
 		doc.changes += 1;
@@ -119,6 +143,8 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		if (origin === LOAD) return;
 		const frame = encodeUpdate(update);
 		for (const c of doc.conns) if (c !== origin || doc.echo) send(c, frame);
+		// What this process applied (as stored, after moderation) goes to the others; what came from them does not go back.
+		if (publish && origin !== REMOTE) publish(doc, 'update', update);
 	});
 	awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
@@ -135,8 +161,13 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 				if (doc.awarenessOwners.get(id) === conn) doc.awarenessOwners.delete(id);
 			}
 		}
-		const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+		const payload = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
+		const frame = encodeAwareness(payload);
 		for (const c of doc.conns) send(c, frame);
+		// Each process times out the states it has not heard renewed for 30 s (y-protocols' outdatedTimeout), its
+		// own clients' and the other processes' alike: so the states of a process that died go away on the others
+		// within 30 s. A timeout is not news to the others, who run the same clock.
+		if (publish && origin !== REMOTE && origin !== 'timeout') publish(doc, 'awareness', payload);
 	});
 	return doc;
 }

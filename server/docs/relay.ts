@@ -17,6 +17,8 @@ import {
 	type ClientMessage
 } from './protocol';
 import { createLiveDoc, LOAD, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
+import { CLOSE_TOPIC, createPeers, unfolded, type Closing } from './cluster';
+import type { Bus } from '../scale';
 import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
 import { addsContent } from './dependencies';
@@ -91,6 +93,11 @@ export interface RelayOptions {
 	logger: Logger;
 	limits: RelayLimits;
 	moderation?: RelayModeration;
+	/**
+	 * With several processes (scale mode 'redis'): the bus between them. Each open document has a channel there;
+	 * without a bus the relay serves this process alone.
+	 */
+	bus?: Bus;
 }
 
 /** Until a space's context is known, it is read the strict way: a minor present, contact details filtered. */
@@ -113,7 +120,7 @@ interface Settling {
  * memory, and written through the group-commit writer. A client's update is broadcast at once and
  * acknowledged (`Stored`) only after the batch holding it has committed.
  */
-export function createRelay({ store, logger, limits, moderation }: RelayOptions) {
+export function createRelay({ store, logger, limits, moderation, bus }: RelayOptions) {
 	const log = logger.child({ ns: 'docs' });
 	const docs = new Map<string, LiveDoc>();
 	/** Compactions in flight by document id; they may outlive the instance that started them. */
@@ -133,6 +140,21 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		// The update can never be stored: its sender must not wait for an acknowledgement that will not come.
 		onRefused: (e) => e.ack && close(e.ack.conn, 1011, 'an update could not be stored')
 	});
+
+	// With several processes: each open document's channel between them (./cluster.ts), and closings from the others.
+	const peers = bus
+		? createPeers({
+				bus,
+				logger: log,
+				documents: () => docs.values(),
+				// A client's update held for content another process had may go in now.
+				afterRemote: (doc) => {
+					for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
+				},
+				reset: (doc) => resetDocument(doc)
+			})
+		: null;
+	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing));
 
 	const ping = setInterval(() => {
 		expireHeld(Date.now());
@@ -157,7 +179,7 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	function liveDoc(ref: DocumentRef): LiveDoc {
 		const existing = docs.get(ref.id);
 		if (existing) return existing;
-		const doc = createLiveDoc(ref, send);
+		const doc = createLiveDoc(ref, send, peers?.publish);
 		doc.ready = load(doc);
 		docs.set(ref.id, doc);
 		doc.ready.catch((err) => {
@@ -175,6 +197,9 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	 * finished, so the snapshot and the log tail read here are the whole story.
 	 */
 	async function load(doc: LiveDoc): Promise<void> {
+		// With several processes, listen before reading: whatever another process applies from now on is either
+		// in the database read below or arrives on the channel (kept until the state is loaded).
+		if (peers) await peers.join(doc);
 		await barrier(doc.ref.id);
 		await compactions.get(doc.ref.id);
 		await refreshContext(doc.ref.spaceId);
@@ -184,7 +209,10 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		doc.tailCount = stored.tailCount;
 		doc.lastStoredId = stored.lastId;
 		doc.lastAutoVersionAt = stored.lastAutoVersionAt;
+		peers?.catchUp(doc);
 		doc.loaded = true;
+		// Another process may hold updates not stored yet: ask for them (they arrive as updates to everyone).
+		peers?.ask(doc, false);
 		if (stored.tailCount >= limits.compactAfterUpdates) compact(doc);
 	}
 
@@ -204,6 +232,10 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	}
 
 	function destroy(doc: LiveDoc): void {
+		if (doc.remote) {
+			doc.remote.left = true;
+			void doc.remote.leave?.();
+		}
 		for (const byAuthor of doc.settling.values()) for (const s of byAuthor.values()) clearTimeout((s as Settling).timer);
 		doc.settling.clear();
 		doc.awareness.destroy();
@@ -388,6 +420,8 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		}
 		if (addsContent(decoded, doc.ydoc)) autoVersionBeforeEdit(doc);
 		const before = doc.changes;
+		// With several processes the document may already wait for content another process has not sent yet.
+		const pendingBefore = doc.remote !== null && (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null);
 		let removals: Removal[] = [];
 		let rewritten = false;
 		try {
@@ -412,7 +446,7 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		}
 		// Dependencies were checked, so Yjs has nothing to park. If it did, the update was crafted to slip past
 		// the checks: the in-memory state holds content that will never be stored. Refuse it and start over.
-		if (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null) {
+		if (!pendingBefore && (doc.ydoc.store.pendingStructs !== null || doc.ydoc.store.pendingDs !== null)) {
 			counters.malformedFrames += 1;
 			log.warn({ docId: doc.ref.id, userId: conn.userId }, 'update left content pending: refused, document reloaded');
 			close(conn, CloseCode.InvalidMessage, 'malformed update');
@@ -475,21 +509,30 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	}
 
 	/**
-	 * Folds the stored log into a snapshot of the in-memory state, which holds every row up to `upTo` (rows
-	 * are applied before they are queued). Rows written meanwhile have higher ids and stay in the log.
+	 * Folds the stored log into a snapshot. With one process that is the in-memory state, which holds every row up
+	 * to `upTo` (rows are applied before they are queued); rows written meanwhile have higher ids and stay in the
+	 * log. With several, see store.compactShared.
 	 */
 	function compact(doc: LiveDoc): Promise<void> {
-		if (doc.compaction || doc.lastStoredId === 0) return doc.compaction ?? Promise.resolve();
+		const remote = doc.remote;
+		if (doc.compaction || (doc.lastStoredId === 0 && !unfolded(doc))) return doc.compaction ?? Promise.resolve();
 		const id = doc.ref.id;
-		const state = Y.encodeStateAsUpdate(doc.ydoc);
-		const upTo = doc.lastStoredId;
 		const tailBefore = doc.tailCount;
 		const bytesBefore = doc.bytes;
-		const run = store
-			.compact(id, state, upTo)
-			.then(() => {
+		const state = Y.encodeStateAsUpdate(doc.ydoc);
+		// With several processes no memory holds every row (another process's may still be on the way here): the
+		// database folds its own log (store.compactShared), and this process's state with it. The state holds what
+		// the others sent, which their process stores; folding it too keeps it when that process died before its
+		// write committed. With one process, the in-memory state holds every row up to lastStoredId, since rows are
+		// applied before they are queued.
+		const applied = remote?.applied ?? 0;
+		const folding = remote
+			? store.compactShared(id, state).then(({ bytes }) => ((remote.folded = Math.max(remote.folded, applied)), bytes))
+			: store.compact(id, state, doc.lastStoredId).then(() => state.byteLength);
+		const run = folding
+			.then((snapshotBytes) => {
 				doc.tailCount = Math.max(0, doc.tailCount - tailBefore);
-				doc.bytes = state.byteLength + Math.max(0, doc.bytes - bytesBefore);
+				doc.bytes = snapshotBytes + Math.max(0, doc.bytes - bytesBefore);
 				counters.compactions += 1;
 			})
 			.catch((err) => log.error({ err, docId: id }, 'compaction failed; the log is kept as it is'))
@@ -543,7 +586,7 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		await settleAll(doc);
 		await barrier(doc.ref.id);
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
-		if (doc.tailCount > 0 && !closing) await compact(doc);
+		if ((doc.tailCount > 0 || unfolded(doc)) && !closing) await compact(doc);
 		else await doc.compaction;
 		if (doc.conns.size > 0 || docs.get(doc.ref.id) !== doc) return;
 		docs.delete(doc.ref.id);
@@ -711,6 +754,26 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 		disconnect(conn);
 	}
 
+	/** Closes the matching connections of this process. */
+	function closeHere(closing: Closing): number {
+		switch (closing.what) {
+			case 'user':
+				return closeWhere((c) => c.userId === closing.userId && c.sessionId !== closing.exceptSessionId, CloseCode.SessionEnded, 'session ended');
+			case 'session':
+				return closeWhere((c) => c.sessionId === closing.sessionId, CloseCode.SessionEnded, 'session ended');
+			case 'membership':
+				return closeWhere((c) => c.userId === closing.userId && c.doc.ref.spaceId === closing.spaceId, CloseCode.SessionEnded, 'no longer a member');
+			case 'space':
+				return closeWhere((c) => c.doc.ref.spaceId === closing.spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
+		}
+	}
+
+	/** Closes them here and on every other process; returns how many closed here. */
+	function closeEverywhere(closing: Closing): number {
+		bus?.publish(CLOSE_TOPIC, closing);
+		return closeHere(closing);
+	}
+
 	function closeWhere(match: (c: Conn) => boolean, code: number, reason: string): number {
 		let n = 0;
 		for (const conns of byUser.values()) {
@@ -727,19 +790,20 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	return {
 		connect,
 		restore,
+		// Access ends wherever the request was handled; these close on every process (the count is this one's).
 		/** Closes every document connection of a user, except one session's. */
 		closeUser(userId: string, exceptSessionId?: string): number {
-			return closeWhere((c) => c.userId === userId && c.sessionId !== exceptSessionId, CloseCode.SessionEnded, 'session ended');
+			return closeEverywhere(exceptSessionId === undefined ? { what: 'user', userId } : { what: 'user', userId, exceptSessionId });
 		},
 		closeSession(sessionId: string): number {
-			return closeWhere((c) => c.sessionId === sessionId, CloseCode.SessionEnded, 'session ended');
+			return closeEverywhere({ what: 'session', sessionId });
 		},
 		closeMembership(userId: string, spaceId: string): number {
-			return closeWhere((c) => c.userId === userId && c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'no longer a member');
+			return closeEverywhere({ what: 'membership', userId, spaceId });
 		},
 		/** A moderator ended the space's live session: every document connection in it closes. */
 		closeSpace(spaceId: string): number {
-			return closeWhere((c) => c.doc.ref.spaceId === spaceId, CloseCode.SessionEnded, 'session ended by a moderator');
+			return closeEverywhere({ what: 'space', spaceId });
 		},
 		/** The spaces with a document open here. */
 		openSpaces(): Set<string> {
@@ -792,6 +856,8 @@ export function createRelay({ store, logger, limits, moderation }: RelayOptions)
 	async function shutDown(timeoutMs: number): Promise<void> {
 		closing = true;
 		clearInterval(ping);
+		peers?.stop();
+		stopClosing?.();
 		// Ask every client to go, but keep reading until each answers: an update already on the wire is
 		// received, stored and not lost. Whoever has not answered within a few seconds is cut off.
 		const open = [...byUser.values()].flatMap((conns) => [...conns]);

@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import * as Y from 'yjs';
 import type { Db } from '../db';
 import { rawQuery, valuesList } from '../db/raw';
 import { docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
@@ -32,11 +33,18 @@ export interface UpdateRow {
 	stats: UpdateStats;
 }
 
+/** `pg_advisory_xact_lock` class (its two-key form) for folding one document's log; the other key is the hash of its id. */
+const DOC_COMPACT_LOCK = 7318004;
+
 /** The SQL behind the relay: the update log, snapshots, versions and attribution. */
 export function createDocStore(db: Db) {
 	const raw = rawQuery(db);
 	return {
-		/** The snapshot and the log tail, read in one snapshot of the database so a compaction cannot fall between them. */
+		/**
+		 * The snapshot and the log tail, read in one snapshot of the database so a compaction cannot fall between them.
+		 * The tail is every row still in the log: a compaction deletes exactly the rows it folded in, and with several
+		 * processes a row can commit after one with a higher id was folded (ids are handed out before commit).
+		 */
 		async load(documentId: string): Promise<StoredState> {
 			return db.transaction(
 				async (tx) => {
@@ -45,7 +53,7 @@ export function createDocStore(db: Db) {
 					const tail = await tx
 						.select({ id: docUpdates.id, data: docUpdates.data })
 						.from(docUpdates)
-						.where(and(eq(docUpdates.documentId, documentId), gt(docUpdates.id, since)))
+						.where(eq(docUpdates.documentId, documentId))
 						.orderBy(asc(docUpdates.id));
 					const [auto] = await tx
 						.select({ createdAt: docVersions.createdAt })
@@ -56,7 +64,7 @@ export function createDocStore(db: Db) {
 					const updates = snapshot ? [snapshot.state, ...tail.map((r) => r.data)] : tail.map((r) => r.data);
 					return {
 						updates,
-						lastId: tail.at(-1)?.id ?? since,
+						lastId: Math.max(since, tail.at(-1)?.id ?? 0),
 						bytes: updates.reduce((n, u) => n + u.byteLength, 0),
 						tailCount: tail.length,
 						lastAutoVersionAt: auto?.createdAt ?? null
@@ -111,6 +119,45 @@ export function createDocStore(db: Db) {
 					.values({ documentId, state, upToId })
 					.onConflictDoUpdate({ target: docSnapshots.documentId, set: { state, upToId, createdAt: new Date() } });
 				await tx.delete(docUpdates).where(and(eq(docUpdates.documentId, documentId), lte(docUpdates.id, upToId)));
+			});
+		},
+
+		/**
+		 * Folds the log into the snapshot from the database alone, for several processes writing one document: no
+		 * process's memory holds every row (another's may not have reached it yet). Under a per-document lock, so
+		 * two foldings never interleave, it reads the snapshot and the rows committed so far, merges them, and
+		 * deletes exactly the rows it read: a row committed meanwhile (even with a lower id) stays in the log.
+		 * `live` (the calling process's state) is folded in too: the snapshot is the union of all three. Returns
+		 * the new snapshot's size.
+		 */
+		async compactShared(documentId: string, live: Uint8Array): Promise<{ bytes: number; folded: number }> {
+			return db.transaction(async (tx) => {
+				await tx.execute(sql`select pg_advisory_xact_lock(${DOC_COMPACT_LOCK}::int, hashtext(${documentId}::text))`);
+				const [snapshot] = await tx.select().from(docSnapshots).where(eq(docSnapshots.documentId, documentId)).limit(1);
+				const rows = await tx
+					.select({ id: docUpdates.id, data: docUpdates.data })
+					.from(docUpdates)
+					.where(eq(docUpdates.documentId, documentId))
+					.orderBy(asc(docUpdates.id));
+				// Through a Y.Doc rather than Y.mergeUpdates: deleted content is collected, and content still waiting
+				// for a row not committed yet is kept (encodeStateAsUpdate includes what Yjs holds as pending).
+				const merged = new Y.Doc({ gc: true });
+				if (snapshot) Y.applyUpdate(merged, snapshot.state);
+				for (const r of rows) Y.applyUpdate(merged, r.data);
+				Y.applyUpdate(merged, live);
+				const state = Y.encodeStateAsUpdate(merged);
+				merged.destroy();
+				const upToId = Math.max(snapshot?.upToId ?? 0, rows.at(-1)?.id ?? 0);
+				await tx
+					.insert(docSnapshots)
+					.values({ documentId, state, upToId })
+					.onConflictDoUpdate({ target: docSnapshots.documentId, set: { state, upToId, createdAt: new Date() } });
+				const ids = rows.map((r) => r.id);
+				// (With no rows, the snapshot is still written: `live` may hold what no row does.)
+				for (let i = 0; i < ids.length; i += 5_000) {
+					await tx.delete(docUpdates).where(and(eq(docUpdates.documentId, documentId), inArray(docUpdates.id, ids.slice(i, i + 5_000))));
+				}
+				return { bytes: state.byteLength, folded: rows.length };
 			});
 		},
 

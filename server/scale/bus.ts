@@ -160,7 +160,15 @@ export async function createRedisBus({
 				subscribing.set(channel, pending);
 			}
 			set.add(handler);
-			await subscribing.get(channel);
+			try {
+				await subscribing.get(channel);
+			} catch (err) {
+				// Not subscribed: forget the handler, so the next subscriber sends SUBSCRIBE again.
+				const current = channels.get(channel);
+				current?.delete(handler);
+				if (current?.size === 0) channels.delete(channel);
+				throw err;
+			}
 			return async () => {
 				const current = channels.get(channel);
 				if (!current) return;
