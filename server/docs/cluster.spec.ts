@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { aheadOf, decodeFrame, encodeFrame, Frame, isEmptyUpdate } from './cluster';
+import { aheadOf, decodeFrame, decodeTracked, encodeFrame, encodeStoredFrame, encodeTracked, Frame, isEmptyUpdate } from './cluster';
 
 describe('frames on a document’s channel between processes', () => {
 	it('carry their kind and body unchanged', () => {
@@ -10,6 +10,19 @@ describe('frames on a document’s channel between processes', () => {
 			expect(decoded?.kind).toBe(kind);
 			expect([...decoded!.body]).toEqual([...body]);
 		}
+	});
+
+	it('a tracked update carries its number, its author (or none) and the update itself; Stored carries a number', () => {
+		const update = Uint8Array.from([0, 7, 1, 2, 3]);
+		const frame = decodeFrame(encodeTracked(300, 'a7f1c2de-0000-4000-8000-000000000001', update))!;
+		expect(frame.kind).toBe(Frame.Tracked);
+		const tracked = decodeTracked(frame.body);
+		expect(tracked).toMatchObject({ seq: 300, authorId: 'a7f1c2de-0000-4000-8000-000000000001' });
+		expect([...tracked.update]).toEqual([...update]);
+		expect(decodeTracked(decodeFrame(encodeTracked(1, null, update))!.body).authorId).toBeNull();
+		const stored = decodeFrame(encodeStoredFrame(70_000))!;
+		expect(stored.kind).toBe(Frame.Stored);
+		expect(stored.body.byteLength).toBeGreaterThan(1);
 	});
 
 	it('an unknown kind or an empty frame is not a frame', () => {

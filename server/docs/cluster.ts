@@ -1,9 +1,11 @@
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger';
 import type { Bus } from '../scale';
 import { hasMissingDependencies } from './dependencies';
-import { LOAD, REMOTE, type LiveDoc, type Publish } from './live';
+import { LOAD, REMOTE, type Conn, type LiveDoc, type Publish, type Unconfirmed } from './live';
 
 // Several processes serving one document. Each open document has a bus channel of its own; a frame on it is
 // [kind][body]. Every change a process applies (a client's update as stored, after moderation; the server's own
@@ -19,7 +21,14 @@ export const Frame = {
 	/** "Here is my state vector": whoever has the document open answers with what the sender lacks. */
 	Sync: 2,
 	/** As Sync, and the sender may lack nothing yet hold what others lack (it missed messages): ask it back. */
-	SyncBoth: 3
+	SyncBoth: 3,
+	/**
+	 * An update the sender took from its own client (or made itself) and is storing: [seq][author][update]. The
+	 * others apply it as an Update and keep it until a Stored frame covers its seq.
+	 */
+	Tracked: 4,
+	/** "Every update I sent on this channel up to seq is stored": [seq]. */
+	Stored: 5
 } as const;
 export type FrameKind = (typeof Frame)[keyof typeof Frame];
 
@@ -42,9 +51,41 @@ export function encodeFrame(kind: FrameKind, body: Uint8Array): Uint8Array {
 
 export function decodeFrame(data: Uint8Array): { kind: FrameKind; body: Uint8Array } | null {
 	const kind = data[0];
-	if (kind === undefined || kind > Frame.SyncBoth) return null;
+	if (kind === undefined || kind > Frame.Stored) return null;
 	return { kind: kind as FrameKind, body: data.subarray(1) };
 }
+
+export function encodeTracked(seq: number, authorId: string | null, update: Uint8Array): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeUint8(e, Frame.Tracked);
+	encoding.writeVarUint(e, seq);
+	encoding.writeVarString(e, authorId ?? '');
+	encoding.writeUint8Array(e, update);
+	return encoding.toUint8Array(e);
+}
+
+export function decodeTracked(body: Uint8Array): { seq: number; authorId: string | null; update: Uint8Array } {
+	const d = decoding.createDecoder(body);
+	const seq = decoding.readVarUint(d);
+	const authorId = decoding.readVarString(d) || null;
+	return { seq, authorId, update: body.subarray(d.pos) };
+}
+
+export function encodeStoredFrame(seq: number): Uint8Array {
+	const e = encoding.createEncoder();
+	encoding.writeUint8(e, Frame.Stored);
+	encoding.writeVarUint(e, seq);
+	return encoding.toUint8Array(e);
+}
+
+/**
+ * How long another process's update may go unconfirmed before this process stores it itself: its sender has
+ * died (or lost Redis) between sending it and storing it. Long beyond a batch commit; a late confirmation after
+ * it means one duplicate row, which Yjs ignores.
+ */
+export const CONFIRM_MS = 5_000;
+/** Unconfirmed updates kept per sending process; beyond, the oldest are stored at once. */
+const UNCONFIRMED_MAX = 10_000;
 
 /** Whether a state vector counts anything beyond what `doc` holds: its sender has content `doc` lacks. */
 export function aheadOf(stateVector: Uint8Array, doc: Y.Doc): boolean {
@@ -77,6 +118,8 @@ export interface PeersOptions {
 	afterRemote: (doc: LiveDoc) => void;
 	/** The in-memory document can no longer be trusted: drop it, and let its clients reconnect. */
 	reset: (doc: LiveDoc) => void;
+	/** Stores updates another process sent and never said it stored (it died before its write committed). */
+	persist: (doc: LiveDoc, updates: Unconfirmed[]) => void;
 }
 
 /**
@@ -84,8 +127,39 @@ export interface PeersOptions {
  * arrived meanwhile once the stored state is in (before any client is answered), then `ask` the others for what
  * they hold that the database does not yet. After Redis comes back every open document asks again.
  */
-export function createPeers({ bus, logger: log, documents, afterRemote, reset }: PeersOptions) {
-	const publish: Publish = (doc, kind, data) => bus.publishBinary(channelOf(doc.ref.id), encodeFrame(kind === 'update' ? Frame.Update : Frame.Awareness, data));
+export function createPeers({ bus, logger: log, documents, afterRemote, reset, persist }: PeersOptions) {
+	/** Numbers this process's tracked updates, across documents. */
+	let published = 0;
+	const publish: Publish = (doc, kind, data, origin) => {
+		const channel = channelOf(doc.ref.id);
+		if (kind === 'awareness') return bus.publishBinary(channel, encodeFrame(Frame.Awareness, data));
+		const authorId = origin && typeof origin === 'object' && 'userId' in origin ? (origin as Conn).userId : null;
+		bus.publishBinary(channel, encodeTracked(++published, authorId, data));
+	};
+	/** The seq of the last update this process published: a write queued now covers every one up to it. */
+	const lastPublished = (): number => published;
+	/** Tells the others that every update of `doc` this process published up to `seq` is stored. */
+	function confirm(doc: LiveDoc, seq: number): void {
+		if (doc.remote && !doc.remote.left) bus.publishBinary(channelOf(doc.ref.id), encodeStoredFrame(seq));
+	}
+	// The others' updates nobody confirmed in time: their sender died before storing them, so store them here.
+	const sweep = setInterval(() => {
+		const before = Date.now() - CONFIRM_MS;
+		for (const doc of documents()) {
+			const remote = doc.remote;
+			if (!remote || remote.left || remote.unconfirmed.size === 0) continue;
+			for (const [from, list] of remote.unconfirmed) {
+				let n = 0;
+				while (n < list.length && list[n]!.at < before) n++;
+				if (n === 0) continue;
+				const overdue = list.splice(0, n);
+				if (list.length === 0) remote.unconfirmed.delete(from);
+				log.warn({ docId: doc.ref.id, from, updates: overdue.length }, 'another process never confirmed storing these updates: stored here');
+				persist(doc, overdue);
+			}
+		}
+	}, 1_000);
+	sweep.unref();
 	// Pub/sub loses what is sent while Redis is away: ask, and have the others ask back for what they missed.
 	const stopResume = bus.onResume(() => {
 		for (const doc of documents()) if (doc.loaded) ask(doc, true);
@@ -94,25 +168,43 @@ export function createPeers({ bus, logger: log, documents, afterRemote, reset }:
 	/** Subscribes this instance of the document to its channel; resolves once the subscription is active. */
 	async function join(doc: LiveDoc): Promise<void> {
 		const remote = doc.remote!;
-		const leave = await bus.subscribe(channelOf(doc.ref.id), (data) => receive(doc, data));
+		const leave = await bus.subscribe(channelOf(doc.ref.id), (data, from) => receive(doc, data, from));
 		if (remote.left) return void leave();
 		remote.leave = leave;
 	}
 
-	function receive(doc: LiveDoc, data: Uint8Array): void {
+	function receive(doc: LiveDoc, data: Uint8Array, from: string): void {
 		const remote = doc.remote;
 		const frame = decodeFrame(data);
 		if (!remote || remote.left || !frame) return;
+		// Kept whether or not the document has loaded: what its sender never confirms is stored here.
+		let update = frame.body;
+		if (frame.kind === Frame.Tracked) {
+			try {
+				const tracked = decodeTracked(frame.body);
+				update = tracked.update.slice();
+				track(remote.unconfirmed, from, { seq: tracked.seq, authorId: tracked.authorId, update, at: Date.now() }, doc);
+			} catch (err) {
+				return void log.warn({ err, docId: doc.ref.id }, 'unreadable update from another process ignored');
+			}
+		} else if (frame.kind === Frame.Stored) {
+			try {
+				return settle(remote.unconfirmed, from, decoding.readVarUint(decoding.createDecoder(frame.body)));
+			} catch {
+				return;
+			}
+		}
 		if (!doc.loaded) {
 			// Kept until the stored state is in; past the bound, the sync after loading brings the rest.
-			if (frame.kind === Frame.Update || frame.kind === Frame.Awareness) {
-				if (remote.backlog && remote.backlog.length < BACKLOG_MAX) remote.backlog.push(data.slice());
+			if (frame.kind === Frame.Update || frame.kind === Frame.Tracked || frame.kind === Frame.Awareness) {
+				if (remote.backlog && remote.backlog.length < BACKLOG_MAX) remote.backlog.push(frame.kind === Frame.Tracked ? encodeFrame(Frame.Update, update) : data.slice());
 			}
 			return;
 		}
 		switch (frame.kind) {
 			case Frame.Update:
-				return applyUpdate(doc, frame.body, REMOTE);
+			case Frame.Tracked:
+				return applyUpdate(doc, update, REMOTE);
 			case Frame.Awareness:
 				return applyAwareness(doc, frame.body);
 			case Frame.Sync:
@@ -219,5 +311,32 @@ export function createPeers({ bus, logger: log, documents, afterRemote, reset }:
 		}
 	}
 
-	return { publish, join, catchUp, ask, stop: stopResume };
+	function track(unconfirmed: Map<string, Unconfirmed[]>, from: string, entry: Unconfirmed, doc: LiveDoc): void {
+		let list = unconfirmed.get(from);
+		if (!list) unconfirmed.set(from, (list = []));
+		list.push(entry);
+		if (list.length > UNCONFIRMED_MAX) persist(doc, list.splice(0, list.length - UNCONFIRMED_MAX));
+	}
+
+	function settle(unconfirmed: Map<string, Unconfirmed[]>, from: string, seq: number): void {
+		const list = unconfirmed.get(from);
+		if (!list) return;
+		let n = 0;
+		while (n < list.length && list[n]!.seq <= seq) n++;
+		list.splice(0, n);
+		if (list.length === 0) unconfirmed.delete(from);
+	}
+
+	return {
+		publish,
+		lastPublished,
+		confirm,
+		join,
+		catchUp,
+		ask,
+		stop() {
+			stopResume();
+			clearInterval(sweep);
+		}
+	};
 }

@@ -56,6 +56,19 @@ export interface RemoteState {
 	/** Changes from the others applied here, and how many of them a snapshot written from here holds. */
 	applied: number;
 	folded: number;
+	/**
+	 * Updates other processes sent that they have not yet said are stored, by sending process: if one dies before
+	 * its write commits, this process stores them after a while (see cluster.ts, CONFIRM_MS).
+	 */
+	unconfirmed: Map<string, Unconfirmed[]>;
+}
+
+/** Another process's update, kept until it says it is stored. */
+export interface Unconfirmed {
+	seq: number;
+	authorId: string | null;
+	update: Uint8Array;
+	at: number;
 }
 
 export interface HeldUpdate {
@@ -102,7 +115,7 @@ export const SERVER = Symbol('server');
 export const REMOTE = Symbol('remote');
 
 /** Sends a change made here to the other processes (with several processes). */
-export type Publish = (doc: LiveDoc, kind: 'update' | 'awareness', data: Uint8Array) => void;
+export type Publish = (doc: LiveDoc, kind: 'update' | 'awareness', data: Uint8Array, origin: unknown) => void;
 
 /**
  * A document held in memory with its awareness, fanning out every change to its other connections: each
@@ -134,7 +147,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		lastUpdate: null,
 		echo: false,
 		settling: new Map(),
-		remote: publish ? { backlog: [], held: [], leave: null, left: false, askedAt: 0, applied: 0, folded: 0 } : null
+		remote: publish ? { backlog: [], held: [], leave: null, left: false, askedAt: 0, applied: 0, folded: 0, unconfirmed: new Map() } : null
 	};
 	ydoc.on('update', (update: Uint8Array, origin: unknown) => {
 		doc.changes += 1;
@@ -144,7 +157,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		const frame = encodeUpdate(update);
 		for (const c of doc.conns) if (c !== origin || doc.echo) send(c, frame);
 		// What this process applied (as stored, after moderation) goes to the others; what came from them does not go back.
-		if (publish && origin !== REMOTE) publish(doc, 'update', update);
+		if (publish && origin !== REMOTE) publish(doc, 'update', update, origin);
 	});
 	awareness.on('update', ({ added, updated, removed }: AwarenessChange, origin: unknown) => {
 		const changed = [...added, ...updated, ...removed];
@@ -167,7 +180,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		// Each process times out the states it has not heard renewed for 30 s (y-protocols' outdatedTimeout), its
 		// own clients' and the other processes' alike: so the states of a process that died go away on the others
 		// within 30 s. A timeout is not news to the others, who run the same clock.
-		if (publish && origin !== REMOTE && origin !== 'timeout') publish(doc, 'awareness', payload);
+		if (publish && origin !== REMOTE && origin !== 'timeout') publish(doc, 'awareness', payload, origin);
 	});
 	return doc;
 }

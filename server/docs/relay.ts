@@ -151,7 +151,11 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 				afterRemote: (doc) => {
 					for (let ready = takeReady(doc); ready; ready = takeReady(doc)) applyClientUpdate(ready);
 				},
-				reset: (doc) => resetDocument(doc)
+				reset: (doc) => resetDocument(doc),
+				// Another process's updates it never confirmed storing: stored here (not published: the others have them).
+				persist: (doc, updates) => {
+					for (const u of updates) writer.enqueue({ documentId: doc.ref.id, authorId: u.authorId, data: u.update, stats: { chars: 0, shapes: 0 } });
+				}
 			})
 		: null;
 	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing));
@@ -456,7 +460,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			// After a removal (or a rewrite) the stored update is the one that went out, without the removed text.
 			const data = rewritten && doc.lastUpdate ? doc.lastUpdate : update;
 			doc.bytes += data.byteLength;
-			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data, stats, ack: { conn, seq } });
+			writer.enqueue({ documentId: doc.ref.id, authorId: conn.userId, data, stats, ack: { conn, seq }, published: peers?.lastPublished() });
 			for (const r of removals) reportRemoval(doc, conn.userId, r);
 			const now = Date.now();
 			if (now - conn.lastActivity > 60_000) {
@@ -491,7 +495,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		const written = new Set<LiveDoc>();
 		const now = new Date();
 		for (const e of entries) {
-			if (!e.marker) activity.add({ documentId: e.documentId, userId: e.authorId, stats: e.stats, at: now });
+			if (!e.marker && e.authorId) activity.add({ documentId: e.documentId, userId: e.authorId, stats: e.stats, at: now });
 			if (!e.marker && e.ack) {
 				const doc = e.ack.conn.doc;
 				if (docs.get(doc.ref.id) === doc) {
@@ -502,6 +506,16 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			if (e.ack && markDone(e.ack.conn, e.ack.seq)) advanced.add(e.ack.conn);
 		}
 		for (const conn of advanced) if (conn.acks && !conn.closed) send(conn, encodeStored(conn.handled));
+		// With several processes: the others may forget what they were keeping in case this process died before storing it.
+		if (peers) {
+			const confirmed = new Map<LiveDoc, number>();
+			for (const e of entries) {
+				if (e.marker || e.published === undefined) continue;
+				const doc = docs.get(e.documentId);
+				if (doc) confirmed.set(doc, Math.max(confirmed.get(doc) ?? 0, e.published));
+			}
+			for (const [doc, seq] of confirmed) peers.confirm(doc, seq);
+		}
 		for (const doc of written) {
 			doc.lastStoredId = Math.max(doc.lastStoredId, lastIds.get(doc.ref.id) ?? 0);
 			if (doc.tailCount >= limits.compactAfterUpdates) compact(doc);
@@ -692,7 +706,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		}, SERVER);
 		if (!removal || !doc.lastUpdate) return;
 		doc.bytes += doc.lastUpdate.byteLength;
-		writer.enqueue({ documentId: doc.ref.id, authorId: entry.authorId, data: doc.lastUpdate, stats: { chars: 0, shapes: 0 } });
+		writer.enqueue({ documentId: doc.ref.id, authorId: entry.authorId, data: doc.lastUpdate, stats: { chars: 0, shapes: 0 }, published: peers?.lastPublished() });
 		reportRemoval(doc, entry.authorId, removal);
 	}
 
@@ -727,7 +741,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		}, SERVER);
 		if (restored && doc.lastUpdate) {
 			doc.bytes += doc.lastUpdate.byteLength;
-			writer.enqueue({ documentId: doc.ref.id, authorId, data: doc.lastUpdate, stats: { chars: text.length, shapes: 0 } });
+			writer.enqueue({ documentId: doc.ref.id, authorId, data: doc.lastUpdate, stats: { chars: text.length, shapes: 0 }, published: peers?.lastPublished() });
 		}
 		if (doc.conns.size === 0) void unload(doc);
 		return restored;

@@ -28,7 +28,8 @@ export interface Activity {
 
 export interface UpdateRow {
 	documentId: string;
-	authorId: string;
+	/** Null for a change the server made that another process stored on its behalf (its author was not sent along). */
+	authorId: string | null;
 	data: Uint8Array;
 	stats: UpdateStats;
 }

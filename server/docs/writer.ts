@@ -9,7 +9,7 @@ export interface AckRef<C = unknown> {
 
 /** A queued write: an update to store, or a marker that completes once everything queued before it is stored. */
 export type WriteEntry<C = unknown> =
-	| (UpdateRow & { marker?: false; ack?: AckRef<C> })
+	| (UpdateRow & { marker?: false; ack?: AckRef<C>; published?: number })
 	| { marker: true; documentId: string; ack?: AckRef<C>; after?: () => void };
 
 export interface WrittenBatch<C = unknown> {

@@ -173,7 +173,7 @@ describe.runIf(redis)('documents across two processes', () => {
 		expect(paragraphs(onB.doc)).toEqual(['before the outage', 'during the outage']);
 	});
 
-	it('a process that dies: its clients’ awareness goes from B (y-protocols’ 30 s timeout), and an edit it never stored is kept by B', async () => {
+	it('a process that dies: an edit it never stored is stored by B (which never heard it confirmed), and its clients’ awareness goes from B (y-protocols’ 30 s timeout)', async () => {
 		// The process that will die gives up on a blocked write quickly instead of waiting for the lock (and committing
 		// after its death, which a blocked statement would).
 		const dbName = new URL(cluster.store.config.databaseUrl!).pathname.slice(1);
@@ -209,9 +209,13 @@ describe.runIf(redis)('documents across two processes', () => {
 			await sqlClient.end();
 		}
 		onDoomed.destroy();
+		// The dead process never said the edit was stored: B, which applied it, stores it under its author, with
+		// the document still open there.
+		await waitFor(async () => (await rowsByAuthor(docId))[owner.user.id] === 1, { timeoutMs: 15_000, what: 'the unconfirmed edit stored by B' });
+		expect(await rowsByAuthor(docId)).toEqual({ [owner.user.id]: 1 });
+		expect(paragraphs(await databaseDoc(a.db, docId))).toEqual(['only in memory']);
 		await waitFor(() => !onB.provider.awareness.getStates().has(onDoomed.doc.clientID), { timeoutMs: 45_000, what: 'awareness of the dead process’s client gone on B' });
-		expect(await rowsByAuthor(docId)).toEqual({});
-		// B unloads the document: its state, which holds the edit the dead process never stored, goes into the snapshot.
+		// B unloads the document: the snapshot holds the edit as well.
 		onB.destroy();
 		await waitFor(() => !b.app.docs.relay.liveState(docId), { timeoutMs: 10_000, what: 'document unloaded on B' });
 		expect(paragraphs(await databaseDoc(a.db, docId))).toEqual(['only in memory']);
