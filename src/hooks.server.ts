@@ -33,7 +33,7 @@ const services: Handle = async ({ event, resolve }) => {
 	if (session?.user.profile.uiLanguage) profileLocale.set(event.request, session.user.profile.uiLanguage);
 	const response = await resolve(event);
 	// With several processes: what this request changed is known to the others before it is answered.
-	if (MUTATING.has(event.request.method)) await app.invalidations?.settled();
+	if (MUTATING.has(event.request.method)) await app.scale.bus.settled();
 	return response;
 };
 

@@ -33,6 +33,7 @@ function hub() {
 				},
 				subscribe: async () => async () => {},
 				publishBinary: () => {},
+				settled: () => undefined,
 				onResume(handler) {
 					me.resumed.add(handler);
 					return () => void me.resumed.delete(handler);

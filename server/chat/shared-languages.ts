@@ -1,6 +1,11 @@
 import type { Logger } from '../logger';
 import type { Bus } from '../scale';
 import { createLanguagePresence, createRemoteLanguages } from './languages';
+import { z } from 'zod';
+
+const target = z.string().min(1).max(35);
+const languagesOfSpace = z.object({ spaceId: z.uuid(), targets: z.array(target).max(200) });
+const languagesOfAll = z.object({ spaces: z.record(z.uuid(), z.array(target).max(200)) });
 
 /** How often each process sends its whole list, and how long a list is trusted without the next one. */
 const REFRESH_MS = 10_000;
@@ -44,8 +49,8 @@ export function createSharedLanguages({ bus, logger, refreshMs = REFRESH_MS, ttl
 	}
 	const sendAll = () => void bus.publish('chat:languages:all', { spaces: local.all() });
 	const offs = [
-		bus.on<{ spaceId: string; targets: string[] }>('chat:languages', ({ spaceId, targets }, from) => remote.update(from, spaceId, targets, Date.now())),
-		bus.on<{ spaces: Record<string, string[]> }>('chat:languages:all', ({ spaces }, from) => remote.replace(from, spaces, Date.now())),
+		bus.on<{ spaceId: string; targets: string[] }>('chat:languages', ({ spaceId, targets }, from) => remote.update(from, spaceId, targets, Date.now()), languagesOfSpace),
+		bus.on<{ spaces: Record<string, string[]> }>('chat:languages:all', ({ spaces }, from) => remote.replace(from, spaces, Date.now()), languagesOfAll),
 		bus.on('chat:languages:hello', sendAll),
 		bus.on('chat:languages:bye', (_: unknown, from) => remote.drop(from)),
 		bus.onResume(() => {

@@ -3,6 +3,7 @@ import { CHAT_MAX_CHARS, type ChatMessage, type TranslationStatus } from '../../
 import type { Ack, ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../src/lib/protocol/events';
 import type { Logger } from '../logger';
 import { fail, failFrom, replier, type TesseraSocket } from '../realtime/ack';
+import { everywhereOrHere } from '../realtime/everywhere';
 import type { Translator } from '../translate';
 import type { ChatService } from '.';
 import type { Bus } from '../scale';
@@ -91,9 +92,7 @@ export function createChatSockets({ io, chat, translator, logger, bus }: { io: I
 	const onHeld = (message: ChatMessage, fresh: boolean) => {
 		if (!message.authorId) return;
 		const room = spaceRoom(message.spaceId);
-		void io
-			.in(`user:${message.authorId}`)
-			.fetchSockets()
+		void everywhereOrHere(io, `user:${message.authorId}`, log)
 			.then((sockets) => {
 				for (const s of sockets) {
 					if (!s.rooms.has(room)) continue;

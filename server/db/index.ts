@@ -60,7 +60,7 @@ export async function openDatabase({ databaseUrl, dataDir, migrationsDir, onFata
 		};
 	}
 	mkdirSync(dataDir, { recursive: true });
-	const unlock = lockDataDir(dataDir);
+	const unlock = await lockDataDir(dataDir);
 	let client: PGliteThread;
 	try {
 		// In a thread of its own: PGlite runs each query synchronously on the thread that owns it.

@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
+import { z } from 'zod';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import type { Logger } from '../logger';
 import type { Bus } from '../scale';
@@ -39,6 +40,13 @@ export type Closing =
 	| { what: 'session'; sessionId: string }
 	| { what: 'membership'; userId: string; spaceId: string }
 	| { what: 'space'; spaceId: string };
+
+export const closingSchema: z.ZodType<Closing> = z.union([
+	z.object({ what: z.literal('user'), userId: z.uuid(), exceptSessionId: z.string().optional() }),
+	z.object({ what: z.literal('session'), sessionId: z.string().min(1) }),
+	z.object({ what: z.literal('membership'), userId: z.uuid(), spaceId: z.uuid() }),
+	z.object({ what: z.literal('space'), spaceId: z.uuid() })
+]);
 
 export const channelOf = (documentId: string): string => `doc:${documentId}`;
 

@@ -55,6 +55,21 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 	accounts.events.on('user:sessions-ended', onSessionsEnded);
 	accounts.events.on('session:ended', onSessionEnded);
 	spacesService.events.on('member:left', onMemberLeft);
+	// With several processes a closing sent while Redis was away is lost: once it is back, every connection here
+	// is checked against the database again (session still live, still a member of the space).
+	const stopRecheck = scale?.mode === 'redis' ? scale.bus.onResume(() => void recheckConnections()) : undefined;
+	async function recheckConnections(): Promise<void> {
+		let closed = 0;
+		for (const { userId, sessionId, spaceId } of relay.connections()) {
+			try {
+				if (!(await accounts.isSessionLive(sessionId))) closed += relay.closeHere({ what: 'session', sessionId });
+				else if (!(await spacesService.roleOf(spaceId, userId))) closed += relay.closeHere({ what: 'membership', userId, spaceId });
+			} catch (err) {
+				log.error({ err, spaceId }, 'checking a document connection again failed');
+			}
+		}
+		if (closed > 0) log.info({ closed }, 'document connections closed after a Redis outage: access had ended meanwhile');
+	}
 
 	const summaryColumns = {
 		id: documents.id,
@@ -270,6 +285,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		},
 
 		async close(): Promise<void> {
+			stopRecheck?.();
 			accounts.events.off('user:sessions-ended', onSessionsEnded);
 			accounts.events.off('session:ended', onSessionEnded);
 			spacesService.events.off('member:left', onMemberLeft);

@@ -17,7 +17,7 @@ import {
 	type ClientMessage
 } from './protocol';
 import { createLiveDoc, LOAD, SERVER, type Conn, type DocumentRef, type HeldUpdate, type LiveDoc } from './live';
-import { CLOSE_TOPIC, createPeers, unfolded, type Closing } from './cluster';
+import { CLOSE_TOPIC, closingSchema, createPeers, unfolded, type Closing } from './cluster';
 import type { Bus } from '../scale';
 import { createActivityRecorder } from './activity';
 import { sanitizeAwareness } from './awareness';
@@ -158,7 +158,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 				}
 			})
 		: null;
-	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing));
+	const stopClosing = bus?.on<Closing>(CLOSE_TOPIC, (closing) => void closeHere(closing), closingSchema);
 
 	const ping = setInterval(() => {
 		expireHeld(Date.now());
@@ -432,7 +432,9 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			if (moderation) {
 				doc.ydoc.transact((tr) => {
 					Y.applyUpdate(doc.ydoc, update, conn);
-					if (doc.ydoc.store.pendingStructs === null && doc.ydoc.store.pendingDs === null) removals = inspect(doc, tr, conn);
+					// Content left pending by this update means a crafted update (refused below); content already pending
+					// before it (another process's, with several processes) must not switch moderation off.
+					if (pendingBefore || (doc.ydoc.store.pendingStructs === null && doc.ydoc.store.pendingDs === null)) removals = inspect(doc, tr, conn);
 					// What was taken out (or rewritten) must reach the author too; what goes to everyone no longer holds it.
 					rewritten = doc.echo || removals.length > 0;
 					doc.echo = rewritten;
@@ -819,6 +821,16 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		closeSpace(spaceId: string): number {
 			return closeEverywhere({ what: 'space', spaceId });
 		},
+		/** Closes matching connections on this process only (after checking access afresh, say). */
+		closeHere,
+		/** Who holds document connections here: each distinct person, session and space once. */
+		connections(): { userId: string; sessionId: string; spaceId: string }[] {
+			const seen = new Map<string, { userId: string; sessionId: string; spaceId: string }>();
+			for (const conns of byUser.values()) {
+				for (const c of conns) seen.set(`${c.sessionId}/${c.doc.ref.spaceId}`, { userId: c.userId, sessionId: c.sessionId, spaceId: c.doc.ref.spaceId });
+			}
+			return [...seen.values()];
+		},
 		/** The spaces with a document open here. */
 		openSpaces(): Set<string> {
 			return new Set([...docs.values()].map((d) => d.ref.spaceId));
@@ -879,6 +891,13 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		for (const c of open) c.ws.close(1001, 'server shutting down');
 		await Promise.race([gone, new Promise<void>((r) => setTimeout(r, Math.min(3000, timeoutMs)).unref())]);
 		closeWhere(() => true, 1001, 'server shutting down');
+		// Other processes' updates not yet confirmed as stored go with this process's last writes: if their sender
+		// died, an update stored here that builds on them would otherwise be unreadable (duplicates do no harm).
+		for (const doc of docs.values()) {
+			for (const list of doc.remote?.unconfirmed.values() ?? []) {
+				for (const u of list.splice(0)) writer.enqueue({ documentId: doc.ref.id, authorId: u.authorId, data: u.update, stats: { chars: 0, shapes: 0 } });
+			}
+		}
 		const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(r, timeoutMs, false).unref())]);
 		writer.stop();
 		await activity.close();

@@ -16,6 +16,8 @@ import { fail, replier, type TesseraSocket } from './ack';
 import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
 import { attachModerationRealtime, joinModeratorsRoom } from './moderation';
+import { everywhereOrHere } from './everywhere';
+import type { Logger } from '../logger';
 import { spaceOfRoom } from '../moderation/live';
 
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -47,9 +49,17 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	const detachModeration = attachModerationRealtime({ io, app, spaceRoom, leaveSpace: ({ userId, spaceId }) => takeOutOfSpace(userId, spaceId) });
 	httpServer.once('close', detachModeration);
 	// The moderator console's live view: who is connected to which space, on every node.
-	httpServer.once('close', app.live.attach(() => connectedBySpace(io)));
+	httpServer.once('close', app.live.attach(() => connectedBySpace(io, log)));
 
 	guardRecovery(io, app);
+
+	// Back from a Redis outage: broadcasts from the other processes may have been lost on the way (pub/sub and
+	// the adapter's stream only carry what reached Redis). This process's connections catch up from history.
+	const stopResync = app.scale.bus.onResume(() => {
+		io.local.emit('chat:resync', {});
+		log.info('connections told to catch up after a Redis outage');
+	});
+	httpServer.once('close', stopResync);
 
 	io.engine.on('connection_error', (err: { code: number; message: string }) => {
 		log.debug({ code: err.code, message: err.message }, 'engine connection error');
@@ -172,7 +182,7 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	}
 
 	async function presence(spaceId: string): Promise<PresenceMember[]> {
-		const sockets = await io.in(spaceRoom(spaceId)).fetchSockets();
+		const sockets = await everywhereOrHere(io, spaceRoom(spaceId), log);
 		const userIds = [...new Set(sockets.map((s) => s.data.userId))];
 		if (userIds.length === 0) return [];
 		const space = await app.spaces.get({ spaceId, userId: userIds[0]! }).catch(() => null);
@@ -187,16 +197,13 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 	}
 
 	// A session that ends takes its live connections with it, on this process, at once.
+	// Broadcasts, not a fetch of every node's sockets: a node that just died cannot hold this up.
 	app.accounts.events.on('user:sessions-ended', ({ userId, reason, exceptSessionId }) => {
-		void (async () => {
-			const sockets = await io.in(userRoom(userId)).fetchSockets();
-			for (const s of sockets) {
-				if (s.data.sessionId === exceptSessionId) continue;
-				s.emit('session:ended', { reason });
-				s.disconnect(true);
-			}
-			log.info({ userId, reason, sockets: sockets.length }, 'closed sockets of ended sessions');
-		})().catch((err) => log.error({ err, userId }, 'closing sockets failed'));
+		const told = exceptSessionId ? io.to(userRoom(userId)).except(sessionRoom(exceptSessionId)) : io.to(userRoom(userId));
+		told.emit('session:ended', { reason });
+		const closing = exceptSessionId ? io.in(userRoom(userId)).except(sessionRoom(exceptSessionId)) : io.in(userRoom(userId));
+		closing.disconnectSockets(true);
+		log.info({ userId, reason }, 'closed sockets of ended sessions');
 	});
 	app.accounts.events.on('session:ended', ({ sessionId, reason }) => {
 		io.to(sessionRoom(sessionId)).emit('session:ended', { reason });
@@ -219,9 +226,9 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 }
 
 /** Space id → ids of the people connected to it now, from the adapter (every node's sockets). */
-export async function connectedBySpace(io: TesseraIo): Promise<Map<string, Set<string>>> {
+export async function connectedBySpace(io: TesseraIo, log: Logger): Promise<Map<string, Set<string>>> {
 	const bySpace = new Map<string, Set<string>>();
-	for (const socket of await io.fetchSockets()) {
+	for (const socket of await everywhereOrHere(io, undefined, log)) {
 		for (const room of socket.rooms) {
 			const spaceId = spaceOfRoom(room);
 			if (!spaceId) continue;

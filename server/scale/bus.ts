@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { Logger } from '../logger';
 
 /** How long a publisher may wait for Redis to take a message. */
@@ -19,7 +20,8 @@ export interface Bus {
 	 * after a second at most, when Redis is away.
 	 */
 	publish<T>(topic: string, payload: T): Promise<void>;
-	on<T>(topic: string, handler: Handler<T>): () => void;
+	/** With `schema`, a payload that does not match it is dropped (and logged) before `handler` sees it. */
+	on<T>(topic: string, handler: Handler<T>, schema?: z.ZodType<T>): () => void;
 	/**
 	 * Binary messages on a channel of their own (one per open document), to the processes subscribed to it.
 	 * Resolves once the subscription is active, so nothing published afterwards is missed.
@@ -28,6 +30,11 @@ export interface Bus {
 	publishBinary(channel: string, data: Uint8Array): void;
 	/** Called after the connection to Redis was lost and is back. */
 	onResume(handler: () => void): () => void;
+	/**
+	 * Resolves once every JSON message published so far has reached Redis (or given up waiting): an HTTP request
+	 * that changed something waits for it, so its effect holds on every process when the answer is seen.
+	 */
+	settled(): Promise<unknown> | undefined;
 	close(): Promise<void>;
 }
 
@@ -39,6 +46,7 @@ export function createLocalBus(): Bus {
 		subscribe: async () => async () => {},
 		publishBinary: () => {},
 		onResume: () => () => {},
+		settled: () => undefined,
 		close: async () => {}
 	};
 }
@@ -53,6 +61,10 @@ function frame(nodeId: Buffer, body: Uint8Array): Buffer {
 	nodeId.copy(out, 1);
 	out.set(body, 1 + nodeId.length);
 	return out;
+}
+
+function isEnvelope(value: unknown): value is { topic: string; payload: unknown } {
+	return typeof value === 'object' && value !== null && typeof (value as { topic?: unknown }).topic === 'string' && 'payload' in value;
 }
 
 function unframe(message: Buffer): { from: string; body: Buffer } | null {
@@ -89,15 +101,18 @@ export async function createRedisBus({
 		if (!parsed || parsed.from === nodeId) return;
 		const channel = channelBuf.toString();
 		if (channel === topicsChannel) {
-			let envelope: { topic: string; payload: unknown };
+			let envelope: unknown;
 			try {
-				envelope = JSON.parse(parsed.body.toString('utf8')) as { topic: string; payload: unknown };
+				envelope = JSON.parse(parsed.body.toString('utf8'));
 			} catch {
-				return void logger.warn({ from: parsed.from }, 'unreadable message between processes dropped');
+				envelope = null;
 			}
+			// Whatever Redis hands over is checked like any input: a bad message is dropped, the process stays up.
+			if (!isEnvelope(envelope)) return void logger.warn({ from: parsed.from }, 'unreadable message between processes dropped');
 			for (const h of topics.get(envelope.topic) ?? []) {
 				try {
-					h(envelope.payload, parsed.from);
+					const result = h(envelope.payload, parsed.from) as unknown;
+					if (result instanceof Promise) result.catch((err: unknown) => logger.error({ err, topic: envelope.topic }, 'a handler of a message between processes failed'));
 				} catch (err) {
 					logger.error({ err, topic: envelope.topic }, 'a handler of a message between processes failed');
 				}
@@ -124,6 +139,8 @@ export async function createRedisBus({
 	readyOnce = subscriber.status === 'ready';
 	await subscriber.subscribe(topicsChannel);
 
+	const inFlight = new Set<Promise<void>>();
+
 	function send(channel: string, body: Uint8Array): Promise<void> {
 		return commands.publish(channel, frame(me, body)).then(
 			() => {},
@@ -144,13 +161,26 @@ export async function createRedisBus({
 
 	return {
 		publish(topic, payload) {
-			return sendWithin(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+			const sent = sendWithin(topicsChannel, Buffer.from(JSON.stringify({ topic, payload }), 'utf8'));
+			inFlight.add(sent);
+			void sent.finally(() => inFlight.delete(sent));
+			return sent;
 		},
-		on<T>(topic: string, handler: Handler<T>) {
+		settled() {
+			return inFlight.size === 0 ? undefined : Promise.all(inFlight);
+		},
+		on<T>(topic: string, handler: Handler<T>, schema?: z.ZodType<T>) {
 			let set = topics.get(topic);
 			if (!set) topics.set(topic, (set = new Set()));
-			set.add(handler as Handler<unknown>);
-			return () => void set.delete(handler as Handler<unknown>);
+			const checked: Handler<unknown> = schema
+				? (payload, from) => {
+						const parsed = schema.safeParse(payload);
+						if (!parsed.success) return void logger.warn({ from, topic }, 'malformed message between processes dropped');
+						return handler(parsed.data, from);
+					}
+				: (handler as Handler<unknown>);
+			set.add(checked);
+			return () => void set.delete(checked);
 		},
 		async subscribe(channel, handler) {
 			let set = channels.get(channel);

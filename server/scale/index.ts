@@ -31,7 +31,7 @@ export interface Scale {
 	bus: Bus;
 	/** A rate limit that holds across every process (in memory with one). */
 	limiter(options: LimiterOptions): RateLimiterAbstract;
-	/** Redis round-trip, for /healthz; resolves at once with one process. */
+	/** Redis round trip within a second, for /healthz; resolves at once with one process. */
 	ping(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -83,8 +83,9 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 		// A connection recovered on another process replays what it missed from this stream: keep about two
 		// minutes (the recovery window) of a busy program's packets, not the default 10,000.
 		maxLen: 100_000,
-		heartbeatInterval: 5_000,
-		heartbeatTimeout: 15_000
+		// A process that died is missed within 6 s; until then, asking every process (presence) falls back to this one.
+		heartbeatInterval: 2_000,
+		heartbeatTimeout: 6_000
 	});
 	log.info({ prefix }, 'scale-out on Redis');
 	return {
@@ -98,10 +99,17 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 				keyPrefix: `${prefix}rl:${keyPrefix}`,
 				points,
 				duration,
-				// Redis away: each process counts on its own until it is back, rather than letting everything through.
+				// Redis away: each process counts on its own until it is back, at once (no wait for a reconnect), rather
+				// than letting everything through.
+				rejectIfRedisNotReady: true,
 				insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration })
 			}),
-		ping: async () => void (await commands.ping()),
+		ping: async () => {
+			if (commands.status !== 'ready') throw new Error(`Redis connection ${commands.status}`);
+			let timer: NodeJS.Timeout | undefined;
+			const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('Redis did not answer within 1 s')), 1_000)));
+			await Promise.race([commands.ping(), late]).finally(() => clearTimeout(timer));
+		},
 		async close() {
 			await bus.close();
 			await Promise.allSettled([commands.quit(), subscriber.quit()]);

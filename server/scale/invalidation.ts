@@ -6,8 +6,19 @@ import type { RestrictionChange, Restrictions } from '../moderation/restrictions
 import type { Safeguarding } from '../safeguarding';
 import type { SpacesService } from '../spaces';
 import type { Bus } from './bus';
+import { z } from 'zod';
+import { userRole } from '../db/schema';
 
 /** Someone's standing changed on another process: account status, account role, or withdrawn participation. */
+const role = z.enum(userRole.enumValues);
+const userChange = z.union([
+	z.object({ userId: z.uuid(), kind: z.literal('status') }),
+	z.object({ userId: z.uuid(), kind: z.literal('role'), from: role, to: role }),
+	z.object({ userId: z.uuid(), kind: z.literal('withdrawn') })
+]);
+const memberChange = z.object({ spaceId: z.uuid(), userId: z.uuid(), kind: z.enum(['joined', 'left']) });
+const restrictionChange = z.object({ spaceId: z.uuid(), userId: z.uuid().optional(), endsAt: z.number().finite().optional() });
+
 export type UserChange =
 	| { userId: string; kind: 'status' }
 	| { userId: string; kind: 'role'; from: Role; to: Role }
@@ -55,13 +66,9 @@ export function shareInvalidations({
 	const log = logger.child({ ns: 'scale.invalidation' });
 	const events = new EventEmitter<RemoteChanges>();
 
-	/** Announcements Redis has not confirmed yet (`settled`). */
-	const pending = new Set<Promise<void>>();
+	/** Announced through the bus, which keeps what Redis has not confirmed yet (`bus.settled()`, awaited by mutating requests). */
 	function publish<T>(topic: string, payload: T): Promise<void> {
-		const sent = bus.publish(topic, payload);
-		pending.add(sent);
-		void sent.then(() => pending.delete(sent));
-		return sent;
+		return bus.publish(topic, payload);
 	}
 	const onStatus = ({ userId }: { userId: string }) => void publish<UserChange>('inv:user', { userId, kind: 'status' });
 	const onRole = ({ userId, from, to }: { userId: string; from: Role; to: Role }) => void publish<UserChange>('inv:user', { userId, kind: 'role', from, to });
@@ -77,22 +84,34 @@ export function shareInvalidations({
 	const unobserve = restrictions.observe((change) => publish<RestrictionChange>('inv:restrictions', change));
 
 	const offs = [
-		bus.on<UserChange>('inv:user', (change) => {
-			chat.forgetUser(change.userId);
-			safeguarding.forget({ userId: change.userId });
-			// A supervisor suspended or demoted may leave a minor's space unsupervised.
-			if (change.kind !== 'withdrawn') restrictions.forget();
-			events.emit('user', change);
-		}),
-		bus.on<MemberChange>('inv:member', (change) => {
-			if (change.kind === 'left') chat.forgetMember(change);
-			safeguarding.forget({ spaceId: change.spaceId });
-			events.emit('member', change);
-		}),
-		bus.on<RestrictionChange>('inv:restrictions', (change) => {
-			restrictions.changedElsewhere(change).catch((err: unknown) => log.error({ err, spaceId: change.spaceId }, 'a lock or mute made elsewhere could not be applied here'));
-			events.emit('restrictions', change);
-		}),
+		bus.on<UserChange>(
+			'inv:user',
+			(change) => {
+				chat.forgetUser(change.userId);
+				safeguarding.forget({ userId: change.userId });
+				// A supervisor suspended or demoted may leave a minor's space unsupervised.
+				if (change.kind !== 'withdrawn') restrictions.forget();
+				events.emit('user', change);
+			},
+			userChange
+		),
+		bus.on<MemberChange>(
+			'inv:member',
+			(change) => {
+				if (change.kind === 'left') chat.forgetMember(change);
+				safeguarding.forget({ spaceId: change.spaceId });
+				events.emit('member', change);
+			},
+			memberChange
+		),
+		bus.on<RestrictionChange>(
+			'inv:restrictions',
+			(change) => {
+				restrictions.changedElsewhere(change).catch((err: unknown) => log.error({ err, spaceId: change.spaceId }, 'a lock or mute made elsewhere could not be applied here'));
+				events.emit('restrictions', change);
+			},
+			restrictionChange
+		),
 		// Messages lost while Redis was away: nothing says which, so every cache of that kind starts afresh.
 		bus.onResume(() => {
 			log.info('locks and mutes read again after a Redis outage');
@@ -102,15 +121,6 @@ export function shareInvalidations({
 
 	return {
 		events,
-
-		/**
-		 * Resolves once every change announced so far has reached Redis, and so the other processes' connections: an
-		 * HTTP request that changed something waits for it before answering, so that its effect holds on every process
-		 * as soon as the answer is seen.
-		 */
-		settled(): Promise<unknown> | undefined {
-			return pending.size === 0 ? undefined : Promise.all(pending);
-		},
 
 		close(): void {
 			accounts.events.off('user:status-changed', onStatus);

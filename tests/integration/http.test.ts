@@ -40,7 +40,7 @@ describe.each(drivers)('HTTP edge (%s)', (driver) => {
 	it(`GET /healthz reports ok, the version and the ${driver} database`, async () => {
 		const res = await api(url, '/healthz');
 		expect(res.status).toBe(200);
-		expect(res.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: driver });
+		expect(res.body).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/), database: driver, scale: 'single', node: expect.any(String) });
 	});
 
 	it('an unknown API path answers a JSON 404 not_found, for reads and writes', async () => {

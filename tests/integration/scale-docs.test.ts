@@ -1,9 +1,9 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import * as Y from 'yjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/codes';
-import { docUpdates } from '../../server/db/schema';
+import { docUpdates, spaceMembers } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { Redis } from 'ioredis';
 import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
@@ -171,6 +171,28 @@ describe.runIf(redis)('documents across two processes', () => {
 		// B resubscribes, asks A for what it lacks, and A answers.
 		await waitConverged([onA, onB]);
 		expect(paragraphs(onB.doc)).toEqual(['before the outage', 'during the outage']);
+	});
+
+	it('access that ended while B could not hear of it is caught when B’s connection to Redis comes back: the document connection closes', async () => {
+		const [owner, member] = [await newUser(a.url), await newUser(a.url)];
+		const { spaceId, docId } = await sharedDocument(a.url, owner, { members: [member] });
+		const ownerOnB = await synced(b, docId, owner);
+		const memberOnB = await synced(b, docId, member);
+		// The membership ends with no word to any process (as when the closing message is lost in a Redis outage)...
+		await a.db.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, member.user.id)));
+		const closed = memberOnB.nextClose(10_000);
+		// ...then B's subscriber connection drops and comes back.
+		const redisClient = new Redis(redisUrl);
+		try {
+			const list = (await redisClient.client('LIST')) as string;
+			const line = list.split('\n').find((l) => l.includes(`name=tessera:${b.app.scale.nodeId} `) && /\bsub=[1-9]/.test(l));
+			expect(line, 'B’s subscriber connection').toBeDefined();
+			await redisClient.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]!);
+		} finally {
+			redisClient.disconnect();
+		}
+		expect((await closed).code).toBe(CloseCode.SessionEnded);
+		expect(ownerOnB.closes).toEqual([]);
 	});
 
 	it('a process that dies: an edit it never stored is stored by B (which never heard it confirmed), and its clients’ awareness goes from B (y-protocols’ 30 s timeout)', async () => {

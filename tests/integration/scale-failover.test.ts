@@ -48,12 +48,18 @@ class ChatClient {
 		});
 	}
 
+	/** Fresh connections on which joining the space (and catching up) worked; a failed join counts as nothing. */
+	joinFailures = 0;
+
 	async #back(): Promise<void> {
 		if (!this.socket.recovered) {
-			this.freshConnects++;
 			const joined = await this.socket.timeout(3_000).emitWithAck('space:join', { spaceId: this.spaceId });
-			if (!joined.ok) throw new Error(`space:join refused: ${joined.error.code}`);
+			if (!joined.ok) {
+				this.joinFailures++;
+				throw new Error(`space:join refused: ${joined.error.code}`);
+			}
 			await this.catchUp();
+			this.freshConnects++;
 		}
 		for (const [clientId, text] of this.pending) void this.#send(clientId, text);
 	}
@@ -168,6 +174,8 @@ describe.runIf(redis)(`a process killed with SIGKILL while its clients type and 
 		// A's clients find B through the balancer by themselves and carry on.
 		await waitFor(() => viaA.freshConnects >= 2 && typists[0]!.c.connections >= 2 && typists[0]!.c.synced, { timeoutMs: 20_000, what: 'A’s clients back on B' });
 		expect(balancer.counts.get(b.url)).toBeGreaterThan(0);
+		// Joining worked the first time, although A had not yet been missed by B (presence falls back to B's own).
+		expect(viaA.joinFailures).toBe(0);
 		const afterReconnect = { chat: viaA.acked.size, typed: typists[0]!.typed.length };
 		await waitFor(() => viaA.acked.size > afterReconnect.chat + 10 && typists[0]!.typed.length > afterReconnect.typed + 50, { timeoutMs: 20_000, what: 'chatting and typing on B' });
 		running = false;

@@ -90,6 +90,12 @@ export class ChatManager {
 		connection.onBack(() => this.#outbox.resend());
 		connection.on('chat:message', (message) => this.#onMessage(message));
 		connection.on('chat:updated', (message) => this.#onUpdated(message));
+		// The server lost touch with its peers for a while: read what may have been missed, as after an outage.
+		connection.on('chat:resync', () => {
+			if (!this.#loaded) return;
+			this.#catchUpAfter = catchUpCursor(this.#messages);
+			void this.#catchUp();
+		});
 		connection.on('chat:translation', (t) => {
 			if (t.spaceId === connection.spaceId) this.translations.received(t);
 		});

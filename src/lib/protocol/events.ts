@@ -86,6 +86,11 @@ export interface ServerToClientEvents {
 	/** No translation could be made now: show the original, offer a retry. */
 	'chat:translation-unavailable': (payload: { messageId: string; spaceId: string; lang: string; reason: TranslationUnavailableReason }) => void;
 	'chat:typing': (payload: { spaceId: string; userId: string; displayName: string; typing: boolean }) => void;
+	/**
+	 * With several server processes: this process lost its link to the others for a while, so messages sent on them
+	 * meanwhile may not have reached this connection. Catch up (`chat:history` with `after`) as after an outage.
+	 */
+	'chat:resync': (payload: Record<string, never>) => void;
 	/** The translator went down or came back. */
 	'translation:status': (status: TranslationStatus) => void;
 	/** To connected moderators and admins only: something needs a look now (a report, a paused match, feedback). */
