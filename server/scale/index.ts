@@ -58,7 +58,8 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 	const prefix = config.redisPrefix;
 	const options = { lazyConnect: true, connectTimeout: 5_000, maxRetriesPerRequest: 3, connectionName: `tessera:${nodeId}` };
 	const commands = new Redis(config.redisUrl, options);
-	const subscriber = new Redis(config.redisUrl, options);
+	// Named apart from the command connection (and the adapter's copies of it), so an operator can tell them apart.
+	const subscriber = new Redis(config.redisUrl, { ...options, connectionName: `tessera:${nodeId}:bus` });
 	// ioredis retries by itself; errors while it does are worth a line, not a crash.
 	let lastError = 0;
 	for (const client of [commands, subscriber]) {

@@ -119,3 +119,42 @@ export async function startCluster({ nodes = 2, config = {} }: { nodes?: number;
 	}
 	return cluster;
 }
+
+/**
+ * Cuts one process's Redis subscriber connection (only that one), as a network blip would: what is published
+ * meanwhile never reaches it, and it subscribes again by itself.
+ */
+export async function cutSubscriber(nodeId: string): Promise<void> {
+	const client = new Redis(redisUrl);
+	try {
+		const list = (await client.client('LIST')) as string;
+		const line = list.split('\n').find((l) => l.includes(`name=tessera:${nodeId}:bus `));
+		if (!line) throw new Error(`no subscriber connection of node ${nodeId} in CLIENT LIST`);
+		await client.client('KILL', 'ID', /\bid=(\d+)/.exec(line)![1]!);
+	} finally {
+		client.disconnect();
+	}
+}
+
+/**
+ * Holds every write to the document update log (reads go on) in a transaction of `sql`'s, until `release()`:
+ * whatever a server tries to store meanwhile stays in its memory only.
+ */
+export async function holdUpdateLog(sql: { begin<T>(f: (tx: any) => Promise<T>): Promise<unknown> }): Promise<{ release(): Promise<void> }> {
+	let release!: () => void;
+	const locked = new Promise<void>((r) => (release = r));
+	let lockTaken!: () => void;
+	const taken = new Promise<void>((r) => (lockTaken = r));
+	const holding = sql.begin(async (tx: (s: TemplateStringsArray) => Promise<unknown>) => {
+		await tx`lock table doc_updates in exclusive mode`;
+		lockTaken();
+		await locked;
+	});
+	await Promise.race([taken, holding]);
+	return {
+		async release() {
+			release();
+			await holding;
+		}
+	};
+}

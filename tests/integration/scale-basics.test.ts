@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../../server/config';
 import { DataDirInUseError, lockDataDir } from '../../server/db/lock';
 import { createSpace, joinSpace, newUser } from '../helpers/api';
 import { nextMessage, record, request, sendOk } from '../helpers/chat';
-import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
+import { cutSubscriber, redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
 import { Redis } from 'ioredis';
 import { Sockets } from '../helpers/sockets';
 import { createDocument } from '../helpers/yjs';
@@ -127,15 +127,7 @@ describe.runIf(redis)('two processes on Redis and PostgreSQL', () => {
 		const onB = await sockets.connect(b.url, { token: user.token });
 		const resyncA = record(onA, 'chat:resync');
 		const resyncB = record(onB, 'chat:resync');
-		const raw = new Redis(redisUrl);
-		try {
-			const list = (await raw.client('LIST')) as string;
-			const line = list.split('\n').find((l) => l.includes(`name=tessera:${b.app.scale.nodeId} `) && /\bsub=[1-9]/.test(l));
-			expect(line, 'B’s subscriber connection').toBeDefined();
-			await raw.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]!);
-		} finally {
-			raw.disconnect();
-		}
+		await cutSubscriber(b.app.scale.nodeId);
 		await waitFor(() => resyncB.length === 1, { what: 'chat:resync on B' });
 		expect(resyncA).toEqual([]);
 	});

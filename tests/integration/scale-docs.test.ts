@@ -5,8 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '../../src/lib/protocol/codes';
 import { docUpdates, spaceMembers } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
-import { Redis } from 'ioredis';
-import { redisAvailable, redisUrl, startCluster, type Cluster } from '../helpers/cluster';
+import { cutSubscriber, holdUpdateLog, redisAvailable, startCluster, type Cluster } from '../helpers/cluster';
 import type { TestServer } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { databaseDoc } from '../helpers/yjs-store';
@@ -114,17 +113,8 @@ describe.runIf(redis)('documents across two processes', () => {
 		await onA.waitStored();
 		// Hold every write to the update log (reads go on): A's next edits stay in its memory only.
 		const sqlClient = postgres(cluster.store.config.databaseUrl!, { max: 1, onnotice: () => {} });
-		let release!: () => void;
-		const locked = new Promise<void>((r) => (release = r));
-		let lockTaken!: () => void;
-		const taken = new Promise<void>((r) => (lockTaken = r));
-		const holding = sqlClient.begin(async (tx) => {
-			await tx`lock table doc_updates in exclusive mode`;
-			lockTaken();
-			await locked;
-		});
+		const hold = await holdUpdateLog(sqlClient);
 		try {
-			await taken;
 			const sentBefore = onA.conn!.sent;
 			appendParagraph(onA.doc, 'held one');
 			appendParagraph(onA.doc, 'held two');
@@ -140,8 +130,7 @@ describe.runIf(redis)('documents across two processes', () => {
 			expect(paragraphs(onB.doc)).toEqual(['stored before', 'held one', 'held two']);
 			expect(onA.conn!.stored).toBeLessThan(onA.conn!.sent);
 		} finally {
-			release();
-			await holding;
+			await hold.release();
 			await sqlClient.end();
 		}
 		await onA.waitStored();
@@ -157,15 +146,7 @@ describe.runIf(redis)('documents across two processes', () => {
 		appendParagraph(onA.doc, 'before the outage');
 		await waitConverged([onA, onB]);
 		// Cut B's subscriber connection (only that one): what A publishes now never reaches B.
-		const redisClient = new Redis(redisUrl);
-		try {
-			const list = (await redisClient.client('LIST')) as string;
-			const line = list.split('\n').find((l) => l.includes(`name=tessera:${b.app.scale.nodeId} `) && /\bsub=[1-9]/.test(l));
-			expect(line, 'B’s subscriber connection').toBeDefined();
-			await redisClient.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]!);
-		} finally {
-			redisClient.disconnect();
-		}
+		await cutSubscriber(b.app.scale.nodeId);
 		appendParagraph(onA.doc, 'during the outage');
 		await onA.waitStored();
 		// B resubscribes, asks A for what it lacks, and A answers.
@@ -182,15 +163,7 @@ describe.runIf(redis)('documents across two processes', () => {
 		await a.db.delete(spaceMembers).where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, member.user.id)));
 		const closed = memberOnB.nextClose(10_000);
 		// ...then B's subscriber connection drops and comes back.
-		const redisClient = new Redis(redisUrl);
-		try {
-			const list = (await redisClient.client('LIST')) as string;
-			const line = list.split('\n').find((l) => l.includes(`name=tessera:${b.app.scale.nodeId} `) && /\bsub=[1-9]/.test(l));
-			expect(line, 'B’s subscriber connection').toBeDefined();
-			await redisClient.client('KILL', 'ID', /\bid=(\d+)/.exec(line!)![1]!);
-		} finally {
-			redisClient.disconnect();
-		}
+		await cutSubscriber(b.app.scale.nodeId);
 		expect((await closed).code).toBe(CloseCode.SessionEnded);
 		expect(ownerOnB.closes).toEqual([]);
 	});
@@ -210,24 +183,14 @@ describe.runIf(redis)('documents across two processes', () => {
 		const onB = await synced(b, docId, member);
 		onDoomed.provider.awareness.setLocalStateField('user', { color: '#a50' });
 		await waitFor(() => onB.provider.awareness.getStates().has(onDoomed.doc.clientID), { what: 'awareness from the doomed process on B' });
-		let release!: () => void;
-		const locked = new Promise<void>((r) => (release = r));
-		let lockTaken!: () => void;
-		const taken = new Promise<void>((r) => (lockTaken = r));
-		const holding = sqlClient.begin(async (tx) => {
-			await tx`lock table doc_updates in exclusive mode`;
-			lockTaken();
-			await locked;
-		});
+		const hold = await holdUpdateLog(sqlClient);
 		try {
-			await taken;
 			appendParagraph(onDoomed.doc, 'only in memory');
 			await waitConverged([onDoomed, onB]);
 			doomed.child.kill('SIGKILL');
 			await doomed.exited;
 		} finally {
-			release();
-			await holding;
+			await hold.release();
 			await sqlClient.end();
 		}
 		onDoomed.destroy();
