@@ -66,7 +66,7 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 		client.on('error', (err: Error) => {
 			if (Date.now() - lastError < 10_000) return;
 			lastError = Date.now();
-			log.error({ err: { message: err.message } }, 'Redis connection error (retrying)');
+			log.error({ err: { message: String(err?.message ?? err), code: (err as NodeJS.ErrnoException)?.code } }, 'Redis connection error (retrying)');
 		});
 	}
 	try {
@@ -76,6 +76,15 @@ export async function createScale({ config, logger }: { config: Config; logger: 
 		subscriber.disconnect();
 		throw new ConfigError(`Redis at ${redactedUrl(config.redisUrl)} is not reachable (${e instanceof Error ? e.message : String(e)}): start it or correct REDIS_URL`);
 	}
+	// The adapter stores a dropped connection's recovery session with a SET it neither awaits nor catches: with
+	// Redis away that rejection would end the process. It is caught (and logged) here; the connection then simply
+	// cannot be recovered and reconnects afresh.
+	const set = commands.set.bind(commands) as (...args: unknown[]) => Promise<unknown>;
+	(commands as unknown as { set: (...args: unknown[]) => Promise<unknown> }).set = (...args: unknown[]) => {
+		const reply = set(...args);
+		reply.catch((err: unknown) => log.warn({ err: { message: (err as Error)?.message } }, 'a Redis write failed (a recovery session was not kept)'));
+		return reply;
+	};
 	const bus = await createRedisBus({ commands, subscriber, prefix, nodeId, logger: log });
 	const adapter = createAdapter(commands, {
 		streamName: `${prefix}socket.io`,

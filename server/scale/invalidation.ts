@@ -66,10 +66,8 @@ export function shareInvalidations({
 	const log = logger.child({ ns: 'scale.invalidation' });
 	const events = new EventEmitter<RemoteChanges>();
 
-	/** Announced through the bus, which keeps what Redis has not confirmed yet (`bus.settled()`, awaited by mutating requests). */
-	function publish<T>(topic: string, payload: T): Promise<void> {
-		return bus.publish(topic, payload);
-	}
+	// Announced through the bus, which keeps what Redis has not confirmed yet (`bus.settled()`, awaited by mutating requests).
+	const publish = <T>(topic: string, payload: T): Promise<void> => bus.publish(topic, payload);
 	const onStatus = ({ userId }: { userId: string }) => void publish<UserChange>('inv:user', { userId, kind: 'status' });
 	const onRole = ({ userId, from, to }: { userId: string; from: Role; to: Role }) => void publish<UserChange>('inv:user', { userId, kind: 'role', from, to });
 	const onWithdrawn = ({ userId }: { userId: string }) => void publish<UserChange>('inv:user', { userId, kind: 'withdrawn' });

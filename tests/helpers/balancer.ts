@@ -13,7 +13,7 @@ export interface Balancer {
 	close(): Promise<void>;
 }
 
-export async function startBalancer(backends: string[]): Promise<Balancer> {
+export async function startBalancer(backends: string[], { port: wanted = 0 }: { port?: number } = {}): Promise<Balancer> {
 	const counts = new Map<string, number>(backends.map((b) => [b, 0]));
 	const open = new Set<Socket>();
 	const server: Server = createServer((client) => {
@@ -45,7 +45,10 @@ export async function startBalancer(backends: string[]): Promise<Balancer> {
 		};
 		tryBackend(0);
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(wanted, '127.0.0.1', resolve);
+	});
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
