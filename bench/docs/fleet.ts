@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Summary } from '../chat/fleet';
 
 /** How a client reaches a document: y-websocket protocol (Tessera, reference) or Hocuspocus's own. */
 export interface ClientTarget {
@@ -10,13 +11,7 @@ export interface ClientTarget {
 	acks?: boolean;
 }
 
-export interface Summary {
-	n: number;
-	p50: number;
-	p99: number;
-	max: number;
-	mean: number;
-}
+export type { Summary };
 
 export interface FanoutResult {
 	editors: number;

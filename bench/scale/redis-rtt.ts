@@ -8,13 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { dropPrefix, redisUrl } from '../../tests/helpers/cluster';
 
-export interface Summary {
-	n: number;
-	p50: number;
-	p99: number;
-	max: number;
-	mean: number;
-}
+import type { Summary } from '../chat/fleet';
+
+export type { Summary };
 
 export function summarise(values: number[]): Summary {
 	const v = Float64Array.from(values).sort();
