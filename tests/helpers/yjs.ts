@@ -394,3 +394,29 @@ export function prng(seed: number) {
 		word: (n: number) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz '[int(27)]).join('')
 	};
 }
+
+/** A client that types into a paragraph of its own, starting with `prefix`; `typed` is what it has typed since. */
+export interface Typist {
+	c: YClient;
+	prefix: string;
+	typed: string;
+	text: Y.XmlText | null;
+}
+
+/**
+ * Each typist writes its prefix as a paragraph of its own and waits until it is stored; once every client has
+ * every paragraph, each gets its paragraph's text to type into, and its Stored acks mark how much was typed.
+ */
+export async function claimParagraphs(typists: Typist[]): Promise<void> {
+	for (const t of typists) {
+		await t.c.waitSynced();
+		appendParagraph(t.c.doc, t.prefix);
+		await t.c.waitStored();
+	}
+	await waitConverged(typists.map((t) => t.c));
+	for (const t of typists) {
+		const mine = t.c.doc.getXmlFragment(TEXT_FRAGMENT).toArray().find((p) => paragraphText(p) === t.prefix) as Y.XmlElement;
+		t.text = mine.get(0) as Y.XmlText;
+		t.c.mark = () => t.typed.length;
+	}
+}

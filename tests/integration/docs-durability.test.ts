@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import * as Y from 'yjs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
-import { TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import { newUser, type TestUser } from '../helpers/api';
 import { availableDrivers } from '../helpers/server';
 import { waitFor } from '../helpers/wait';
 import { createStore, databaseDoc, openStore, spawnServer, startOnStore, type ChildServer, type Store } from '../helpers/yjs-store';
-import { appendParagraph, paragraphs, paragraphText, prng, sharedDocument, waitConverged, YClient } from '../helpers/yjs';
+import { claimParagraphs, paragraphs, prng, sharedDocument, waitConverged, YClient, type Typist } from '../helpers/yjs';
 
 const drivers = await availableDrivers();
 const SEED = Number(process.env.DOCS_SEED ?? 0x5eed);
@@ -78,7 +76,7 @@ describe.each(drivers)('durability (%s)', (driver) => {
 		let member: TestUser;
 		let typing = true;
 		let loops: Promise<void>[] = [];
-		const typists: { c: YClient; prefix: string; typed: string; text: Y.XmlText | null }[] = [];
+		const typists: Typist[] = [];
 
 		it('loses no acknowledged edit', async () => {
 			const r = prng(SEED);
@@ -96,17 +94,7 @@ describe.each(drivers)('durability (%s)', (driver) => {
 				done.push(() => c.destroy());
 				typists.push({ c, prefix: `t${i}:`, typed: '', text: null });
 			}
-			for (const t of typists) {
-				await t.c.waitSynced();
-				appendParagraph(t.c.doc, t.prefix);
-				await t.c.waitStored();
-			}
-			await waitConverged(typists.map((t) => t.c));
-			for (const t of typists) {
-				const mine = t.c.doc.getXmlFragment(TEXT_FRAGMENT).toArray().find((p) => paragraphText(p) === t.prefix) as Y.XmlElement;
-				t.text = mine.get(0) as Y.XmlText;
-				t.c.mark = () => t.typed.length;
-			}
+			await claimParagraphs(typists);
 			loops = typists.map(async (t, i) => {
 				const keys = prng(SEED + i);
 				while (typing) {

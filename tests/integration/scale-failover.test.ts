@@ -1,18 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
-import * as Y from 'yjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatMessages } from '../../server/db/schema';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../src/lib/protocol/events';
-import { TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import { newUser } from '../helpers/api';
 import { startBalancer, type Balancer } from '../helpers/balancer';
 import { redisAvailable, startCluster, type Cluster } from '../helpers/cluster';
 import { waitFor } from '../helpers/wait';
 import { databaseDoc } from '../helpers/yjs-store';
-import { appendParagraph, paragraphs, paragraphText, prng, sharedDocument, waitConverged, YClient } from '../helpers/yjs';
+import { claimParagraphs, paragraphs, prng, sharedDocument, waitConverged, YClient, type Typist } from '../helpers/yjs';
 
 const redis = await redisAvailable();
 const SEED = Number(process.env.SCALE_SEED ?? 0x5ca1e);
@@ -125,22 +123,12 @@ describe.runIf(redis)(`a process killed with SIGKILL while its clients type and 
 		await waitFor(() => viaA.freshConnects === 1 && onB.freshConnects === 1, { what: 'chat clients joined' });
 
 		// Documents: one typist through the balancer (on A), one on B, each in a paragraph of its own.
-		const typists = [
-			{ c: new YClient({ url: balancer.url, docId, token: owner.token }), prefix: 'viaA:', typed: '', text: null as Y.XmlText | null },
-			{ c: new YClient({ url: b.url, docId, token: member.token }), prefix: 'onB:', typed: '', text: null as Y.XmlText | null }
+		const typists: Typist[] = [
+			{ c: new YClient({ url: balancer.url, docId, token: owner.token }), prefix: 'viaA:', typed: '', text: null },
+			{ c: new YClient({ url: b.url, docId, token: member.token }), prefix: 'onB:', typed: '', text: null }
 		];
-		for (const t of typists) {
-			cleanup.push(() => t.c.destroy());
-			await t.c.waitSynced();
-			appendParagraph(t.c.doc, t.prefix);
-			await t.c.waitStored();
-		}
-		await waitConverged(typists.map((t) => t.c));
-		for (const t of typists) {
-			const mine = t.c.doc.getXmlFragment(TEXT_FRAGMENT).toArray().find((p) => paragraphText(p) === t.prefix) as Y.XmlElement;
-			t.text = mine.get(0) as Y.XmlText;
-			t.c.mark = () => t.typed.length;
-		}
+		for (const t of typists) cleanup.push(() => t.c.destroy());
+		await claimParagraphs(typists);
 
 		let running = true;
 		const loops = [
