@@ -5,3 +5,4 @@ export * from './documents';
 export * from './chat';
 export * from './safeguarding';
 export * from './matching';
+export * from './surveys';
