@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../db';
 import { rawQuery, valuesList } from '../db/raw';
-import { docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
+import { docActivityHours, docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
 import type { UpdateStats } from './attribution';
 
 export interface StoredState {
@@ -106,6 +106,14 @@ export function createDocStore(db: Db) {
 							lastEditAt: sql`greatest(${docContributions.lastEditAt}, excluded.last_edit_at)`
 						}
 					});
+				// The batch spans a few seconds: its updates count in the hour of the last one.
+				await tx
+					.insert(docActivityHours)
+					.values(activity.map((a) => ({ documentId: a.documentId, userId: a.userId, hour: startOfHour(a.lastEditAt), updates: a.updates })))
+					.onConflictDoUpdate({
+						target: [docActivityHours.documentId, docActivityHours.userId, docActivityHours.hour],
+						set: { updates: sql`${docActivityHours.updates} + excluded.updates` }
+					});
 				const latest = new Map<string, Date>();
 				for (const a of activity) if (!latest.has(a.documentId) || latest.get(a.documentId)! < a.lastEditAt) latest.set(a.documentId, a.lastEditAt);
 				for (const [documentId, at] of latest) await tx.update(documents).set({ updatedAt: at }).where(eq(documents.id, documentId));
@@ -173,4 +181,10 @@ export type DocStore = ReturnType<typeof createDocStore>;
 
 function toBuffer(u: Uint8Array): Buffer {
 	return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+}
+
+function startOfHour(at: Date): Date {
+	const hour = new Date(at);
+	hour.setUTCMinutes(0, 0, 0);
+	return hour;
 }

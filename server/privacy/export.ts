@@ -18,6 +18,10 @@ import {
 	sessions,
 	spaceMembers,
 	spaces,
+	surveyAnswers,
+	surveyQuestions,
+	surveyResponses,
+	surveys,
 	users
 } from '../db/schema';
 
@@ -59,6 +63,29 @@ export async function collectExport(db: Db, userId: string) {
 		.from(docContributions)
 		.innerJoin(documents, eq(documents.id, docContributions.documentId))
 		.where(eq(docContributions.userId, userId));
+
+	const answers = await db
+		.select({
+			responseId: surveyResponses.id,
+			survey: surveys.title,
+			submittedAt: surveyResponses.submittedAt,
+			lang: surveyResponses.lang,
+			question: surveyQuestions.prompt,
+			value: surveyAnswers.value,
+			text: surveyAnswers.text
+		})
+		.from(surveyResponses)
+		.innerJoin(surveys, eq(surveys.id, surveyResponses.surveyId))
+		.innerJoin(surveyAnswers, eq(surveyAnswers.responseId, surveyResponses.id))
+		.innerJoin(surveyQuestions, eq(surveyQuestions.id, surveyAnswers.questionId))
+		.where(eq(surveyResponses.userId, userId))
+		.orderBy(asc(surveyResponses.submittedAt), asc(surveyQuestions.position));
+	const surveyAnswersGiven = new Map<string, { survey: Record<string, string>; submittedAt: string | null; lang: string; answers: { question: Record<string, string>; value: number | null; text: string | null }[] }>();
+	for (const a of answers) {
+		const response = surveyAnswersGiven.get(a.responseId) ?? { survey: a.survey, submittedAt: iso(a.submittedAt), lang: a.lang, answers: [] };
+		response.answers.push({ question: a.question, value: a.value, text: a.text });
+		surveyAnswersGiven.set(a.responseId, response);
+	}
 
 	const ledger = await db.select().from(consents).where(eq(consents.userId, userId)).orderBy(asc(consents.grantedAt));
 	const guardian = await db.select().from(guardianConsents).where(eq(guardianConsents.userId, userId)).orderBy(asc(guardianConsents.createdAt));
@@ -140,6 +167,7 @@ export async function collectExport(db: Db, userId: string) {
 		mentorshipTasksWritten: tasksWritten.map((t) => ({ mentorshipId: t.mentorshipId, title: t.title, due: t.due, done: t.doneAt !== null, createdAt: iso(t.createdAt) })),
 		meetingsProposed: meetingsProposed.map((m) => ({ mentorshipId: m.mentorshipId, startsAt: iso(m.startsAt), minutes: m.minutes, note: m.note, status: m.status })),
 		documentContributions: contributions.map((c) => ({ ...c, lastEditAt: iso(c.lastEditAt) })),
+		surveyAnswers: [...surveyAnswersGiven.values()],
 		readPositions: reads.map((r) => ({ spaceId: r.spaceId, updatedAt: iso(r.updatedAt) })),
 		reportsMade: reported.map((r) => ({ id: r.id, targetType: r.targetType, targetId: r.targetId, spaceId: r.spaceId, reason: r.reason, details: r.details, status: r.status, createdAt: iso(r.createdAt) })),
 		sessions: mySessions.map((s) => ({ createdAt: iso(s.createdAt), lastSeenAt: iso(s.lastSeenAt), expiresAt: iso(s.expiresAt), userAgent: s.userAgent }))

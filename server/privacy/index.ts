@@ -6,6 +6,7 @@ import {
 	chatMessageEdits,
 	chatMessages,
 	chatReadPositions,
+	docActivityHours,
 	docContributions,
 	matchingProfiles,
 	mentorships,
@@ -13,6 +14,7 @@ import {
 	profiles,
 	reports,
 	spaceMembers,
+	surveyResponses,
 	users
 } from '../db/schema';
 import { notFound } from '../errors';
@@ -85,6 +87,8 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 				}
 				await tx.delete(chatReadPositions).where(eq(chatReadPositions.userId, userId));
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
+				await tx.delete(docActivityHours).where(eq(docActivityHours.userId, userId));
+				await tx.delete(surveyResponses).where(eq(surveyResponses.userId, userId));
 				await tx.delete(spaceMembers).where(eq(spaceMembers.userId, userId));
 				await tx.delete(profiles).where(eq(profiles.userId, userId));
 				// Matching: their availability and preferences go; a mentorship still under way ends (what the pair wrote stays the other's too).

@@ -90,3 +90,23 @@ export const docContributions = pgTable(
 	},
 	(t) => [primaryKey({ columns: [t.documentId, t.userId] }), index('doc_contributions_user_idx').on(t.userId)]
 );
+
+/**
+ * When each person edited each document, to the hour (UTC): the evaluation dashboards' weekly co-creation series.
+ * Written with `doc_contributions`, in the same transaction. An hour's granularity places an edit in the right
+ * local week everywhere except within the hour around midnight in zones with half-hour offsets.
+ */
+export const docActivityHours = pgTable(
+	'doc_activity_hours',
+	{
+		documentId: uuid('document_id')
+			.notNull()
+			.references(() => documents.id, { onDelete: 'cascade' }),
+		userId: uuid('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		hour: timestamp('hour', { withTimezone: true }).notNull(),
+		updates: bigint('updates', { mode: 'number' }).notNull().default(0)
+	},
+	(t) => [primaryKey({ columns: [t.documentId, t.userId, t.hour] }), index('doc_activity_hours_hour_idx').on(t.hour)]
+);
