@@ -5,6 +5,7 @@ import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
 import { createMatchingService } from './matching/service';
+import { createEvaluation } from './metrics';
 import { createModerationService } from './moderation';
 import { createModerationActions, isStaff } from './moderation/actions';
 import { createAudit } from './moderation/audit';
@@ -17,6 +18,7 @@ import { createScale } from './scale';
 import { shareInvalidations } from './scale/invalidation';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
+import { createSurveys } from './surveys';
 import { createTranslator } from './translate';
 
 /**
@@ -102,6 +104,8 @@ export async function createTessera(config: Config) {
 	const matching = createMatchingService({ db: database.db, logger, spaces, safeguarding, audit, pipeline: moderation.pipeline, restrictions, translator, limiter: scale.limiter });
 	// With several processes: what an action here makes stale in the others' caches is dropped there too.
 	const invalidations = scale.mode === 'redis' ? shareInvalidations({ bus: scale.bus, logger, accounts, spaces, safeguarding, chat, restrictions }) : undefined;
+	const evaluation = createEvaluation({ db: database.db, logger, translator });
+	const surveys = createSurveys({ db: database.db, logger });
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
@@ -142,6 +146,10 @@ export async function createTessera(config: Config) {
 		moderationActions,
 		/** Matching rounds, self-match and mentorships (server/matching/service.ts). */
 		matching,
+		/** Evaluation dashboards and safeguarding health (server/metrics). */
+		evaluation,
+		/** Program surveys: defined by leads, answered by consenting participants (server/surveys). */
+		surveys,
 		/** The moderator console's live view of spaces; realtime attaches who is connected. */
 		live,
 		/** Changes heard from other processes (server/scale/invalidation.ts); undefined with one process. */

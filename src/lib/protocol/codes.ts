@@ -115,7 +115,18 @@ export const ERROR_CODES = [
 	'matching_capacity_invalid',
 	'matching_text_invalid',
 	'matching_meeting_time_invalid',
-	'matching_assignee_invalid'
+	'matching_assignee_invalid',
+	'evaluation_period_invalid',
+	'survey_language_invalid',
+	'survey_text_invalid',
+	'survey_choices_invalid',
+	'survey_question_invalid',
+	'survey_point_invalid',
+	'survey_source_missing',
+	'survey_answer_invalid',
+	'survey_answer_empty',
+	'survey_status_conflict',
+	'survey_answered'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
