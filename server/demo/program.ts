@@ -158,10 +158,10 @@ export function makeProgram({ random, now, admin, moderator, mentors, mentees }:
 	};
 
 	// Round one: the first cohort, twelve weeks ago. A few pairs taper off, three went quiet weeks ago.
-	for (const i of [7, 9, 12, 20]) rhythms.set(i, 'tapering');
+	for (const i of [9, 12, 15, 20]) rhythms.set(i, 'tapering');
 	for (const i of [10, 14, 22]) rhythms.set(i, 'quiet');
-	for (const i of [2, 8, 17]) rhythms.set(i, 'lively');
-	round(84, groups.round1, (i) => (i < 5 ? 'completed' : i === 5 ? 'ended' : 'active'));
+	for (const i of [2, 11, 17]) rhythms.set(i, 'lively');
+	round(84, groups.round1, (i) => (i < 8 ? 'completed' : i === 8 ? 'ended' : 'active'));
 	round(42, groups.round2, (i) => (i === 0 ? 'proposed' : 'active'));
 	[75, 50, 30, 16].forEach((daysAgo, i) => {
 		const mentee = groups.self[i];

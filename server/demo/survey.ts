@@ -173,7 +173,7 @@ export function makeSurveys({ random, now, admin, mentorships, participants }: {
 	for (const m of mentorships) {
 		if (m.status !== 'completed' || m.endedAt === null) continue;
 		for (const p of [m.mentee, m.mentor]) {
-			if (p.evaluation !== 'yes' || rows.responses.some((r) => r.pointId === post && r.userId === p.id) || !random.chance(0.9)) continue;
+			if (p.evaluation !== 'yes' || rows.responses.some((r) => r.pointId === post && r.userId === p.id) || !random.chance(0.92)) continue;
 			respond(attitudes, post, p, m, Math.min(m.endedAt + random.int(2, 96) * 3_600_000, now - 3_600_000), 0.6);
 		}
 	}
