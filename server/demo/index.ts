@@ -20,8 +20,27 @@ export class SeedRefusedError extends Error {
 	override name = 'SeedRefusedError';
 }
 
+/** What the seed made, as the summary prints it. */
+export interface DemoCounts {
+	participants: number;
+	countries: number;
+	minors: number;
+	mentorshipsActive: number;
+	mentorshipsCompleted: number;
+	/** Proposed (waiting for a yes) or ended early. */
+	mentorshipsOther: number;
+	unmatchedMentees: number;
+	pairSpaces: number;
+	collectives: number;
+	messages: number;
+	works: number;
+	surveyResponses: number;
+	reports: number;
+	heldForReview: number;
+}
+
 export interface SeedResult {
-	counts: Record<string, number>;
+	counts: DemoCounts;
 	admin: { email: string };
 	moderator: { email: string };
 	password: string;
