@@ -26,7 +26,7 @@ function sessionOdds(rhythm: DemoSpace['rhythm'], w: number, weeks: number): num
 		case 'weekly':
 			return 0.85;
 		case 'tapering':
-			return Math.max(0.15, 0.9 - (0.75 * w) / Math.max(1, weeks - 1));
+			return Math.max(0.3, 0.9 - (0.6 * w) / Math.max(1, weeks - 1));
 		case 'quiet':
 			return 0.8;
 	}
@@ -89,7 +89,7 @@ export function makeWorks({ random, spaces }: { random: Random; spaces: DemoSpac
 			const id = randomUUID();
 			const createdAt = Math.min(space.from + random.int(1, 10) * DAY, space.until - 2 * DAY);
 			const lastEdit = Math.max(createdAt, space.until - random.int(0, 5) * DAY);
-			const contributors = random.sample(space.members, Math.min(space.members.length, space.kind === 'pair' ? random.int(1, 2) : random.int(2, 4)));
+			const contributors = random.sample(space.members, Math.min(space.members.length, space.kind === 'pair' ? (random.chance(0.8) ? 2 : 1) : random.int(2, 4)));
 			const tally = new Map<string, { chars: number; shapes: number; updates: number; last: number }>();
 			const add = (p: Person, chars: number, shapes: number) => {
 				const t = tally.get(p.id) ?? { chars: 0, shapes: 0, updates: 0, last: createdAt };
