@@ -66,6 +66,8 @@ export function makeProgram({ random, now, admin, moderator, mentors, mentees }:
 	const groups = { round1: eligible.slice(0, 16), round2: eligible.slice(16, 27), self: eligible.slice(27, 31) };
 	rows.unmatched = [...eligible.slice(31), ...mentees.filter((m) => m.pending)];
 
+	// As a round stores them: without the pairs, which name people.
+	const { excludedPairs: _excluded, skipPairs: _skipped, ...roundSettings } = DEFAULT_SETTINGS;
 	const rhythms = new Map<number, Rhythm>();
 	const round = (publishedDaysAgo: number, group: Person[], statusOf: (i: number) => DemoMentorship['status']) => {
 		const id = randomUUID();
@@ -74,7 +76,7 @@ export function makeProgram({ random, now, admin, moderator, mentors, mentees }:
 		rows.rounds.push({
 			id,
 			status: 'published',
-			settings: { ...DEFAULT_SETTINGS, horizonStart: new Date(publishedAt).toISOString().slice(0, 10), excludedPairs: undefined, skipPairs: undefined } as never,
+			settings: { ...roundSettings, horizonStart: new Date(publishedAt).toISOString().slice(0, 10) },
 			unmatched: [],
 			totalScore: 0,
 			createdBy: admin.id,
