@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { chatMessages, docContributions, docSnapshots, documents } from '../db/schema';
+import type { chatMessages, docActivityHours, docContributions, docSnapshots, documents } from '../db/schema';
 import { FAREWELLS, PARAGRAPHS, PHRASES, STICKIES, WORK_TITLES } from './content';
 import { DAY, type Person } from './people';
 import type { DemoSpace } from './program';
@@ -73,11 +73,13 @@ export interface WorkRows {
 	documents: (typeof documents.$inferInsert)[];
 	snapshots: (typeof docSnapshots.$inferInsert)[];
 	contributions: (typeof docContributions.$inferInsert)[];
+	/** When each contributor edited, to the hour: a few sessions between the work's start and their last edit. */
+	activity: (typeof docActivityHours.$inferInsert)[];
 }
 
 /** Shared texts and canvases in most spaces, with real Yjs content and who contributed how much. */
 export function makeWorks({ random, spaces }: { random: Random; spaces: DemoSpace[] }): WorkRows {
-	const rows: WorkRows = { documents: [], snapshots: [], contributions: [] };
+	const rows: WorkRows = { documents: [], snapshots: [], contributions: [], activity: [] };
 	for (const space of spaces) {
 		const kinds: Array<'text' | 'canvas'> = [];
 		if (space.kind === 'collective') kinds.push('text', 'canvas', random.pick(['text', 'canvas'] as const));
@@ -131,7 +133,13 @@ export function makeWorks({ random, spaces }: { random: Random; spaces: DemoSpac
 				updatedAt: new Date(updatedAt)
 			});
 			rows.snapshots.push({ documentId: id, state, upToId: 0, createdAt: new Date(updatedAt) });
-			for (const [userId, t] of tally) rows.contributions.push({ documentId: id, userId, updates: t.updates, chars: t.chars, shapes: t.shapes, lastEditAt: new Date(t.last) });
+			for (const [userId, t] of tally) {
+				rows.contributions.push({ documentId: id, userId, updates: t.updates, chars: t.chars, shapes: t.shapes, lastEditAt: new Date(t.last) });
+				const hours = new Set<number>([startOfHour(t.last)]);
+				for (let k = random.int(0, 4); k > 0; k--) hours.add(startOfHour(createdAt + random.int(0, Math.max(0, t.last - createdAt))));
+				const each = Math.max(1, Math.floor(t.updates / hours.size));
+				for (const hour of hours) rows.activity.push({ documentId: id, userId, hour: new Date(hour), updates: each });
+			}
 		}
 	}
 	return rows;
@@ -174,3 +182,5 @@ function shape({ random, author, z, at }: { random: Random; author: Person; z: s
 			return { ...base, fill: random.chance(0.5) ? TINTS[colour]! : 'none' };
 	}
 }
+
+const startOfHour = (ms: number) => ms - (ms % 3_600_000);

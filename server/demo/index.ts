@@ -143,6 +143,7 @@ async function fill(tx: Tx, passwordHash: string, now: number): Promise<Omit<See
 	await insertAll(tx, schema.documents, works.documents);
 	await insertAll(tx, schema.docSnapshots, works.snapshots, 50);
 	await insertAll(tx, schema.docContributions, works.contributions);
+	await insertAll(tx, schema.docActivityHours, works.activity);
 	await insertAll(tx, schema.moderationQueue, moderation.queue);
 	await insertAll(tx, schema.reports, moderation.reports);
 	await insertAll(tx, schema.surveys, surveys.surveys);

@@ -32,17 +32,26 @@ const HELD: Array<{ text: string; lang: string; hook: string; reason: string }> 
 export function makeModeration({ random, now, moderator, spaces, messages }: { random: Random; now: number; moderator: Person; spaces: DemoSpace[]; messages: MessageRow[] }): ModerationRows {
 	const rows: ModerationRows = { messages: [], queue: [], reports: [], audit: [] };
 	const supervised = spaces.filter((s) => s.supervisor && s.until > now - DAY);
-	const statuses = ['approved', 'rejected', 'approved', 'approved', 'rejected', 'held'] as const;
-	HELD.forEach((held, i) => {
-		const space = supervised[i % supervised.length]!;
-		const author = space.members.find((m) => m.minor) ?? space.members[1]!;
-		const at = i === HELD.length - 1 ? now - 5 * HOUR : now - random.int(7, 75) * DAY;
-		const status = statuses[i]!;
-		const id = randomUUID();
-		rows.messages.push({ id, spaceId: space.id, authorId: author.id, clientId: `demo-held-${i}`, text: held.text, lang: held.lang, createdAt: new Date(Math.max(at, space.from + HOUR)), heldAt: status === 'approved' ? null : new Date(at) });
-		const reviewedAt = status === 'held' ? null : new Date(at + random.int(1, 18) * HOUR);
-		rows.queue.push({ kind: 'chat', spaceId: space.id, targetId: id, authorId: author.id, text: held.text, lang: held.lang, hook: held.hook, reason: held.reason, status, createdAt: new Date(at), reviewedAt, reviewedBy: reviewedAt ? moderator.id : null });
-	});
+	const active = spaces.filter((s) => s.until > now - DAY);
+	// Four rounds of the same kinds of texts across the supervised spaces, so the moderators' figures have enough people behind them.
+	const statuses = ['approved', 'rejected', 'approved', 'approved', 'rejected', 'approved'] as const;
+	for (let round = 0; round < 4; round++) {
+		HELD.forEach((held, i) => {
+			const n = round * HELD.length + i;
+			// Contact details in minors' spaces first; then the classifier's doubts anywhere, by anyone.
+			const pool = round < 2 ? supervised : active;
+			const space = pool[(n * 7) % pool.length]!;
+			const minors = space.members.filter((m) => m.minor);
+			const author = round < 2 ? (minors[round % Math.max(1, minors.length)] ?? space.members[1]!) : space.members[(round + i) % space.members.length]!;
+			const recent = round === 0 && i === HELD.length - 1;
+			const at = recent ? now - 5 * HOUR : now - random.int(7, 75) * DAY;
+			const status = recent ? 'held' : statuses[(i + round) % statuses.length]!;
+			const id = randomUUID();
+			rows.messages.push({ id, spaceId: space.id, authorId: author.id, clientId: `demo-held-${n}`, text: held.text, lang: held.lang, createdAt: new Date(Math.max(at, space.from + HOUR)), heldAt: status === 'approved' ? null : new Date(at) });
+			const reviewedAt = status === 'held' ? null : new Date(at + random.int(1, 18) * HOUR);
+			rows.queue.push({ kind: 'chat', spaceId: space.id, targetId: id, authorId: author.id, text: held.text, lang: held.lang, hook: held.hook, reason: held.reason, status, createdAt: new Date(at), reviewedAt, reviewedBy: reviewedAt ? moderator.id : null });
+		});
+	}
 
 	const collectives = spaces.filter((s) => s.kind === 'collective');
 	const pairs = spaces.filter((s) => s.kind === 'pair');
@@ -54,6 +63,11 @@ export function makeModeration({ random, now, moderator, spaces, messages }: { r
 		{ space: collectives[2]!, target: 'message', reason: 'contact_request', details: 'Someone asked for phone numbers.', daysAgo: 15, closeHours: 2, status: 'resolved', resolution: 'Message removed.' },
 		{ space: pairs[9]!, target: 'message', reason: 'other', details: 'Not sure this is okay, can someone look?', daysAgo: 2, closeHours: null, status: 'open', resolution: null }
 	];
+	// The same situations again in other spaces, earlier in the program: a dozen and a half reports in all.
+	const more = [1, 2].flatMap((round) =>
+		specs.slice(0, 4).map((spec, i) => ({ ...spec, space: spec.space.kind === 'pair' ? pairs[(3 + 7 * round + i) % pairs.length]! : collectives[(i + round) % collectives.length]!, daysAgo: Math.max(3, spec.daysAgo - 9 * round + i), closeHours: spec.closeHours === null ? null : spec.closeHours + round }))
+	);
+	specs.push(...more, { ...specs[4]!, space: pairs[(9 + 5) % pairs.length]!, daysAgo: 1 });
 	for (const spec of specs) {
 		const id = randomUUID();
 		const message = spec.target === 'message' ? messageIn(spec.space) : null;

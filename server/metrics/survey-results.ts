@@ -62,7 +62,11 @@ export function pairedChange(question: QuestionFact, answers: AnswerFact[]): Pai
 export async function surveyResults({ db, translator, filter, people, locale }: { db: Db; translator: Translator; filter: EvaluationFilter; people: PersonFact[]; locale: string }): Promise<SurveyResults[]> {
 	const query = rawQuery(db);
 	const counted = new Set(people.filter((p) => p.consented).map((p) => p.id));
-	const surveys = await query<{ id: string; title: Localized; source_lang: string }>(`select id, title, source_lang from surveys where status <> 'draft' order by opened_at`, []);
+	const surveys = await query<{ id: string; title: Localized; source_lang: string; phases: Phase[] }>(
+		`select s.id, s.title, s.source_lang, array(select p.phase::text from survey_points p where p.survey_id = s.id) as phases
+		 from surveys s where s.status <> 'draft' order by s.opened_at`,
+		[]
+	);
 	if (surveys.length === 0) return [];
 	const questions = await query<{ id: string; survey_id: string; kind: QuestionFact['kind']; prompt: Localized; choices: Localized[] }>(
 		`select id, survey_id, kind, prompt, choices from survey_questions where survey_id = any($1::uuid[]) order by survey_id, position`,
@@ -100,7 +104,8 @@ export async function surveyResults({ db, translator, filter, people, locale }: 
 			surveyId: survey.id,
 			title: pick(survey.title, locale, survey.source_lang),
 			questions: rows,
-			changes: qs.filter((q) => q.kind === 'likert').map((q) => pairedChange(q, answers.filter((a) => a.questionId === q.id)))
+			// Change is measured only where the survey is asked before and after.
+			changes: survey.phases.includes('pre') && survey.phases.includes('post') ? qs.filter((q) => q.kind === 'likert').map((q) => pairedChange(q, answers.filter((a) => a.questionId === q.id))) : []
 		});
 	}
 	return results;
