@@ -1,4 +1,5 @@
 import { count, eq } from 'drizzle-orm';
+import en from '../../messages/en.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { surveyAnswers, surveyResponses } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
@@ -181,6 +182,30 @@ describe.each(drivers)('surveys: leads define and open them, consenting particip
 		await consent(mentee);
 		expect((await pendingFor(mentee, today)).map((s) => s.phase)).toEqual(['other']);
 		expect(await pendingFor(mentee, tomorrow)).toEqual([]);
+	});
+
+	it('the survey page works without JavaScript: a form post answers; the page says why when nothing waits; unknown is 404', async () => {
+		const surveyId = await openSurvey(surveyBody([{ phase: 'other', trigger: 'date', opensOn: day(0) }]));
+		const mentee = await newMentee(url);
+		const page = (who: TestUser, pointId: string) => api(url, `/surveys/${pointId}`, { cookie: who.cookie, headers: { accept: 'text/html' } });
+		const withoutConsent = await newMentee(url);
+		await consent(mentee);
+		const [point] = await pendingFor(mentee, surveyId);
+		expect((await page(mentee, point!.pointId)).text).toContain('How are you doing?');
+		expect((await page(withoutConsent, point!.pointId)).text).toContain(en.survey_no_consent_heading);
+		expect((await page(mentee, '00000000-0000-4000-8000-000000000000')).status).toBe(404);
+		expect((await page(mentee, 'nope')).status).toBe(404);
+
+		const [likert, , text] = point!.questions;
+		const send = (fields: Record<string, string>) =>
+			api(url, `/surveys/${point!.pointId}`, { raw: new URLSearchParams(fields).toString(), cookie: mentee.cookie, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url, accept: 'text/html' } });
+		const empty = await send({ [`q.${text.id}`]: '  ' });
+		expect(empty.status).toBe(400);
+		expect(empty.text).toContain(en.error_survey_answer_empty);
+		const sent = await send({ [`q.${likert.id}`]: '5', [`q.${text.id}`]: 'Más tiempo, por favor' });
+		expect(sent.status).toBe(200);
+		expect(sent.text).toContain(en.survey_thanks_heading);
+		expect((await page(mentee, point!.pointId)).text).toContain(en.survey_answered_heading);
 	});
 
 	it('questions come in the participant’s UI language, else in the survey’s own language', async () => {
