@@ -97,7 +97,9 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 					status: surveys.status,
 					openedAt: surveys.openedAt,
 					createdAt: surveys.createdAt,
-					responses: sql<number>`(select count(*)::int from survey_responses r where r.survey_id = ${surveys.id})`
+					// Qualified by hand: drizzle writes a lone column of a one-table select unqualified ("id"), which inside
+					// this subquery would name survey_responses.id and count nothing.
+					responses: sql<number>`(select count(*)::int from survey_responses r where r.survey_id = "surveys"."id")`
 				})
 				.from(surveys)
 				.orderBy(desc(surveys.createdAt));
@@ -126,6 +128,24 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 				});
 			}
 			return out;
+		},
+
+		/**
+		 * Why a point is or is not waiting for this person, so their page can say so: `unknown` for a point that does
+		 * not exist (or a survey still a draft), `answered`, `no_consent` (no evaluation consent), `not_pending`.
+		 */
+		async standing({ userId, pointId }: { userId: string; pointId: string }): Promise<'pending' | 'answered' | 'no_consent' | 'not_pending' | 'unknown'> {
+			const [point] = await db
+				.select({ status: surveys.status })
+				.from(surveyPoints)
+				.innerJoin(surveys, eq(surveys.id, surveyPoints.surveyId))
+				.where(eq(surveyPoints.id, pointId));
+			if (!point || point.status === 'draft') return 'unknown';
+			const [answered] = await db.select({ id: surveyResponses.id }).from(surveyResponses).where(and(eq(surveyResponses.pointId, pointId), eq(surveyResponses.userId, userId)));
+			if (answered) return 'answered';
+			if ((await applicable(userId)).some((p) => p.point_id === pointId)) return 'pending';
+			const consent = await query<{ ok: number }>(`select 1 as ok from consents where user_id = $1 and purpose = 'evaluation' and revoked_at is null limit 1`, [userId]);
+			return consent.length === 0 ? 'no_consent' : 'not_pending';
 		},
 
 		/**

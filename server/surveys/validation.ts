@@ -51,3 +51,6 @@ export const answersInput = z.strictObject({
 		.refine((a) => Object.keys(a).length > 0, { error: 'survey_answer_empty' })
 });
 export type AnswersInput = z.infer<typeof answersInput>;
+
+/** A survey's or a point's id in a path; anything else is simply not found. */
+export const surveyRef = z.uuid({ error: 'not_found' });
