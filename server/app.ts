@@ -4,6 +4,7 @@ import type { Config } from './config';
 import { openDatabase } from './db';
 import { createDocsService } from './docs';
 import { createLogger } from './logger';
+import { createEvaluation } from './metrics';
 import { createMatchingService } from './matching/service';
 import { createModerationService } from './moderation';
 import { createModerationActions, isStaff } from './moderation/actions';
@@ -146,6 +147,8 @@ export async function createTessera(config: Config) {
 		live,
 		/** Changes heard from other processes (server/scale/invalidation.ts); undefined with one process. */
 		invalidations,
+		/** Program evaluation dashboards (server/metrics). */
+		evaluation: createEvaluation(),
 		/** Call after the sockets have stopped: every received message and document update is stored before the database closes. */
 		async close(): Promise<void> {
 			clearInterval(purge);
