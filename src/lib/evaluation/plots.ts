@@ -36,6 +36,7 @@ function label(text: string): Element {
 }
 
 const date = (week: string) => new Date(`${week}T00:00:00Z`);
+const everyNth = <T>(items: T[], n: number) => items.filter((_, i) => i % Math.max(1, n) === 0);
 
 /** One weekly series: a line with a dot per shown week, the gaps labelled "<5" along the bottom. */
 function weekly(rows: { week: string; value: Cell }[], title: string, width: number, locale: UiLocale): Element {
@@ -50,7 +51,8 @@ function weekly(rows: { week: string; value: Cell }[], title: string, width: num
 			height: 200,
 			marginLeft: 48,
 			marginBottom: 32,
-			x: { type: 'utc', label: null, tickFormat: (d: Date) => dayFmt.format(d), ticks: Math.max(2, Math.floor(width / 110)) },
+			// Ticks on the Mondays that start the weeks (not d3's Sundays), as many as fit.
+			x: { type: 'utc', label: null, tickFormat: (d: Date) => dayFmt.format(d), ticks: everyNth(data.map((d) => d.date), Math.ceil(data.length / Math.max(2, Math.floor(width / 90)))), inset: 10 },
 			y: { grid: true, label: null, tickFormat: (v: number) => fmt.count(v), zero: true, ticks: 4 },
 			marks: [
 				Plot.ruleY([0], { stroke: MUTED }),
