@@ -161,7 +161,10 @@ describeBrowser('program evaluation dashboards in a real browser', () => {
 		await shoot(page, 'evaluation-report-en');
 		// As printed: no site header or navigation, each figure on its own page.
 		await page.emulateMedia({ media: 'print' });
-		expect(await page.locator('body > div > header').isVisible()).toBe(false);
+		expect(await page.locator('header').first().isVisible()).toBe(false);
+		expect(await page.locator('footer').first().isVisible()).toBe(false);
+		expect(await page.locator('nav').first().isVisible()).toBe(false);
+		expect(await page.getByRole('heading', { level: 1, name: en.eval_report_heading }).isVisible()).toBe(true);
 		await page.setViewportSize({ width: 794, height: 1123 });
 		await page.screenshot({ path: join(SHOTS, 'evaluation-report-print-en.png'), fullPage: true });
 		await page.pdf({ path: join(SHOTS, 'evaluation-report-en.pdf'), format: 'A4' });

@@ -18,7 +18,10 @@ const FONT = { fontSize: '13px', fontFamily: 'inherit', background: 'transparent
 
 /** Plot's element with the page's font and colours; text direction is left to right so axes read the usual way. */
 function plot(options: Plot.PlotOptions): Element {
-	return Plot.plot({ style: { ...FONT, direction: 'ltr' }, ...options });
+	const element = Plot.plot({ style: { ...FONT, direction: 'ltr' }, ...options });
+	// A legend comes wrapped in an HTML figure, whose swatches would otherwise lay out right to left in Arabic.
+	element.setAttribute('dir', 'ltr');
+	return element;
 }
 
 function stack(...children: Element[]): Element {
@@ -89,11 +92,13 @@ function counts(rows: { label: string; count: Cell; note?: string }[], width: nu
 	const fmt = formatter(locale);
 	const longest = Math.max(...rows.map((r) => r.label.length), 4);
 	const text = (d: { count: Cell; note?: string }) => (d.count === null ? m.eval_withheld_short() : fmt.count(d.count)) + (d.note ? ` · ${d.note}` : '');
+	// Room after the longest bar for its value and note, so nothing is cut off at the edge.
+	const after = Math.max(...rows.map((r) => text(r).length), 3);
 	return plot({
 		width,
 		height: 36 + rows.length * 30,
 		marginLeft: Math.min(240, 12 + longest * 7.5),
-		marginRight: 140,
+		marginRight: 16 + after * 7.5,
 		x: { grid: true, label: null, tickFormat: (v: number) => fmt.count(v), ticks: 4 },
 		y: { domain: rows.map((r) => r.label), label: null, tickSize: 0 },
 		marks: [
@@ -119,7 +124,8 @@ function changes(survey: SurveyResults, width: number, locale: UiLocale): Elemen
 		height: 60 + data.length * 56,
 		marginLeft: Math.min(260, width / 3),
 		marginRight: 40,
-		x: { grid: true, label: m.eval_axis_change({}, { locale }), tickFormat: signed, nice: true, domain: [Math.min(-0.5, ...shown.map((d) => d.low ?? d.mean!)), Math.max(0.5, ...shown.map((d) => d.high ?? d.mean!))] },
+		marginBottom: 48,
+		x: { grid: true, label: m.eval_axis_change({}, { locale }), labelAnchor: 'center', labelArrow: 'none', labelOffset: 42, tickFormat: signed, nice: true, domain: [Math.min(-0.5, ...shown.map((d) => d.low ?? d.mean!)), Math.max(0.5, ...shown.map((d) => d.high ?? d.mean!))] },
 		y: { domain: data.map((d) => d.prompt), label: null },
 		marks: [
 			Plot.axisY({ lineWidth: 16, tickSize: 0 }),
