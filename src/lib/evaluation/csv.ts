@@ -4,7 +4,8 @@ import type { Section } from './tables';
 
 /** One CSV field, RFC 4180 quoted; text that a spreadsheet would run as a formula gets a leading apostrophe. */
 export function csvField(value: string | number): string {
-	let text = String(value);
+	// Direction isolates help a right-to-left page, not a spreadsheet cell.
+	let text = String(value).replace(/[\u2066-\u2069]/g, '');
 	if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
 	return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replaceAll('"', '""')}"` : text;
 }

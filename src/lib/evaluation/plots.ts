@@ -34,7 +34,10 @@ function stack(...children: Element[]): Element {
 function label(text: string): Element {
 	const p = document.createElement('p');
 	p.className = 'text-[0.9375rem] font-semibold';
-	p.textContent = text;
+	// Isolated: a survey's prompt may be in another script than the page.
+	const bdi = document.createElement('bdi');
+	bdi.textContent = text;
+	p.append(bdi);
 	return p;
 }
 

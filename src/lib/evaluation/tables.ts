@@ -1,5 +1,5 @@
 import { m } from '$lib/paraglide/messages.js';
-import type { UiLocale } from '$lib/i18n/locales';
+import { RTL_LOCALES, type UiLocale } from '$lib/i18n/locales';
 import type { Bin, Cell, CountRow, Dashboard, SafeguardingHealth, Spread, SurveyResults } from '$lib/protocol/evaluation';
 
 /**
@@ -154,14 +154,23 @@ function trendSentence(weeks: { week: string; value: Cell }[], fmt: Fmt, what: '
 	return m.eval_sum_messages_same(params, { locale });
 }
 
+/**
+ * Text from the data (a survey's title or prompt) inside a sentence of a right-to-left page, isolated so its own
+ * direction cannot reorder the sentence around it (Unicode first-strong isolate).
+ */
+function isolate(text: string, locale: UiLocale): string {
+	return RTL_LOCALES.has(locale) ? `\u2068${text}\u2069` : text;
+}
+
 function surveySections(survey: SurveyResults, fmt: Fmt): Section[] {
 	const locale = fmt.locale;
 	const o = { locale };
+	const title = isolate(survey.title, locale);
 	const phaseLabel = (phase: 'pre' | 'post' | 'other') => (phase === 'pre' ? m.eval_phase_pre({}, o) : phase === 'post' ? m.eval_phase_post({}, o) : m.eval_phase_other({}, o));
 	const sections: Section[] = [];
 	if (survey.changes.length > 0) {
 		const table: DataTable = {
-			caption: m.eval_survey_change_caption({ title: survey.title }, o),
+			caption: m.eval_survey_change_caption({ title }, o),
 			rowHeading: m.eval_col_question({}, o),
 			columns: [m.eval_col_paired({}, o), m.eval_col_mean_change({}, o), m.eval_col_ci_low({}, o), m.eval_col_ci_high({}, o), m.eval_col_p_t({}, o), m.eval_col_p_wilcoxon({}, o)],
 			rows: survey.changes.map((c) => ({ label: c.prompt, values: [n(c.pairs), n(c.meanChange, 'signed'), n(c.ciLow, 'signed'), n(c.ciHigh, 'signed'), n(c.pT, 'p'), n(c.pWilcoxon, 'p')] }))
@@ -169,12 +178,12 @@ function surveySections(survey: SurveyResults, fmt: Fmt): Section[] {
 		const known = survey.changes.filter((c) => c.meanChange !== null);
 		const biggest = [...known].sort((a, b) => Math.abs(b.meanChange!) - Math.abs(a.meanChange!))[0];
 		const summary = biggest
-			? m.eval_sum_change({ prompt: biggest.prompt, change: fmt.value(n(biggest.meanChange, 'signed')), low: fmt.value(n(biggest.ciLow, 'signed')), high: fmt.value(n(biggest.ciHigh, 'signed')), pairs: fmt.value(n(biggest.pairs)) }, o)
+			? m.eval_sum_change({ prompt: isolate(biggest.prompt, locale), change: fmt.value(n(biggest.meanChange, 'signed')), low: fmt.value(n(biggest.ciLow, 'signed')), high: fmt.value(n(biggest.ciHigh, 'signed')), pairs: fmt.value(n(biggest.pairs)) }, o)
 			: m.eval_sum_change_none({}, o);
 		const missing = survey.changes.length - known.length;
 		sections.push({
 			id: `survey-${survey.surveyId}-change`,
-			title: m.eval_survey_change_title({ title: survey.title }, o),
+			title: m.eval_survey_change_title({ title }, o),
 			summary: summary + (missing > 0 ? ` ${m.eval_sum_change_missing({ count: missing }, o)}` : ''),
 			tables: [table]
 		});
@@ -191,7 +200,7 @@ function surveySections(survey: SurveyResults, fmt: Fmt): Section[] {
 	const respondents = Math.max(0, ...known(survey.questions.flatMap((q) => q.phases.map((p) => p.respondents))));
 	sections.push({
 		id: `survey-${survey.surveyId}-answers`,
-		title: m.eval_survey_answers_title({ title: survey.title }, o),
+		title: m.eval_survey_answers_title({ title }, o),
 		summary: m.eval_sum_answers({ questions: survey.questions.length, respondents: fmt.count(respondents) }, o) + withheldNote(tables, locale),
 		tables,
 		texts: answerTexts.length > 0 ? answerTexts : undefined
