@@ -14,7 +14,8 @@ const FILTER_KEYS = ['cohort', 'from', 'to', 'quietDays'] as const;
  */
 export function readFilter(event: Pick<RequestEvent, 'locals' | 'url'>, timeZone: string) {
 	const { app, locale } = event.locals;
-	const query = new URLSearchParams(FILTER_KEYS.flatMap((k) => (event.url.searchParams.has(k) ? [[k, event.url.searchParams.get(k)!]] : [])));
+	// Empty fields (e.g. "Everyone" in the cohort select) mean "the default", as if they were not sent.
+	const query = new URLSearchParams(FILTER_KEYS.flatMap((k) => (event.url.searchParams.get(k)?.trim() ? [[k, event.url.searchParams.get(k)!.trim()]] : [])));
 	try {
 		return { filter: app.evaluation.parseFilter({ query, timeZone }), message: null, errors: {} as Record<string, string>, query };
 	} catch (e) {
