@@ -2,7 +2,7 @@ import type { CoCreation } from '../../src/lib/protocol/evaluation';
 import { weekOf, weeksBetween } from './calendar';
 import { binned, spread } from './communication';
 import { consenting, countedSpaces, type Facts, type WorkFact } from './facts';
-import { cell, peopleCell } from './suppress';
+import { cell, peopleCell, suppressPartition } from './suppress';
 
 export const WORKS_PER_SPACE_BINS: [number, number | null][] = [
 	[0, 0],
@@ -70,10 +70,15 @@ export function coCreation(facts: Facts): CoCreation {
 		week.people.add(edit.userId);
 	}
 
+	// Texts and canvases add up to the works shown: withheld together when one alone would be given away.
+	const [textsCell, canvasesCell] = suppressPartition([
+		{ key: 'text', count: texts.length, people: contributorsOf(texts) },
+		{ key: 'canvas', count: canvases.length, people: contributorsOf(canvases) }
+	]);
 	return {
 		works: worksCell,
-		texts: cell(texts.length, contributorsOf(texts)),
-		canvases: cell(canvases.length, contributorsOf(canvases)),
+		texts: textsCell!.count,
+		canvases: canvasesCell!.count,
 		crossBorderWorks: crossBorderCell,
 		crossBorderShare: worksCell !== null && crossBorderCell !== null && works.length > 0 ? crossBorder.length / works.length : null,
 		worksPerSpace: binned(spaceWorks, (s) => s.works, (s) => s.space.members, WORKS_PER_SPACE_BINS),

@@ -1,4 +1,4 @@
-import type { Bin, Cell, Communication, Spread, WeekRow } from '../../src/lib/protocol/evaluation';
+import { MIN_CELL_PEOPLE, type Bin, type Cell, type Communication, type Spread, type WeekRow } from '../../src/lib/protocol/evaluation';
 import { weekOf, weeksBetween } from './calendar';
 import { consenting, countedSpaces, type Facts, type SpaceFact } from './facts';
 import { median, quantile } from './stats';
@@ -14,9 +14,12 @@ export const MESSAGE_BINS: [number, number | null][] = [
 	[100, null]
 ];
 
-/** A spread (median and quartiles) of values about `people` people. */
+/**
+ * A spread (median and quartiles) of one value per unit (pair, collective, contributor), about `people` people.
+ * Over fewer than five units an order statistic is one unit's own value, so it is withheld then too.
+ */
 export function spread(values: number[], people: number): Spread {
-	if (values.length === 0) return { median: null, p25: null, p75: null };
+	if (values.length < MIN_CELL_PEOPLE) return { median: null, p25: null, p75: null };
 	return { median: cell(median(values)!, people), p25: cell(quantile(values, 0.25)!, people), p75: cell(quantile(values, 0.75)!, people) };
 }
 
@@ -33,7 +36,12 @@ interface SpaceTotals {
 	space: SpaceFact;
 	messages: number;
 	days: Set<string>;
+	writers: Set<string>;
 }
+
+/** Whom a figure about some spaces describes: those who wrote in them, or, for a space nobody wrote in, its members. */
+const describedBy = (t: SpaceTotals): string[] => (t.writers.size > 0 ? [...t.writers] : t.space.members);
+const peopleOf = (list: SpaceTotals[]) => new Set(list.flatMap(describedBy)).size;
 
 /**
  * Communication frequency: messages and active days per pair and per collective, week by week and over the
@@ -46,7 +54,7 @@ export function communication(facts: Facts): Communication {
 
 	// Per week and per space: messages and days; per week: the people who wrote or edited.
 	const weekly = new Map<string, Map<string, SpaceTotals>>(weeks.map((w) => [w, new Map()]));
-	const total = new Map<string, SpaceTotals>([...spaces.values()].map((s) => [s.id, { space: s, messages: 0, days: new Set() }]));
+	const total = new Map<string, SpaceTotals>([...spaces.values()].map((s) => [s.id, { space: s, messages: 0, days: new Set(), writers: new Set() }]));
 	const activeInWeek = new Map<string, Set<string>>(weeks.map((w) => [w, new Set()]));
 	const messagesInWeek = new Map<string, number>(weeks.map((w) => [w, 0]));
 	const writersInWeek = new Map<string, Set<string>>(weeks.map((w) => [w, new Set()]));
@@ -55,12 +63,15 @@ export function communication(facts: Facts): Communication {
 		if (!space || !space.members.includes(row.authorId) || row.day < facts.from || row.day > facts.to) continue;
 		const week = weekOf(row.day);
 		const bySpace = weekly.get(week)!;
-		const totals = bySpace.get(space.id) ?? { space, messages: 0, days: new Set<string>() };
+		const totals = bySpace.get(space.id) ?? { space, messages: 0, days: new Set<string>(), writers: new Set<string>() };
 		totals.messages += row.messages;
 		totals.days.add(row.day);
+		totals.writers.add(row.authorId);
 		bySpace.set(space.id, totals);
-		total.get(space.id)!.messages += row.messages;
-		total.get(space.id)!.days.add(row.day);
+		const all = total.get(space.id)!;
+		all.messages += row.messages;
+		all.days.add(row.day);
+		all.writers.add(row.authorId);
 		activeInWeek.get(week)!.add(row.authorId);
 		writersInWeek.get(week)!.add(row.authorId);
 		messagesInWeek.set(week, messagesInWeek.get(week)! + row.messages);
@@ -76,8 +87,8 @@ export function communication(facts: Facts): Communication {
 		const active = [...weekly.get(week)!.values()];
 		const pairs = active.filter((t) => t.space.kind === 'pair');
 		const collectives = active.filter((t) => t.space.kind === 'collective');
-		const pairPeople = pairs.length * 2;
-		const collectivePeople = new Set(collectives.flatMap((t) => t.space.members)).size;
+		const pairPeople = peopleOf(pairs);
+		const collectivePeople = peopleOf(collectives);
 		return {
 			week,
 			messages: cell(messagesInWeek.get(week)!, writersInWeek.get(week)!.size),
@@ -93,17 +104,17 @@ export function communication(facts: Facts): Communication {
 
 	const pairs = [...total.values()].filter((t) => t.space.kind === 'pair');
 	const collectives = [...total.values()].filter((t) => t.space.kind === 'collective');
-	const pairPeople = pairs.length * 2;
-	const collectivePeople = new Set(collectives.flatMap((t) => t.space.members)).size;
+	const pairPeople = peopleOf(pairs);
+	const collectivePeople = peopleOf(collectives);
 	return {
 		weeks: rows,
 		pairMessages: {
-			bins: binned(pairs, (t) => t.messages, (t) => t.space.members, MESSAGE_BINS),
+			bins: binned(pairs, (t) => t.messages, describedBy, MESSAGE_BINS),
 			spread: spread(pairs.map((t) => t.messages), pairPeople),
 			pairs: cell(pairs.length, pairPeople)
 		},
 		collectiveMessages: {
-			bins: binned(collectives, (t) => t.messages, (t) => t.space.members, MESSAGE_BINS),
+			bins: binned(collectives, (t) => t.messages, describedBy, MESSAGE_BINS),
 			spread: spread(collectives.map((t) => t.messages), collectivePeople),
 			collectives: cell(collectives.length, collectivePeople)
 		},
@@ -112,4 +123,4 @@ export function communication(facts: Facts): Communication {
 	};
 }
 
-const medianCell = (values: number[], people: number): Cell => (values.length === 0 ? null : cell(median(values)!, people));
+const medianCell = (values: number[], people: number): Cell => (values.length < MIN_CELL_PEOPLE ? null : cell(median(values)!, people));

@@ -23,9 +23,11 @@ const query = z.object({
 export function parseFilter({ query: params, timeZone, now = new Date() }: { query: URLSearchParams; timeZone: string; now?: Date }): EvaluationFilter {
 	const raw = Object.fromEntries([...params].filter(([key, value]) => value !== '' && key in query.shape));
 	const parsed = query.safeParse(raw);
-	const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
+	if (!isTimeZone(timeZone)) throw new AppError(400, 'invalid_input', { fields: { timeZone: 'invalid_input' }, detail: 'unknown time zone' });
+	const zone = timeZone;
 	if (!parsed.success) {
-		const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), 'invalid_input' as const]));
+		const codes = { cohort: 'evaluation_cohort_invalid', from: 'evaluation_date_invalid', to: 'evaluation_date_invalid', quietDays: 'evaluation_quiet_days_invalid' } as const;
+		const fields = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), codes[i.path[0] as keyof typeof codes] ?? 'invalid_input']));
 		throw new AppError(400, 'invalid_input', { fields, detail: 'bad evaluation filter' });
 	}
 	const today = localDay(now, zone);

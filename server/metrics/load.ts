@@ -75,7 +75,8 @@ export async function loadFacts(db: Db, filter: EvaluationFilter): Promise<Facts
 
 	const workRows = await query<{ id: string; space_id: string; kind: 'text' | 'canvas'; created_on: string; contributors: { userId: string; updates: number }[] | null }>(
 		`select d.id, d.space_id, d.kind, ${localDay('d.created_at')} as created_on,
-		   (select json_agg(json_build_object('userId', c.user_id, 'updates', c.updates::float8)) from doc_contributions c where c.document_id = d.id) as contributors
+		   (select json_agg(json_build_object('userId', h.user_id, 'updates', h.updates))
+		    from (select user_id, sum(updates)::float8 as updates from doc_activity_hours where document_id = d.id and hour < ${END_ONLY} group by user_id) h) as contributors
 		 from documents d where d.space_id = any($3::uuid[]) and d.created_at < ${END_ONLY}`,
 		[...untilEnd, spaceIds]
 	);
@@ -107,9 +108,11 @@ export async function loadSafeguardingFacts(db: Db, filter: EvaluationFilter): P
 			   case when r.resolved_at is null then null else ${localDay('r.resolved_at')} end as closed_on,
 			   r.status = 'open' as open,
 			   extract(epoch from (
-			     least(r.resolved_at, (select min(a.created_at) from audit_log a
-			       where a.target_type = 'report' and a.target_id = r.id::text and a.action <> 'report.create'
-			         and a.actor_id is not null and a.actor_id is distinct from r.reporter_id))
+			     least(r.resolved_at, (select min(a.created_at) from audit_log a join users staff on staff.id = a.actor_id
+			       where staff.role in ('moderator', 'admin') and a.action <> 'report.create' and a.created_at >= r.created_at
+			         and ((a.target_type = 'report' and a.target_id = r.id::text)
+			           or a.target_id = r.target_id::text
+			           or (r.subject_id is not null and a.target_id = r.subject_id::text))))
 			     - r.created_at))::float8 / 3600 as hours
 			 from reports r
 			 where (r.created_at >= ${START} and r.created_at < ${END}) or (r.resolved_at >= ${START} and r.resolved_at < ${END}) or r.status = 'open'`,

@@ -94,17 +94,34 @@ describe('communication frequency', () => {
 
 	it('withholds what describes fewer than five people, and what would give it away', () => {
 		const [first, second] = result.weeks;
-		// A collective's figures describe its counted members: six (five artists and mentee0), so they show.
-		expect(first!.activeCollectives).toBe(1);
-		expect(first!.collectiveMessagesMedian).toBe(8);
-		// Week 2: the collective and the trio, nine people.
+		// Week 1: four artists wrote in the collective; its figures describe those four, not its six members.
+		expect(first!.activeCollectives).toBeNull();
+		expect(first!.collectiveMessagesMedian).toBeNull();
+		// Week 2: five artists and mentee1 in the trio: six writers; a median of two collectives is withheld all the same.
 		expect(second!.activeCollectives).toBe(2);
-		// Over the period the trio (3 people, 3 messages) is alone in its bin: withheld; and the collective's bin
-		// would give it away (two collectives counted), so it is withheld too.
+		expect(second!.collectiveMessagesMedian).toBeNull();
+		// Over the period the trio (one writer) is alone in its bin: withheld; and the collective's bin would give
+		// it away (two collectives counted), so it is withheld too.
 		expect(result.collectiveMessages.collectives).toBe(2);
 		expect(result.collectiveMessages.bins.every((b) => b.count === null)).toBe(true);
-		// Four writers in week 1 in collectives alone would be withheld: that week's pair figures are about 12.
+		expect(result.collectiveMessages.spread.median).toBeNull();
 		expect(first!.activePairs).toBe(6);
+	});
+
+	it('counts a mentor with three mentees as four people, not six', () => {
+		const small: Facts = {
+			...facts,
+			people: ['mentor0', 'mentee0', 'mentee1', 'mentee2'].map((id) => person(id)),
+			spaces: [0, 1, 2].map((i) => ({ id: `s${i}`, kind: 'pair' as const, members: [`mentee${i}`, 'mentor0'], mentorshipId: `m${i}` })),
+			messageDays: [0, 1, 2].map((i) => ({ spaceId: `s${i}`, authorId: 'mentor0', day: '2026-03-02', messages: i + 1 })),
+			works: [],
+			editDays: []
+		};
+		const [week] = communication(small).weeks;
+		expect(week!.activePairs).toBeNull();
+		expect(week!.pairMessagesMedian).toBeNull();
+		expect(communication(small).pairMessages.pairs).toBeNull();
+		expect(reach(small).pairs).toBeNull();
 	});
 
 	it('gives the distribution of messages per pair over the period', () => {
@@ -124,9 +141,9 @@ describe('co-creation', () => {
 	it('counts works with consenting contributors, and the cross-border ones', () => {
 		// Six pair texts and two collective canvases; not the withdrawn pair's, not the one made after the period.
 		expect(result.works).toBe(8);
-		expect(result.texts).toBe(6);
-		// Two canvases by three people: fewer than five.
+		// Two canvases by three people: fewer than five; and the six texts would give them away (8 − 6).
 		expect(result.canvases).toBeNull();
+		expect(result.texts).toBeNull();
 		// Six pair texts (BR + KE) and the ES + FR canvas; canvas-fr is FR only.
 		expect(result.crossBorderWorks).toBe(7);
 		expect(result.crossBorderShare).toBeCloseTo(7 / 8);
@@ -146,7 +163,12 @@ describe('reach and balance', () => {
 
 	it('counts consenting participants only, by country, role, age band and gender', () => {
 		expect(result.participants).toBe(18);
-		expect(Object.fromEntries(result.byCountry.map((r) => [r.key, r.count]))).toEqual({ KE: 7, BR: 6, FR: null, ES: null });
+		// France (3) and Spain (2) are not named: together they are `other`.
+		expect(result.byCountry).toEqual([
+			{ key: 'KE', count: 7 },
+			{ key: 'BR', count: 6 },
+			{ key: 'other', count: 5 }
+		]);
 		expect(Object.fromEntries(result.byRole.map((r) => [r.key, r.count]))).toEqual({ mentee: 6, mentor: 12 });
 		// Mentees born 2011-06-01 are 14 on 15 March 2026.
 		expect(result.byAgeBand.find((r) => r.key === '13-15')!.count).toBe(6);
@@ -193,6 +215,9 @@ describe('safeguarding health', () => {
 		// Six approved, five rejected, two superseded: the two are withheld, and the five with them, or the total
 		// of held texts would give the two away.
 		expect(result.held).toEqual({ held: null, approved: 6, rejected: null, superseded: null, blocked: null });
+		// Weeks add up to the period: the week with the six reports shows, the empty one gives nothing away.
+		expect(result.weeks.map((w) => w.reportsOpened)).toEqual([6, null]);
+		expect(result.weeks.map((w) => w.held)).toEqual([null, 13]);
 	});
 });
 

@@ -5,7 +5,8 @@ import { rawQuery } from '../db/raw';
 const DAY_MS = 86_400_000;
 
 /**
- * Active mentorships (of the filter's cohort) whose space has had no message and no document edit for at least
+ * Active mentorships (of the filter's cohort) whose space has had no message (delivered, by the pair) and no
+ * document edit by the pair for at least
  * `filter.quietDays` days, counted from activation when there was none; the quietest first. This is the program's
  * follow-up list, not a statistic: it names the pair, so it is shown to program leads only and never exported.
  */
@@ -14,8 +15,9 @@ export async function quietPairs({ db, filter, now }: { db: Db; filter: Evaluati
 	const rows = await rawQuery(db)<{ id: string; space_id: string | null; mentee: string | null; mentor: string | null; last: Date | string | null; activated: Date | string }>(
 		`select m.id, m.space_id, pe.display_name as mentee, po.display_name as mentor, m.activated_at as activated,
 		   greatest(
-		     (select max(c.created_at) from chat_messages c where c.space_id = m.space_id),
-		     (select max(dc.last_edit_at) from doc_contributions dc join documents d on d.id = dc.document_id where d.space_id = m.space_id)
+		     (select max(c.created_at) from chat_messages c where c.space_id = m.space_id and c.author_id in (m.mentee_id, m.mentor_id) and c.held_at is null),
+		     (select max(dc.last_edit_at) from doc_contributions dc join documents d on d.id = dc.document_id
+		      where d.space_id = m.space_id and dc.user_id in (m.mentee_id, m.mentor_id))
 		   ) as last
 		 from mentorships m
 		 left join profiles pe on pe.user_id = m.mentee_id

@@ -2,7 +2,8 @@ import type { Reach } from '../../src/lib/protocol/evaluation';
 import { translationTarget } from '../chat/languages';
 import { ageOn } from './calendar';
 import { consenting, countedSpaces, type Facts, type PersonFact } from './facts';
-import { cell, peopleCell, suppressPartition } from './suppress';
+import { MIN_CELL_PEOPLE } from '../../src/lib/protocol/evaluation';
+import { cell, foldSmall, peopleCell, suppressPartition } from './suppress';
 
 export const AGE_BANDS: [string, number, number][] = [
 	['under-13', 0, 12],
@@ -47,9 +48,22 @@ function countBy(people: PersonFact[], keyOf: (p: PersonFact) => string, order?:
 	const counts = new Map<string, number>((order ?? []).map((k) => [k, 0]));
 	for (const p of people) counts.set(keyOf(p), (counts.get(keyOf(p)) ?? 0) + 1);
 	const rows = [...counts].map(([key, count]) => ({ key, count }));
-	if (!order) rows.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
-	return suppressPartition(rows);
+	if (order) return suppressPartition(rows);
+	// Open-ended keys: a withheld row would still tell that someone from there takes part, so small ones fold into `other`.
+	rows.sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+	return foldSmall(rows, (folded) => ({ key: 'other', count: folded.reduce((sum, r) => sum + r.count, 0) })).map((r) => ({ key: r.key, count: peopleCell(r.count) }));
 }
+
+interface LanguageRow {
+	key: string;
+	count: number;
+	pairs: number;
+	ids: Set<string>;
+	/** null for the folded `other` row when it mixes both kinds. */
+	machineTranslated: boolean | null;
+}
+
+const union = (rows: LanguageRow[]) => new Set(rows.flatMap((r) => [...r.ids]));
 
 /**
  * Reach and balance: consenting participants by country, role, age band (on the period's last day) and gender,
@@ -59,20 +73,33 @@ export function reach(facts: Facts): Reach {
 	const people = [...consenting(facts).values()];
 	const pairs = [...countedSpaces(facts).values()].filter((s) => s.kind === 'pair');
 	const byId = consenting(facts);
-	const languageRows = new Map<string, { pairs: number; people: Set<string> }>();
+	const languageRows = new Map<string, LanguageRow>();
 	for (const pair of pairs) {
 		const [a, b] = pair.members.map((id) => byId.get(id)!.readingLanguage);
 		const key = languagePairKey(a!, b!);
-		const row = languageRows.get(key) ?? { pairs: 0, people: new Set<string>() };
+		const row = languageRows.get(key) ?? { key, count: 0, pairs: 0, ids: new Set<string>(), machineTranslated: key.includes('|') };
 		row.pairs++;
-		for (const id of pair.members) row.people.add(id);
+		for (const id of pair.members) row.ids.add(id);
+		row.count = row.ids.size;
 		languageRows.set(key, row);
 	}
-	const rows = [...languageRows].sort(([ka, a], [kb, b]) => b.people.size - a.people.size || ka.localeCompare(kb));
-	const pairCells = suppressPartition(rows.map(([key, row]) => ({ key, count: row.pairs, people: row.people.size })));
-	const peopleCells = suppressPartition(rows.map(([key, row]) => ({ key, count: row.people.size })));
-	const languagePairs = rows.map(([key], i) => ({ key, machineTranslated: key.includes('|'), pairs: pairCells[i]!.count, people: peopleCells[i]!.count }));
+	const sorted = [...languageRows.values()].sort((x, y) => y.count - x.count || x.key.localeCompare(y.key));
+	const rows = foldSmall(sorted, (folded) => {
+		const ids = union(folded);
+		const kinds = new Set(folded.map((r) => r.machineTranslated));
+		return { key: 'other', count: ids.size, pairs: folded.reduce((sum, r) => sum + r.pairs, 0), ids, machineTranslated: kinds.size === 1 ? [...kinds][0]! : null };
+	});
+	const languagePairs = rows.map((r) => ({ key: r.key, machineTranslated: r.machineTranslated, pairs: cell(r.pairs, r.ids.size), people: peopleCell(r.ids.size) }));
+	// The translated total must not give away the translated part of a mixed `other` row, nor its shared part.
+	const folded = sorted.filter((r) => !rows.some((shown) => shown.key === r.key));
+	const mixedParts = rows.some((r) => r.key === 'other' && r.machineTranslated === null) ? [true, false].map((t) => union(folded.filter((r) => r.machineTranslated === t)).size) : [];
 	const translated = pairs.filter((p) => languagePairKey(...(p.members.map((id) => byId.get(id)!.readingLanguage) as [string, string])).includes('|'));
+	const pairPeople = new Set(pairs.flatMap((p) => p.members)).size;
+	const translatedPeople = new Set(translated.flatMap((p) => p.members)).size;
+	// All pairs minus the translated ones are the pairs sharing a language: about fewer than five people, that gives them away.
+	const sharedPeople = new Set(pairs.filter((p) => !translated.includes(p)).flatMap((p) => p.members)).size;
+	const small = (n: number) => n > 0 && n < MIN_CELL_PEOPLE;
+	const givesAway = mixedParts.some(small) || small(sharedPeople);
 	const matched = people.filter((p) => p.matched).length;
 	const [matchedCell, unmatchedCell] = suppressPartition([
 		{ key: 'matched', count: matched },
@@ -87,7 +114,7 @@ export function reach(facts: Facts): Reach {
 		byGender: countBy(people, (p) => genderKey(p.gender), GENDER_KEYS),
 		matched: { matched: matchedCell!.count, unmatched: unmatchedCell!.count },
 		languagePairs,
-		translatedPairs: cell(translated.length, translated.length * 2),
-		pairs: cell(pairs.length, pairs.length * 2)
+		translatedPairs: givesAway ? null : cell(translated.length, translatedPeople),
+		pairs: cell(pairs.length, pairPeople)
 	};
 }

@@ -36,6 +36,20 @@ export function safeguardingHealth(facts: SafeguardingFacts, filter: EvaluationF
 		})
 	);
 	const outcome = (status: (typeof statuses)[number]) => outcomes.find((o) => o.key === status)!.count;
+	// The weeks add up to the period's figures: withheld as a partition, so a withheld week cannot be worked out.
+	const weeks = weeksBetween(facts.from, facts.to);
+	const weeklyReports = suppressPartition(
+		weeks.map((week) => {
+			const rows = opened.filter((r) => weekOf(r.openedOn) === week);
+			return { key: week, count: rows.length, people: distinct(rows.map((r) => r.reporterId)) };
+		})
+	);
+	const weeklyHeld = suppressPartition(
+		weeks.map((week) => {
+			const rows = held.filter((h) => weekOf(h.heldOn) === week);
+			return { key: week, count: rows.length, people: distinct(rows.map((h) => h.authorId)) };
+		})
+	);
 	return {
 		filter,
 		reportsOpened: cell(opened.length, distinct(opened.map((r) => r.reporterId))),
@@ -43,14 +57,6 @@ export function safeguardingHealth(facts: SafeguardingFacts, filter: EvaluationF
 		reportsOpenNow: cell(openNow.length, distinct(openNow.map((r) => r.reporterId))),
 		medianHoursToFirstAction: acted.length === 0 ? null : cell(median(acted.map((r) => r.hoursToFirstAction!))!, distinct(acted.map((r) => r.reporterId))),
 		held: { held: outcome('held'), approved: outcome('approved'), rejected: outcome('rejected'), superseded: outcome('superseded'), blocked: outcome('blocked') },
-		weeks: weeksBetween(facts.from, facts.to).map((week) => {
-			const weekReports = opened.filter((r) => weekOf(r.openedOn) === week);
-			const weekHeld = held.filter((h) => weekOf(h.heldOn) === week);
-			return {
-				week,
-				reportsOpened: cell(weekReports.length, distinct(weekReports.map((r) => r.reporterId))),
-				held: cell(weekHeld.length, distinct(weekHeld.map((h) => h.authorId)))
-			};
-		})
+		weeks: weeks.map((week, i) => ({ week, reportsOpened: weeklyReports[i]!.count, held: weeklyHeld[i]!.count }))
 	};
 }

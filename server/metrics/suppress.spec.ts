@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_CELL_PEOPLE } from '../../src/lib/protocol/evaluation';
 import type { Facts, PersonFact } from './facts';
 import { reach } from './reach';
-import { cell, peopleCell, suppressPartition } from './suppress';
+import { cell, foldSmall, peopleCell, suppressPartition } from './suppress';
 
 describe('small-cell suppression', () => {
 	it('shows a figure only when it describes five people or more', () => {
@@ -25,6 +25,20 @@ describe('small-cell suppression', () => {
 		expect(suppressPartition([{ key: 'a', count: 20 }, { key: 'b', count: 0 }]).map((r) => r.count)).toEqual([20, null]);
 		// Pairs describe two people each: two pairs are four people.
 		expect(suppressPartition([{ key: 'x', count: 2, people: 4 }, { key: 'y', count: 3, people: 6 }, { key: 'z', count: 8, people: 16 }]).map((r) => r.count)).toEqual([null, null, 8]);
+	});
+
+	it('folds open-ended keys about fewer than five people into `other`, so nobody learns who takes part from where', () => {
+		const merge = (rows: { key: string; count: number }[]) => ({ key: 'other', count: rows.reduce((sum, r) => sum + r.count, 0) });
+		// One person from Iceland: not named; folded with the smallest named country so `other` is five or more.
+		expect(foldSmall([{ key: 'BR', count: 9 }, { key: 'KE', count: 6 }, { key: 'IS', count: 1 }], merge)).toEqual([
+			{ key: 'BR', count: 9 },
+			{ key: 'other', count: 7 }
+		]);
+		expect(foldSmall([{ key: 'BR', count: 9 }, { key: 'FR', count: 3 }, { key: 'ES', count: 2 }], merge)).toEqual([
+			{ key: 'BR', count: 9 },
+			{ key: 'other', count: 5 }
+		]);
+		expect(foldSmall([{ key: 'BR', count: 9 }], merge)).toEqual([{ key: 'BR', count: 9 }]);
 	});
 
 	it('never shows a row about fewer than five people, nor lets the withheld ones be worked out (property)', () => {

@@ -38,3 +38,23 @@ export function suppressPartition<K extends string>(rows: PartRow<K>[]): { key: 
 	}
 	return rows.map((r, i) => ({ key: r.key, count: hidden[i] ? null : r.count }));
 }
+
+/**
+ * For open-ended keys (countries, language pairs), where even a withheld row would tell that someone from there
+ * takes part: rows about fewer than five people are folded into one `other` row, and while that row is about
+ * one to four people, the smallest shown row joins it. Shown rows keep their order; `other` comes last, with its
+ * count, or not at all when nobody is in it.
+ */
+export function foldSmall<R extends { key: string; count: number; people?: number }>(rows: R[], merge: (folded: R[]) => R): R[] {
+	const people = (r: R) => r.people ?? r.count;
+	const shown = rows.filter((r) => people(r) >= MIN_CELL_PEOPLE);
+	const folded = rows.filter((r) => people(r) < MIN_CELL_PEOPLE);
+	const foldedPeople = () => folded.reduce((sum, r) => sum + people(r), 0);
+	while (foldedPeople() > 0 && foldedPeople() < MIN_CELL_PEOPLE && shown.length > 0) {
+		const smallest = shown.reduce((a, b) => (people(b) < people(a) ? b : a));
+		shown.splice(shown.indexOf(smallest), 1);
+		folded.push(smallest);
+	}
+	if (foldedPeople() === 0) return shown;
+	return [...shown, { ...merge(folded), key: 'other' }];
+}

@@ -121,14 +121,16 @@ async function freeTexts(translator: Translator, answers: AnswerFact[], locale: 
 	const out: { text: string; original: string; lang: string }[] = [];
 	const byLang = new Map<string, string[]>();
 	for (const a of texts) byLang.set(a.lang, [...(byLang.get(a.lang) ?? []), a.text!]);
-	for (const [lang, originals] of byLang) {
-		let translated = originals;
-		try {
-			translated = (await translator.translate({ texts: originals, source: lang, target: locale })).texts;
-		} catch {
-			// The translator is away: the lead reads the originals, marked with their language.
-		}
-		originals.forEach((original, i) => out.push({ text: translated[i] ?? original, original, lang }));
-	}
+	await Promise.all(
+		[...byLang].map(async ([lang, originals]) => {
+			let translated = originals;
+			try {
+				translated = (await translator.translate({ texts: originals, source: lang, target: locale })).texts;
+			} catch {
+				// The translator is away: the lead reads the originals, marked with their language.
+			}
+			originals.forEach((original, i) => out.push({ text: translated[i] ?? original, original, lang }));
+		})
+	);
 	return out.sort((a, b) => a.original.localeCompare(b.original));
 }

@@ -5,6 +5,7 @@ import {
 	chatMessages,
 	chatReadPositions,
 	consents,
+	docActivityHours,
 	docContributions,
 	documents,
 	guardianConsents,
@@ -63,6 +64,12 @@ export async function collectExport(db: Db, userId: string) {
 		.from(docContributions)
 		.innerJoin(documents, eq(documents.id, docContributions.documentId))
 		.where(eq(docContributions.userId, userId));
+
+	const editHours = await db
+		.select({ documentId: docActivityHours.documentId, hour: docActivityHours.hour, updates: docActivityHours.updates })
+		.from(docActivityHours)
+		.where(eq(docActivityHours.userId, userId))
+		.orderBy(asc(docActivityHours.hour));
 
 	const answers = await db
 		.select({
@@ -167,6 +174,7 @@ export async function collectExport(db: Db, userId: string) {
 		mentorshipTasksWritten: tasksWritten.map((t) => ({ mentorshipId: t.mentorshipId, title: t.title, due: t.due, done: t.doneAt !== null, createdAt: iso(t.createdAt) })),
 		meetingsProposed: meetingsProposed.map((m) => ({ mentorshipId: m.mentorshipId, startsAt: iso(m.startsAt), minutes: m.minutes, note: m.note, status: m.status })),
 		documentContributions: contributions.map((c) => ({ ...c, lastEditAt: iso(c.lastEditAt) })),
+		documentEditHours: editHours.map((h) => ({ documentId: h.documentId, hour: iso(h.hour), updates: h.updates })),
 		surveyAnswers: [...surveyAnswersGiven.values()],
 		readPositions: reads.map((r) => ({ spaceId: r.spaceId, updatedAt: iso(r.updatedAt) })),
 		reportsMade: reported.map((r) => ({ id: r.id, targetType: r.targetType, targetId: r.targetId, spaceId: r.spaceId, reason: r.reason, details: r.details, status: r.status, createdAt: iso(r.createdAt) })),

@@ -14,6 +14,7 @@ import {
 	profiles,
 	reports,
 	spaceMembers,
+	surveyAnswers,
 	surveyResponses,
 	users
 } from '../db/schema';
@@ -88,6 +89,12 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 				await tx.delete(chatReadPositions).where(eq(chatReadPositions.userId, userId));
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
 				await tx.delete(docActivityHours).where(eq(docActivityHours.userId, userId));
+				// Their free-text answers go, and so must any translation of them (below, with the messages').
+				const answers = await tx
+					.select({ text: surveyAnswers.text })
+					.from(surveyAnswers)
+					.innerJoin(surveyResponses, eq(surveyResponses.id, surveyAnswers.responseId))
+					.where(and(eq(surveyResponses.userId, userId), isNotNull(surveyAnswers.text)));
 				await tx.delete(surveyResponses).where(eq(surveyResponses.userId, userId));
 				await tx.delete(spaceMembers).where(eq(spaceMembers.userId, userId));
 				await tx.delete(profiles).where(eq(profiles.userId, userId));
@@ -103,7 +110,7 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 					.set({ email: `deleted-${userId}@deleted.invalid`, passwordHash: '!deleted', status: 'suspended', deletedAt: now, updatedAt: now })
 					.where(eq(users.id, userId));
 				await tx.insert(auditLog).values({ actorId: userId, action: 'user.delete', targetType: 'user', targetId: userId, detail: `kept ${kept.size} messages for safeguarding` });
-				return { keptMessages: kept.size, removedMessages: removed.length, removedTexts: removed.map((m) => m.text).filter(Boolean) };
+				return { keptMessages: kept.size, removedMessages: removed.length, removedTexts: [...removed.map((m) => m.text), ...answers.map((a) => a.text!)].filter(Boolean) };
 			});
 			const { removedTexts, ...counts } = result;
 			// Ends the sessions and closes every live connection of this person.

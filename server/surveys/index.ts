@@ -5,6 +5,7 @@ import { rawQuery } from '../db/raw';
 import { auditLog, surveyAnswers, surveyPoints, surveyQuestions, surveyResponses, surveys, type Localized } from '../db/schema';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
+import { peopleCell } from '../metrics/suppress';
 import type { AnswersInput, SurveyInput } from './validation';
 
 /** The text of `t` in `lang` (or its base language), else in the survey's source language. */
@@ -31,14 +32,16 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 
 	/** The open points waiting for this person: a date point from its day, an activation or completion point once a mentorship of theirs reached it after the survey opened. */
 	async function applicable(userId: string) {
-		const rows = await query<{ point_id: string; survey_id: string; phase: 'pre' | 'post' | 'other'; trigger: string; opens_on: string | null; mentorship_id: string | null }>(
-			`select p.id as point_id, s.id as survey_id, p.phase, p.trigger, to_char(p.opens_on, 'YYYY-MM-DD') as opens_on, (
+		const rows = await query<{ point_id: string; survey_id: string; phase: 'pre' | 'post' | 'other'; trigger: string; opens_on: string | null; opened_here: boolean | null; mentorship_id: string | null }>(
+			`select p.id as point_id, s.id as survey_id, p.phase, p.trigger, to_char(p.opens_on, 'YYYY-MM-DD') as opens_on,
+			   p.opens_on <= (now() at time zone coalesce(pr.timezone, 'UTC'))::date as opened_here, (
 			   select m.id from mentorships m
 			   where (m.mentee_id = u.id or m.mentor_id = u.id)
 			     and ((p.trigger = 'activation' and m.activated_at >= s.opened_at)
 			       or (p.trigger = 'completion' and m.status = 'completed' and m.ended_at >= s.opened_at))
 			   order by m.activated_at limit 1) as mentorship_id
 			 from users u
+			 left join profiles pr on pr.user_id = u.id
 			 join surveys s on s.status = 'open'
 			 join survey_points p on p.survey_id = s.id
 			 where u.id = $1 and u.role in ('mentee', 'mentor') and u.status = 'active' and u.deleted_at is null
@@ -47,8 +50,8 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 			 order by s.opened_at, p.phase`,
 			[userId]
 		);
-		const today = new Date().toISOString().slice(0, 10);
-		return rows.filter((r) => (r.trigger === 'date' ? r.opens_on! <= today : r.mentorship_id !== null));
+		// A date point opens on that day where the person lives.
+		return rows.filter((r) => (r.trigger === 'date' ? r.opened_here === true : r.mentorship_id !== null));
 	}
 
 	async function questionsOf(surveyId: string) {
@@ -74,17 +77,19 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 		async setStatus({ actorId, surveyId, status }: { actorId: string; surveyId: string; status: 'open' | 'closed' }): Promise<void> {
 			const from = status === 'open' ? 'draft' : 'open';
 			const now = new Date();
-			const changed = await db
-				.update(surveys)
-				.set(status === 'open' ? { status, openedAt: now, updatedAt: now } : { status, closedAt: now, updatedAt: now })
-				.where(and(eq(surveys.id, surveyId), eq(surveys.status, from)))
-				.returning({ id: surveys.id });
-			if (changed.length === 0) {
-				const [exists] = await db.select({ status: surveys.status }).from(surveys).where(eq(surveys.id, surveyId));
-				if (!exists) throw notFound();
-				throw new AppError(409, 'survey_status_conflict');
-			}
-			await db.insert(auditLog).values({ actorId, action: `survey.${status}`, targetType: 'survey', targetId: surveyId, detail: null });
+			await db.transaction(async (tx) => {
+				const changed = await tx
+					.update(surveys)
+					.set(status === 'open' ? { status, openedAt: now, updatedAt: now } : { status, closedAt: now, updatedAt: now })
+					.where(and(eq(surveys.id, surveyId), eq(surveys.status, from)))
+					.returning({ id: surveys.id });
+				if (changed.length === 0) {
+					const [exists] = await tx.select({ status: surveys.status }).from(surveys).where(eq(surveys.id, surveyId));
+					if (!exists) throw notFound();
+					throw new AppError(409, 'survey_status_conflict');
+				}
+				await tx.insert(auditLog).values({ actorId, action: `survey.${status}`, targetType: 'survey', targetId: surveyId, detail: null });
+			});
 		},
 
 		/** Every survey, newest first, with how many answered each, for program leads. */
@@ -99,11 +104,14 @@ export function createSurveys({ db, logger }: { db: Db; logger: Logger }) {
 					createdAt: surveys.createdAt,
 					// Qualified by hand: drizzle writes a lone column of a one-table select unqualified ("id"), which inside
 					// this subquery would name survey_responses.id and count nothing.
-					responses: sql<number>`(select count(*)::int from survey_responses r where r.survey_id = "surveys"."id")`
+					// People who answered and still consent; shown, like every figure about people, only from five on.
+					respondents: sql<number>`(select count(distinct r.user_id)::int from survey_responses r
+						where r.survey_id = "surveys"."id"
+						  and exists (select 1 from consents c where c.user_id = r.user_id and c.purpose = 'evaluation' and c.revoked_at is null))`
 				})
 				.from(surveys)
 				.orderBy(desc(surveys.createdAt));
-			return rows.map((s) => ({ ...s, title: pick(s.title, locale, s.sourceLang) }));
+			return rows.map(({ respondents, ...s }) => ({ ...s, title: pick(s.title, locale, s.sourceLang), responses: peopleCell(respondents) }));
 		},
 
 		async get({ surveyId }: { surveyId: string }) {

@@ -26,7 +26,9 @@ const point = z
 		trigger: z.enum(['activation', 'completion', 'date'], { error: 'survey_point_invalid' }),
 		opensOn: z.iso.date({ error: 'survey_point_invalid' }).optional()
 	})
-	.refine((p) => (p.trigger === 'date') === (p.opensOn !== undefined), { error: 'survey_point_invalid' });
+	.refine((p) => (p.trigger === 'date') === (p.opensOn !== undefined), { error: 'survey_point_invalid' })
+	// "Before" cannot be asked at the end, nor "after" at the start: the pairing of pre and post answers relies on it.
+	.refine((p) => !(p.phase === 'pre' && p.trigger === 'completion') && !(p.phase === 'post' && p.trigger === 'activation'), { error: 'survey_point_invalid' });
 
 /** `POST /api/v1/surveys`: a draft survey. */
 export const surveyInput = z

@@ -1,16 +1,20 @@
 import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
+import { loadConfig } from '../../server/config';
+import { seedDemo } from '../../server/demo';
 import { apiCall, describeBrowser, expectNoAxeViolations, launchBrowser, signedInPage, signInToken, signUpViaApi, startTessera, tabTo, uniqueEmail, type E2eServer, type Person } from './browser';
 
 /** Where the screenshots go, for people to look at; nothing here compares pixels. */
 const SHOTS = process.env.TESSERA_EVALUATION_SHOTS_DIR ?? '/tmp/ui-shots';
 
-const lead: Person = { email: uniqueEmail('lead'), password: 'the program lead keeps the keys', displayName: 'Program Lead', timezone: 'Europe/Paris' };
+/** The demo program's lead (npm run seed:demo): email and password are known once the seed has run. */
+const lead: Person = { email: '', password: '', displayName: 'Program Lead' };
 /** A second program lead, who reads the pages in Arabic. */
 const salma = { email: uniqueEmail('salma'), password: 'olive trees by the river', displayName: 'Salma', uiLanguage: 'ar', country: 'EG', timezone: 'Africa/Cairo' } as Person;
 const mira: Person = { email: uniqueEmail('mira'), password: 'lanterns over the harbour', displayName: 'Mira' };
@@ -21,6 +25,7 @@ const PAGES = ['/admin/evaluation', '/admin/evaluation/report', '/admin/evaluati
 describeBrowser('program evaluation dashboards in a real browser', () => {
 	let app: E2eServer;
 	let browser: Browser;
+	let seededDir: string | undefined;
 	const contexts: BrowserContext[] = [];
 	const pageFor = (person: Person, options: BrowserContextOptions = {}) => signedInPage(browser, contexts, app.url, person, options);
 
@@ -45,9 +50,12 @@ describeBrowser('program evaluation dashboards in a real browser', () => {
 
 	beforeAll(async () => {
 		mkdirSync(SHOTS, { recursive: true });
-		[app, browser] = await Promise.all([startTessera(), launchBrowser()]);
-		// The first account becomes admin.
-		await signUpViaApi(app.url, lead);
+		// A living program: the demo seed (dozens of people in nine countries, twelve weeks of chat, works, surveys).
+		seededDir = await mkdtemp(join(tmpdir(), 'tessera-e2e-demo-'));
+		const seeded = await seedDemo({ config: loadConfig({}, { dataDir: seededDir, databaseUrl: undefined, logLevel: 'silent' }) });
+		lead.email = seeded.admin.email;
+		lead.password = seeded.password;
+		[app, browser] = await Promise.all([startTessera({ dataDir: seededDir }), launchBrowser()]);
 		const adminToken = await signInToken(app.url, lead);
 		const ids: Record<string, string> = {};
 		for (const [key, person] of Object.entries({ salma, mira, sami })) ids[key] = (await signUpViaApi(app.url, person)).id;
@@ -58,6 +66,7 @@ describeBrowser('program evaluation dashboards in a real browser', () => {
 	afterAll(async () => {
 		await browser?.close();
 		await app?.close();
+		if (seededDir) await rm(seededDir, { recursive: true, force: true });
 	});
 
 	it('a program lead sees every figure with a title, a summary, a chart where there is one and a data table', async () => {

@@ -108,5 +108,5 @@ export const docActivityHours = pgTable(
 		hour: timestamp('hour', { withTimezone: true }).notNull(),
 		updates: bigint('updates', { mode: 'number' }).notNull().default(0)
 	},
-	(t) => [primaryKey({ columns: [t.documentId, t.userId, t.hour] }), index('doc_activity_hours_hour_idx').on(t.hour)]
+	(t) => [primaryKey({ columns: [t.documentId, t.userId, t.hour] }), index('doc_activity_hours_hour_idx').on(t.hour), index('doc_activity_hours_user_idx').on(t.userId)]
 );

@@ -87,6 +87,7 @@ function region(code: string, locale: UiLocale): string {
 }
 
 function language(tag: string, locale: UiLocale): string {
+	if (tag === 'other') return m.eval_key_other({}, { locale });
 	try {
 		return new Intl.DisplayNames([locale], { type: 'language', fallback: 'code' }).of(tag) ?? tag;
 	} catch {
@@ -312,7 +313,7 @@ export function dashboardSections(d: Dashboard, locale: UiLocale): Section[] {
 		caption: m.eval_languages_caption({}, o),
 		rowHeading: m.eval_col_languages({}, o),
 		columns: [m.eval_col_machine_translated({}, o), m.eval_col_pairs({}, o), m.eval_col_people({}, o)],
-		rows: r.languagePairs.map((p) => ({ label: languagePairLabel(p.key, locale), values: [p.machineTranslated ? m.eval_yes({}, o) : m.eval_no({}, o), n(p.pairs), n(p.people)] }))
+		rows: r.languagePairs.map((p) => ({ label: languagePairLabel(p.key, locale), values: [p.machineTranslated === null ? '—' : p.machineTranslated ? m.eval_yes({}, o) : m.eval_no({}, o), n(p.pairs), n(p.people)] }))
 	};
 	reach.push({
 		id: 'languages',

@@ -27,7 +27,8 @@ export interface CohortOption {
 	id: string;
 	/** For a round, the day it was published (YYYY-MM-DD); for `self`, empty. */
 	publishedOn: string;
-	pairs: number;
+	/** Pairs that started in it with both people consenting. */
+	pairs: Cell;
 }
 
 /** A labelled count, e.g. participants from one country. `key` is a code (country, tag, band), not a translation. */
@@ -105,16 +106,20 @@ export interface CoCreation {
 }
 
 export interface LanguagePairRow {
-	/** Two reading languages, sorted and joined by "|" ("en|pt-BR"); a single tag when the pair shares one. */
+	/** Two reading languages, sorted and joined by "|" ("en|pt"); a single tag when the pair shares one; or `other`. */
 	key: string;
-	/** The pair's members read different languages, so their chat goes through machine translation. */
-	machineTranslated: boolean;
+	/**
+	 * The pair's members read different languages, so their chat goes through machine translation. Key `other`
+	 * gathers the pairs of languages too few people share to be named; null when it holds both kinds.
+	 */
+	machineTranslated: boolean | null;
 	pairs: Cell;
 	people: Cell;
 }
 
 export interface Reach {
 	participants: Cell;
+	/** Countries with five people or more; the rest together as `other`. */
 	byCountry: CountRow[];
 	byRole: CountRow[];
 	/** Keys: `under-13`, `13-15`, `16-17`, `18-24`, `25-39`, `40-64`, `65+`. */

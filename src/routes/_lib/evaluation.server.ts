@@ -41,7 +41,7 @@ export function cohortLabel(cohort: string | null, cohorts: CohortOption[], loca
 }
 
 export function cohortOptions(cohorts: CohortOption[], locale: UiLocale) {
-	const pairs = (n: number) => new Intl.NumberFormat(locale).format(n);
+	const pairs = (n: number | null) => (n === null ? m.eval_withheld({}, { locale }) : new Intl.NumberFormat(locale).format(n));
 	return [
 		{ value: '', label: m.eval_cohort_everyone({}, { locale }) },
 		...cohorts.map((c) => ({ value: c.id, label: m.eval_cohort_option({ name: cohortLabel(c.id, cohorts, locale), pairs: pairs(c.pairs) }, { locale }) }))

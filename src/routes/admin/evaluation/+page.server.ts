@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 	const { app, locale } = event.locals;
 	const timeZone = admin.profile.timezone;
 	const { filter, message, errors, query } = readFilter(event, timeZone);
-	const [dashboard, quiet] = await Promise.all([app.evaluation.dashboard({ filter }), app.evaluation.quietPairs({ filter })]);
+	const [dashboard, quiet] = await Promise.all([app.evaluation.dashboard({ filter, locale: event.locals.locale }), app.evaluation.quietPairs({ filter })]);
 	return {
 		dashboard,
 		sections: dashboardSections(dashboard, locale),

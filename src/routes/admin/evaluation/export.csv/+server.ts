@@ -15,7 +15,7 @@ export const GET: RequestHandler = async (event) => {
 	const { app, locale } = event.locals;
 	const { filter, message } = readFilter(event, admin.profile.timezone);
 	if (message) error(400, { message, code: 'invalid_input' });
-	const dashboard = await app.evaluation.dashboard({ filter });
+	const dashboard = await app.evaluation.dashboard({ filter, locale: event.locals.locale });
 	const chart = event.url.searchParams.get('chart');
 	const sections = dashboardSections(dashboard, locale).filter((s) => !chart || s.id === chart);
 	if (sections.length === 0) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });

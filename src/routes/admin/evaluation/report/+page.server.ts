@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	const timeZone = admin.profile.timezone;
 	const { filter, message } = readFilter(event, timeZone);
 	if (message) error(400, { message, code: 'invalid_input' });
-	const dashboard = await app.evaluation.dashboard({ filter });
+	const dashboard = await app.evaluation.dashboard({ filter, locale: event.locals.locale });
 	return {
 		sections: dashboardSections(dashboard, locale),
 		period: periodLabel(dashboard.filter, locale),
