@@ -26,7 +26,8 @@ export function sectionsCsv(sections: Section[], locale: UiLocale): string {
 		for (const table of section.tables) {
 			for (const row of table.rows) {
 				row.values.forEach((v, i) => {
-					const value = typeof v === 'string' ? v : v.n === null ? m.eval_withheld({}, o) : Number(v.n.toFixed(4));
+					// p values keep their significant digits (a rounded 0.00003 would read as 0).
+					const value = typeof v === 'string' ? v : v.n === null ? (v.style === undefined || v.style === 'count' ? m.eval_withheld({}, o) : m.eval_withheld_value({}, o)) : v.style === 'p' ? Number(v.n.toPrecision(4)) : Number(v.n.toFixed(4));
 					lines.push(csvLine([section.title, table.caption, row.label, table.columns[i] ?? '', value]));
 				});
 			}

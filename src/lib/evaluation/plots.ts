@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import { m } from '$lib/paraglide/messages.js';
 import type { UiLocale } from '$lib/i18n/locales';
 import type { Bin, Cell, CountRow, Dashboard, SafeguardingHealth, SurveyResults } from '$lib/protocol/evaluation';
-import { binLabel, formatter, keyLabel, languagePairLabel } from './tables';
+import { binLabel, formatter, keyLabel, languagePairLabel, optionLabels, regionLabel } from './tables';
 
 /**
  * The charts, drawn with Observable Plot in the browser. Each draws from the same data as its section's tables;
@@ -147,7 +147,8 @@ function distributions(survey: SurveyResults, width: number, locale: UiLocale): 
 	const charts = survey.questions
 		.filter((q) => q.kind !== 'text')
 		.map((q) => {
-			const data = q.phases.flatMap((p) => q.choices.map((choice, i) => ({ phase: phase(p.phase), choice, order: i, count: p.counts[i] ?? null })));
+			const options = optionLabels(q, locale);
+			const data = q.phases.flatMap((p) => options.map((choice, i) => ({ phase: phase(p.phase), choice, order: i, count: p.counts[i] ?? null })));
 			const shown = data.filter((d) => d.count !== null);
 			return stack(
 				label(q.prompt),
@@ -157,7 +158,7 @@ function distributions(survey: SurveyResults, width: number, locale: UiLocale): 
 					marginLeft: 90,
 					x: { label: null, tickFormat: (v: number) => fmt.count(v), ticks: 4 },
 					y: { domain: q.phases.map((p) => phase(p.phase)), label: null, tickSize: 0 },
-					color: { type: 'ordinal', domain: q.choices, range: q.choices.map((_, i) => `color-mix(in oklab, var(--c-primary) ${Math.round(25 + (75 * i) / Math.max(1, q.choices.length - 1))}%, var(--c-surface))`), legend: true },
+					color: { type: 'ordinal', domain: options, range: options.map((_, i) => `color-mix(in oklab, var(--c-primary) ${Math.round(25 + (75 * i) / Math.max(1, options.length - 1))}%, var(--c-surface))`), legend: true },
 					marks: [
 						Plot.barX(shown, Plot.stackX({ y: 'phase', x: 'count', fill: 'choice', order: 'order', stroke: 'var(--c-surface)', strokeWidth: 1 })),
 						Plot.text(shown, Plot.stackX({ y: 'phase', x: 'count', order: 'order', text: (d: { count: number }) => fmt.count(d.count), fill: INK, stroke: 'var(--c-surface)', strokeWidth: 3, paintOrder: 'stroke', fontWeight: 600 }))
@@ -189,7 +190,7 @@ export function dashboardPlot(sectionId: string, d: Dashboard, locale: UiLocale)
 					weekly(d.coCreation.weeks.map((x) => ({ week: x.week, value: x.worksEdited })), m.eval_col_works_edited({}, o), w, locale)
 				);
 		case 'country':
-			return (w) => counts(countRows(r.byCountry, (k) => (k === 'other' ? m.eval_key_other({}, o) : (new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(k) ?? k))), w, locale);
+			return (w) => counts(countRows(r.byCountry, (k) => regionLabel(k, locale)), w, locale);
 		case 'gender':
 			return (w) => counts(countRows(r.byGender, (k) => keyLabel('gender', k, locale)), w, locale);
 		case 'age':

@@ -10,6 +10,19 @@ describe('evaluation tables', () => {
 		expect(formatter('en').value({ n: 0 })).toBe('0');
 	});
 
+	it('says a withheld median or test result is withheld, not that it is below 5', () => {
+		expect(formatter('en').value({ n: null, style: 'decimal' })).toBe('withheld (about fewer than 5 people)');
+		expect(formatter('en').value({ n: null, style: 'p' })).toBe('withheld (about fewer than 5 people)');
+	});
+
+	it('gives a scale question its five points, from strongly disagree to strongly agree', () => {
+		const sections = dashboardSections(evaluationDashboard, 'en');
+		const answers = sections.find((s) => s.id.endsWith('-answers') && s.tables.length > 0)!;
+		const scale = answers.tables[0]!;
+		expect(scale.columns).toEqual(['Respondents', '1 – Strongly disagree', '2', '3', '4', '5 – Strongly agree']);
+		expect(scale.rows[0]!.values).toHaveLength(6);
+	});
+
 	it('keeps every withheld cell of the data as a withheld value in the tables', () => {
 		const activity = dashboardSections(evaluationDashboard, 'en').find((s) => s.id === 'activity')!;
 		const row = activity.tables[0]!.rows.find((r) => r.label === 'Mar 30, 2026')!;

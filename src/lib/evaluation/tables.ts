@@ -50,7 +50,8 @@ export function formatter(locale: UiLocale): Fmt {
 		day: (date) => day.format(new Date(`${date}T00:00:00Z`)),
 		value(v) {
 			if (typeof v === 'string') return v;
-			if (v.n === null) return m.eval_withheld({}, { locale });
+			// A withheld median, share or test result is not "fewer than 5" of anything: say it is withheld.
+			if (v.n === null) return v.style === undefined || v.style === 'count' ? m.eval_withheld({}, { locale }) : m.eval_withheld_value({}, { locale });
 			switch (v.style) {
 				case 'percent':
 					return percent.format(v.n);
@@ -67,6 +68,14 @@ export function formatter(locale: UiLocale): Fmt {
 	};
 }
 
+/** The options of a closed question as the lead reads them: a scale's five points, or the choices. */
+export function optionLabels(q: { kind: 'likert' | 'choice' | 'text'; choices: string[] }, locale: UiLocale): string[] {
+	if (q.kind !== 'likert') return q.choices;
+	const o = { locale };
+	const nf = new Intl.NumberFormat(locale);
+	return [1, 2, 3, 4, 5].map((v) => (v === 1 ? `${nf.format(1)} – ${m.survey_likert_low({}, o)}` : v === 5 ? `${nf.format(5)} – ${m.survey_likert_high({}, o)}` : nf.format(v)));
+}
+
 const n = (value: Cell, style?: 'count' | 'percent' | 'decimal' | 'signed' | 'p'): Value => ({ n: value, style });
 const known = (cells: Cell[]) => cells.filter((c): c is number => c !== null);
 const withheldCount = (tables: DataTable[]) => tables.flatMap((t) => t.rows.flatMap((r) => r.values)).filter((v) => typeof v !== 'string' && v.n === null).length;
@@ -77,7 +86,7 @@ export function binLabel(bin: Bin, fmt: Fmt): string {
 	return bin.min === bin.max ? fmt.count(bin.min) : `${fmt.count(bin.min)}–${fmt.count(bin.max)}`;
 }
 
-function region(code: string, locale: UiLocale): string {
+export function regionLabel(code: string, locale: UiLocale): string {
 	if (code === 'other') return m.eval_key_other({}, { locale });
 	try {
 		return new Intl.DisplayNames([locale], { type: 'region', fallback: 'code' }).of(code) ?? code;
@@ -138,6 +147,7 @@ function binTable(caption: string, rowHeading: string, column: string, bins: Bin
 }
 
 function spreadSentence(spread: Spread, fmt: Fmt): string {
+	if (spread.median === null || spread.p25 === null || spread.p75 === null) return '';
 	return m.eval_sum_spread({ median: fmt.value(n(spread.median)), p25: fmt.value(n(spread.p25)), p75: fmt.value(n(spread.p75)) }, { locale: fmt.locale });
 }
 
@@ -193,16 +203,19 @@ function surveySections(survey: SurveyResults, fmt: Fmt): Section[] {
 	const tables: DataTable[] = closed.map((q) => ({
 		caption: q.prompt,
 		rowHeading: m.eval_col_phase({}, o),
-		columns: [m.eval_col_respondents({}, o), ...q.choices],
-		rows: q.phases.map((p) => ({ label: phaseLabel(p.phase), values: [n(p.respondents), ...q.choices.map((_, i) => n(p.counts[i] ?? null))] }))
+		columns: [m.eval_col_respondents({}, o), ...optionLabels(q, locale)],
+		rows: q.phases.map((p) => ({ label: phaseLabel(p.phase), values: [n(p.respondents), ...optionLabels(q, locale).map((_, i) => n(p.counts[i] ?? null))] }))
 	}));
 	const texts = survey.questions.filter((q) => q.kind === 'text');
 	const answerTexts = texts.flatMap((q) => q.texts ?? []);
-	const respondents = Math.max(0, ...known(survey.questions.flatMap((q) => q.phases.map((p) => p.respondents))));
+	const counted = known(survey.questions.flatMap((q) => q.phases.map((p) => p.respondents)));
 	sections.push({
 		id: `survey-${survey.surveyId}-answers`,
 		title: m.eval_survey_answers_title({ title }, o),
-		summary: m.eval_sum_answers({ questions: survey.questions.length, respondents: fmt.count(respondents) }, o) + withheldNote(tables, locale),
+		summary:
+			(counted.length > 0
+				? m.eval_sum_answers({ questions: fmt.count(survey.questions.length), respondents: fmt.count(Math.max(...counted)) }, o)
+				: m.eval_sum_answers_withheld({ questions: fmt.count(survey.questions.length) }, o)) + withheldNote(tables, locale),
 		tables,
 		texts: answerTexts.length > 0 ? answerTexts : undefined
 	});
@@ -220,7 +233,7 @@ export function dashboardSections(d: Dashboard, locale: UiLocale): Section[] {
 		caption: m.eval_activity_caption({}, o),
 		rowHeading: weekCol,
 		columns: [m.eval_col_messages({}, o), m.eval_col_active_people({}, o), m.eval_col_active_pairs({}, o), m.eval_col_pair_median({}, o), m.eval_col_active_collectives({}, o)],
-		rows: c.weeks.map((w) => ({ label: fmt.day(w.week), values: [n(w.messages), n(w.activePeople), n(w.activePairs), n(w.pairMessagesMedian), n(w.activeCollectives)] }))
+		rows: c.weeks.map((w) => ({ label: fmt.day(w.week), values: [n(w.messages), n(w.activePeople), n(w.activePairs), n(w.pairMessagesMedian, 'decimal'), n(w.activeCollectives)] }))
 	};
 	const activity: Section = {
 		id: 'activity',
@@ -240,10 +253,10 @@ export function dashboardSections(d: Dashboard, locale: UiLocale): Section[] {
 			rowHeading: m.eval_col_measure({}, o),
 			columns: [m.eval_col_median({}, o), m.eval_col_p25({}, o), m.eval_col_p75({}, o)],
 			rows: [
-				{ label: m.eval_row_pair_messages({}, o), values: [n(c.pairMessages.spread.median), n(c.pairMessages.spread.p25), n(c.pairMessages.spread.p75)] },
-				{ label: m.eval_row_pair_days({}, o), values: [n(c.pairActiveDays.median), n(c.pairActiveDays.p25), n(c.pairActiveDays.p75)] },
-				{ label: m.eval_row_collective_messages({}, o), values: [n(c.collectiveMessages.spread.median), n(c.collectiveMessages.spread.p25), n(c.collectiveMessages.spread.p75)] },
-				{ label: m.eval_row_collective_days({}, o), values: [n(c.collectiveActiveDays.median), n(c.collectiveActiveDays.p25), n(c.collectiveActiveDays.p75)] }
+				{ label: m.eval_row_pair_messages({}, o), values: [n(c.pairMessages.spread.median, 'decimal'), n(c.pairMessages.spread.p25, 'decimal'), n(c.pairMessages.spread.p75, 'decimal')] },
+				{ label: m.eval_row_pair_days({}, o), values: [n(c.pairActiveDays.median, 'decimal'), n(c.pairActiveDays.p25, 'decimal'), n(c.pairActiveDays.p75, 'decimal')] },
+				{ label: m.eval_row_collective_messages({}, o), values: [n(c.collectiveMessages.spread.median, 'decimal'), n(c.collectiveMessages.spread.p25, 'decimal'), n(c.collectiveMessages.spread.p75, 'decimal')] },
+				{ label: m.eval_row_collective_days({}, o), values: [n(c.collectiveActiveDays.median, 'decimal'), n(c.collectiveActiveDays.p25, 'decimal'), n(c.collectiveActiveDays.p75, 'decimal')] }
 			]
 		} satisfies DataTable
 	];
@@ -295,7 +308,7 @@ export function dashboardSections(d: Dashboard, locale: UiLocale): Section[] {
 		return { id, title, summary: countSummary(rows.map((row) => ({ label: label(row.key), count: row.count })), r.participants, fmt) + withheldNote([table], locale), tables: [table] };
 	};
 	const reach: Section[] = [
-		balance('country', m.eval_country_title({}, o), m.eval_country_caption({}, o), m.eval_col_country({}, o), r.byCountry, (k) => region(k, locale)),
+		balance('country', m.eval_country_title({}, o), m.eval_country_caption({}, o), m.eval_col_country({}, o), r.byCountry, (k) => regionLabel(k, locale)),
 		balance('gender', m.eval_gender_title({}, o), m.eval_gender_caption({}, o), m.eval_col_gender({}, o), r.byGender, (k) => keyLabel('gender', k, locale)),
 		balance('age', m.eval_age_title({}, o), m.eval_age_caption({}, o), m.eval_col_age({}, o), r.byAgeBand, (k) => keyLabel('age', k, locale)),
 		balance('role', m.eval_role_title({}, o), m.eval_role_caption({}, o), m.eval_col_role({}, o), r.byRole, (k) => keyLabel('role', k, locale))
@@ -313,7 +326,7 @@ export function dashboardSections(d: Dashboard, locale: UiLocale): Section[] {
 		caption: m.eval_languages_caption({}, o),
 		rowHeading: m.eval_col_languages({}, o),
 		columns: [m.eval_col_machine_translated({}, o), m.eval_col_pairs({}, o), m.eval_col_people({}, o)],
-		rows: r.languagePairs.map((p) => ({ label: languagePairLabel(p.key, locale), values: [p.machineTranslated === null ? '—' : p.machineTranslated ? m.eval_yes({}, o) : m.eval_no({}, o), n(p.pairs), n(p.people)] }))
+		rows: r.languagePairs.map((p) => ({ label: languagePairLabel(p.key, locale), values: [p.machineTranslated === null ? m.eval_mixed({}, o) : p.machineTranslated ? m.eval_yes({}, o) : m.eval_no({}, o), n(p.pairs), n(p.people)] }))
 	};
 	reach.push({
 		id: 'languages',

@@ -12,10 +12,10 @@ const FILTER_KEYS = ['cohort', 'from', 'to', 'quietDays'] as const;
  * The dashboard's filter from the address. A malformed one is not an error page: the page shows the defaults and says
  * which field was wrong, with what was typed kept in the form.
  */
-export function readFilter(event: Pick<RequestEvent, 'locals' | 'url'>, timeZone: string) {
+export function readFilter(event: Pick<RequestEvent, 'locals' | 'url'>, timeZone: string, keys: readonly (typeof FILTER_KEYS)[number][] = FILTER_KEYS) {
 	const { app, locale } = event.locals;
-	// Empty fields (e.g. "Everyone" in the cohort select) mean "the default", as if they were not sent.
-	const query = new URLSearchParams(FILTER_KEYS.flatMap((k) => (event.url.searchParams.get(k)?.trim() ? [[k, event.url.searchParams.get(k)!.trim()]] : [])));
+	// Empty fields (e.g. "Everyone" in the cohort select) mean "the default", as if they were not sent; a page reads only the fields it has.
+	const query = new URLSearchParams(keys.flatMap((k) => (event.url.searchParams.get(k)?.trim() ? [[k, event.url.searchParams.get(k)!.trim()]] : [])));
 	try {
 		return { filter: app.evaluation.parseFilter({ query, timeZone }), message: null, errors: {} as Record<string, string>, query };
 	} catch (e) {

@@ -9,7 +9,7 @@ import type { PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const { user, locale, app } = event.locals;
 	if (!user || !isStaff(user.role)) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
-	const { filter, message, errors, query } = readFilter(event, user.profile.timezone);
+	const { filter, message, errors, query } = readFilter(event, user.profile.timezone, ['from', 'to']);
 	// Safeguarding covers everyone: the cohort filter is the dashboard's, not this page's.
 	const health = await app.evaluation.safeguardingHealth({ filter: { ...filter, cohort: null } });
 	return {
