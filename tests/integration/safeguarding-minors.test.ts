@@ -475,6 +475,20 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 				tries: ({ other }) => [{ path: `/api/v1/admin/users/${other.user.id}/vetting`, body: { vetted: true }, expect: 403 }]
 			},
 			'GET /api/v1/matching/settings': adminOnly('/api/v1/matching/settings'),
+			'GET /api/v1/evaluation': adminOnly('/api/v1/evaluation'),
+			'GET /api/v1/evaluation/quiet-pairs': adminOnly('/api/v1/evaluation/quiet-pairs'),
+			'GET /api/v1/evaluation/safeguarding': staffOnly('/api/v1/evaluation/safeguarding'),
+			'GET /admin/evaluation/export.csv': { why: 'admins only; for anyone else the page does not exist', tries: () => [{ path: '/admin/evaluation/export.csv', expect: 404 }] },
+			'GET /api/v1/surveys': adminOnly('/api/v1/surveys'),
+			'POST /api/v1/surveys': adminOnly('/api/v1/surveys', {}),
+			'GET /api/v1/surveys/[id]': adminOnly(`/api/v1/surveys/${made}`),
+			'POST /api/v1/surveys/[id]/open': adminOnly(`/api/v1/surveys/${made}/open`),
+			'POST /api/v1/surveys/[id]/close': adminOnly(`/api/v1/surveys/${made}/close`),
+			'GET /api/v1/me/surveys': ownOnly('the surveys waiting for the caller, in their language; names no one', '/api/v1/me/surveys'),
+			'POST /api/v1/me/surveys/[pointId]': {
+				why: 'answers a survey waiting for the caller; the answers go to no one, only into figures about five people or more',
+				tries: () => [{ path: `/api/v1/me/surveys/${made}`, body: { lang: 'en', answers: { [made]: 3 } }, expect: 404 }]
+			},
 			'PUT /api/v1/matching/settings': adminOnly('/api/v1/matching/settings', { minOverlapHours: 2 }),
 			'GET /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds'),
 			'POST /api/v1/matching/rounds': adminOnly('/api/v1/matching/rounds', {}),
