@@ -282,6 +282,8 @@ describeBrowser('chat: two people, two languages, one conversation', () => {
 
 		it('after a server restart (no recovery possible), Lucía catches up on what she missed, each message once and in order', async () => {
 			await openChat(b, es.chat_status_connected);
+			// "Connected" can show before the history is on the page: count once the last message is there.
+			await messageIn(b, es.chat_log_label, await apertiumSays('Are you there?', 'eng|spa')).waitFor();
 			const before = await listOf(b, es.chat_log_label).locator('li[data-message-id]').count();
 			await luciaContext.setOffline(true);
 			// The same port and data: a restart, as after a deploy. Nothing of the old connections survives it.
