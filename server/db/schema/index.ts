@@ -6,3 +6,4 @@ export * from './chat';
 export * from './safeguarding';
 export * from './matching';
 export * from './surveys';
+export * from './exhibitions';
