@@ -32,11 +32,19 @@ function endpointsOnDisk(): string[] {
 	return found.sort();
 }
 
-/** The URLs a route pattern serves: `[param]` is one segment, `[...rest]` any number. */
+/** The URLs a route pattern serves: `[param]` is (part of) one segment, as in `[id].svg`; `[...rest]` any number. */
 function routeRegExp(pattern: string): RegExp {
+	const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 	const source = pattern
 		.split('/')
-		.map((seg) => (/^\[\.\.\..+\]$/.test(seg) ? '.+' : /^\[.+\]$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+		.map((seg) =>
+			/^\[\.\.\..+\]$/.test(seg)
+				? '.+'
+				: seg
+						.split(/(\[[^\]]+\])/)
+						.map((part) => (/^\[.+\]$/.test(part) ? '[^/]+' : literal(part)))
+						.join('')
+		)
 		.join('/');
 	return new RegExp(`^${source}$`);
 }
@@ -479,6 +487,14 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 			'GET /api/v1/evaluation/quiet-pairs': adminOnly('/api/v1/evaluation/quiet-pairs'),
 			'GET /api/v1/evaluation/safeguarding': staffOnly('/api/v1/evaluation/safeguarding'),
 			'GET /admin/evaluation/export.csv': { why: 'admins only; for anyone else the page does not exist', tries: () => [{ path: '/admin/evaluation/export.csv', expect: 404 }] },
+			'GET /exhibitions/[slug]/works/[workId].svg': {
+				why: 'public, no account needed: a canvas work’s image only while it is approved, consented to by everyone in it and shown in a published exhibition; it carries nothing to anyone',
+				tries: () => [{ path: `/exhibitions/no-such-exhibition/works/${made}.svg`, expect: 404 }]
+			},
+			'GET /archive/[workId]/download': {
+				why: 'signed-in members: a finished work (approved, with every contributor’s consent) as a file; any other work is not found',
+				tries: () => [{ path: `/archive/${made}/download?format=pdf`, expect: 404 }]
+			},
 			'GET /api/v1/surveys': adminOnly('/api/v1/surveys'),
 			'POST /api/v1/surveys': adminOnly('/api/v1/surveys', {}),
 			'GET /api/v1/surveys/[id]': adminOnly(`/api/v1/surveys/${made}`),

@@ -19,3 +19,13 @@ export const LOCALE_NAMES: Record<UiLocale, string> = {
 	fr: 'Français',
 	ar: 'العربية'
 };
+
+/** Scripts written right to left, by the language subtag of any BCP 47 tag (content languages, not only the UI's). */
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku-arab', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+
+/** The direction of text written in `tag` ("es", "ar-EG", "fa"...): for the `dir` beside a `lang`. */
+export function languageDirection(tag: string): 'rtl' | 'ltr' {
+	const lower = tag.toLowerCase();
+	const base = lower.split('-')[0] ?? '';
+	return RTL_LANGUAGES.has(base) || /-(arab|hebr|thaa|syrc)(-|$)/.test(lower) ? 'rtl' : 'ltr';
+}
