@@ -21,7 +21,7 @@ export const LOCALE_NAMES: Record<UiLocale, string> = {
 };
 
 /** Scripts written right to left, by the language subtag of any BCP 47 tag (content languages, not only the UI's). */
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku-arab', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
 
 /** The direction of text written in `tag` ("es", "ar-EG", "fa"...): for the `dir` beside a `lang`. */
 export function languageDirection(tag: string): 'rtl' | 'ltr' {

@@ -56,3 +56,17 @@ export function refuse(e: unknown, locale: UiLocale): never {
 	if (e.code === 'consent_pending' || e.code === 'consent_withdrawn') redirect(303, '/consent');
 	error(e.status, { message: errorMessage(e.code, locale), code: e.code });
 }
+
+/** `attachment` with `filename="ascii"` for old clients and `filename*` (RFC 6266/8187) for the real, possibly non-Latin, name. */
+export function attachment(filename: string): string {
+	const ascii =
+		filename
+			.normalize('NFKD')
+			.replace(/[^\x20-\x7e]/g, '')
+			.replace(/["\\]/g, '')
+			.replace(/\s+/g, ' ')
+			.trim() || 'tessera-work';
+	// RFC 8187's attr-char leaves out ' ( ) *, which encodeURIComponent keeps.
+	const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+	return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,19 +1,13 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { errorMessage } from '$server/i18n';
-import { refuse } from '../../../_lib/exhibitions.server';
+import { attachment, refuse } from '../../../_lib/exhibitions.server';
 import { signInUrl } from '../../../_lib/forms.server';
 import type { RequestHandler } from './$types';
 
 const FORMATS = ['pdf', 'svg', 'png'] as const;
 type Format = (typeof FORMATS)[number];
 const isFormat = (s: string | null): s is Format => (FORMATS as readonly (string | null)[]).includes(s);
-
-/** `filename="ascii"` for old clients and `filename*` (RFC 6266/8187) for the real, possibly non-Latin, name. */
-function attachment(filename: string): string {
-	const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '').replace(/\s+/g, ' ').trim() || 'tessera-work';
-	return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
-}
 
 /** A finished work of the archive as a file (`?format=pdf|svg|png`), for signed-in members; never cached. */
 export const GET: RequestHandler = async (event) => {
