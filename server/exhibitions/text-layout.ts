@@ -44,9 +44,22 @@ interface Run {
 
 const MARK = /\p{M}/u;
 
-function advance(face: FontFace, text: string, size: number): { width: number; rtl: boolean } {
-	const run = face.font.layout(text, []);
-	return { width: (run.advanceWidth * size) / face.font.unitsPerEm, rtl: run.direction === 'rtl' };
+type Shaper = (face: FontFace, text: string) => { width: number; rtl: boolean };
+
+/** Shaping is the slow part (a few hundred words a millisecond), and words repeat: remembered for one paragraph. */
+function shaper(size: number): Shaper {
+	const seen = new Map<FontFace, Map<string, { width: number; rtl: boolean }>>();
+	return (face, text) => {
+		let byText = seen.get(face);
+		if (!byText) seen.set(face, (byText = new Map()));
+		let shaped = byText.get(text);
+		if (!shaped) {
+			const run = face.font.layout(text, []);
+			shaped = { width: (run.advanceWidth * size) / face.font.unitsPerEm, rtl: run.direction === 'rtl' };
+			byText.set(text, shaped);
+		}
+		return shaped;
+	};
 }
 
 /** Characters with their combining marks, reversed as units; brackets mirrored when the result reads rtl. */
@@ -62,11 +75,12 @@ function reversed(text: string, mirror: boolean): string {
 /** Lays out one paragraph ("\n" starts a new line) into lines no wider than `maxWidth`. */
 export function layoutParagraph({ text, size, maxWidth, fonts, bold = false }: LayoutOptions): Line[] {
 	const lines: Line[] = [];
-	for (const hard of text.replace(/\r\n?/g, '\n').split('\n')) lines.push(...layoutHardLine(hard, size, maxWidth, fonts, bold));
+	const shape = shaper(size);
+	for (const hard of text.replace(/\r\n?/g, '\n').split('\n')) lines.push(...layoutHardLine(hard, shape, maxWidth, fonts, bold));
 	return lines;
 }
 
-function layoutHardLine(text: string, size: number, maxWidth: number, fonts: FontLibrary, bold: boolean): Line[] {
+function layoutHardLine(text: string, shape: Shaper, maxWidth: number, fonts: FontLibrary, bold: boolean): Line[] {
 	const { levels, paragraphs } = bidi.getEmbeddingLevels(text);
 	const rtl = (paragraphs[0]?.level ?? 0) % 2 === 1;
 	if (text.trim() === '') return [{ pieces: [], width: 0, rtl }];
@@ -93,7 +107,7 @@ function layoutHardLine(text: string, size: number, maxWidth: number, fonts: Fon
 		}
 		return runs;
 	};
-	const measure = (start: number, end: number): number => runsOf(start, end).reduce((w, r) => w + advance(r.face, text.slice(r.start, r.end), size).width, 0);
+	const measure = (start: number, end: number): number => runsOf(start, end).reduce((w, r) => w + shape(r.face, text.slice(r.start, r.end)).width, 0);
 
 	// Greedy breaking after spaces; a word wider than the line is cut between characters.
 	const ranges: [number, number][] = [];
@@ -104,9 +118,10 @@ function layoutHardLine(text: string, size: number, maxWidth: number, fonts: Fon
 	for (const word of words) {
 		const start = at;
 		at += word.length;
-		const width = measure(start, at);
+		const inked = start + word.trimEnd().length;
+		const width = measure(start, inked) + measure(inked, at);
 		// Trailing spaces may hang past the margin.
-		if (lineWidth + measure(start, start + word.trimEnd().length) <= maxWidth) {
+		if (lineWidth + width - measure(inked, at) <= maxWidth) {
 			lineWidth += width;
 			continue;
 		}
@@ -137,7 +152,7 @@ function layoutHardLine(text: string, size: number, maxWidth: number, fonts: Fon
 		const runs = visualOrder(runsOf(start, end));
 		const pieces = runs.map((run) => {
 			const slice = text.slice(run.start, run.end);
-			const shaped = advance(run.face, slice, size);
+			const shaped = shape(run.face, slice);
 			const wantRtl = run.level % 2 === 1;
 			return {
 				text: shaped.rtl === wantRtl ? slice : reversed(slice, wantRtl),
