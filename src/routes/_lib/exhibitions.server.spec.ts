@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attachment, creditLine, textView } from './exhibitions.server';
+import { attachment, creditLine, demoteHeadings, textView } from './exhibitions.server';
 
 describe('creditLine', () => {
 	it('names each person as they allowed, with their country when allowed, and says "Anonymous" for the rest', () => {
@@ -29,5 +29,12 @@ describe('attachment', () => {
 		expect(attachment('Cartas "del" mar (1).pdf')).toBe(`attachment; filename="Cartas del mar (1).pdf"; filename*=UTF-8''Cartas%20%22del%22%20mar%20%281%29.pdf`);
 		expect(attachment('رسائل.pdf')).toBe(`attachment; filename=".pdf"; filename*=UTF-8''${encodeURIComponent('رسائل')}.pdf`);
 		expect(attachment('\r\n')).toContain('filename="tessera-work"');
+	});
+});
+
+describe('demoteHeadings', () => {
+	it('moves every heading two levels down, never below h6, and leaves other tags and text alone', () => {
+		expect(demoteHeadings('<h2>A</h2><p>h2 &lt;h2&gt;</p><h3 dir="rtl">B</h3><hr>')).toBe('<h4>A</h4><p>h2 &lt;h2&gt;</p><h5 dir="rtl">B</h5><hr>');
+		expect(demoteHeadings('<h5>x</h5>')).toBe('<h6>x</h6>');
 	});
 });

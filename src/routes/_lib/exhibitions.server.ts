@@ -70,3 +70,11 @@ export function attachment(filename: string): string {
 	const encoded = encodeURIComponent(filename).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 	return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/**
+ * The server's sanitised HTML of a text work with its headings moved `by` levels down (at most h6), so they sit
+ * under the work's own heading. Only tags are touched: the sanitiser escapes every `<` in text and attributes.
+ */
+export function demoteHeadings(html: string, by = 2): string {
+	return html.replace(/<(\/?)h([1-6])(?=[\s>])/gi, (_, slash: string, level: string) => `<${slash}h${Math.min(6, Number(level) + by)}`);
+}

@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { errorMessage } from '$server/i18n';
-import { creditLine, textView } from '../../_lib/exhibitions.server';
+import { creditLine, demoteHeadings, textView } from '../../_lib/exhibitions.server';
 import { formatDate } from '../../_lib/options.server';
 import type { PageServerLoad } from './$types';
 
@@ -34,7 +34,8 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 					credits: creditLine(w.credits, locale),
 					made: day(w.madeAt),
 					image: w.imageUrl ? `/exhibitions/${encodeURIComponent(exhibition.slug)}/works/${encodeURIComponent(w.id)}.svg` : null,
-					html: w.html,
+					// The work's heading is an h3: the document's own headings (h2, h3) go under it.
+					html: w.html === null ? null : demoteHeadings(w.html),
 					// The document itself is never translated: it reads in the language the work was written in.
 					lang: title.original?.lang ?? title.lang,
 					dir: title.original?.dir ?? title.dir
