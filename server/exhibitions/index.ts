@@ -63,7 +63,7 @@ export function publicCredit(
  * agreed, holds a live exhibition consent in the ledger and still has an account; a guardian who decides agreed too.
  * Counted against the number of contributors taken at proposal, so a contributor row that went hides the work.
  */
-const CONSENTED = `w.contributor_count = (
+export const CONSENTED_SQL = `w.contributor_count = (
 	select count(*) from work_contributors c
 	join users u on u.id = c.user_id and u.deleted_at is null
 	where c.work_id = w.id and c.decision = 'granted'
@@ -106,7 +106,7 @@ export function createExhibitions({
 	/** Of `ids`, the works whose consents are all in; with `approved`, only approved ones (what visitors may see). */
 	async function consentedOf(ids: string[], approved: boolean): Promise<Set<string>> {
 		if (ids.length === 0) return new Set();
-		const rows = await query<{ id: string }>(`select w.id from works w where w.id = any($1::uuid[]) ${approved ? `and w.status = 'approved'` : ''} and ${CONSENTED}`, [ids]);
+		const rows = await query<{ id: string }>(`select w.id from works w where w.id = any($1::uuid[]) ${approved ? `and w.status = 'approved'` : ''} and ${CONSENTED_SQL}`, [ids]);
 		return new Set(rows.map((r) => r.id));
 	}
 
@@ -650,7 +650,7 @@ export function createExhibitions({
 		/** The program's finished works (approved, every consent in) for its members, newest first. */
 		async archive({ user, query: q, locale }: { user: Me; query: ArchiveQuery; locale: string }): Promise<ArchiveItem[]> {
 			if (user.status !== 'active') throw new AppError(403, 'forbidden');
-			const conditions: string[] = [`w.status = 'approved'`, CONSENTED];
+			const conditions: string[] = [`w.status = 'approved'`, CONSENTED_SQL];
 			const params: unknown[] = [];
 			if (q.kind) conditions.push(`w.kind = $${params.push(q.kind)}`);
 			if (q.from) conditions.push(`w.version_at >= $${params.push(q.from)}::date`);
