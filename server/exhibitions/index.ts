@@ -509,7 +509,7 @@ export function createExhibitions({
 		},
 
 		async reviewQueue({ user }: { user: Me }): Promise<WorkSummary[]> {
-			if (!isStaff(user)) throw notFound();
+			if (!isStaff(user)) throw new AppError(403, 'forbidden');
 			const rows = await db.select().from(works).where(eq(works.status, 'pending')).orderBy(asc(works.proposedAt));
 			return summaries(rows, user.profile.uiLanguage ?? 'en');
 		},
@@ -519,7 +519,7 @@ export function createExhibitions({
 		 * still be rejected later, which takes it off every public page.
 		 */
 		async review({ user, workId, input }: { user: Me; workId: string; input: WorkReviewInput }): Promise<void> {
-			if (!isStaff(user)) throw notFound();
+			if (!isStaff(user)) throw new AppError(403, 'forbidden');
 			await loadWork(workId);
 			const now = new Date();
 			await db.transaction(async (tx) => {
