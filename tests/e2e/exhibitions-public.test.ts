@@ -242,7 +242,8 @@ describeBrowser('public exhibitions and the archive in a real browser', () => {
 		await page.goto(`${app.url}/spaces`);
 		await page.getByRole('navigation', { name: en.nav_label }).getByRole('link', { name: en.nav_archive }).click();
 		await page.getByRole('heading', { level: 1, name: en.archive_heading }).waitFor();
-		await page.getByLabel(en.archive_q, { exact: true }).fill('Letters');
+		await tabTo(page, '#archive-q');
+		await page.keyboard.type('Letters');
 		await tabTo(page, 'form[data-archive-search] button[type="submit"]');
 		await Promise.all([page.waitForURL((url) => url.searchParams.get('q') === 'Letters'), page.keyboard.press('Enter')]);
 		const item = page.locator(`[data-archive-item="${textWorkId}"]`);
