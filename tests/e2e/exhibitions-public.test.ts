@@ -259,9 +259,10 @@ describeBrowser('public exhibitions and the archive in a real browser', () => {
 		const bytes = await readFile((await download.path())!);
 		expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
 
-		// A bad date is refused in words, and the search keeps what was typed.
-		await page.goto(`${app.url}/archive?q=Letters&from=not-a-date`);
+		// A day that is not in the calendar is refused in words, and the search keeps what was typed.
+		await page.goto(`${app.url}/archive?q=Letters&from=2026-02-31`);
 		await page.getByRole('alert').getByText(en.error_invalid_input).waitFor();
+		expect(await page.locator('#archive-from-error').textContent()).toBe(en.error_exhibitions_date_invalid);
 		expect(await page.getByLabel(en.archive_q, { exact: true }).inputValue()).toBe('Letters');
 		await expectNoAxeViolations(page, 'archive with a bad date');
 	});
