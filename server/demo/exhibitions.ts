@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { consents, exhibitions, exhibitionWorks, workContributors, works } from '../db/schema';
 import type { WorkRows } from './activity';
-import type { DemoLang } from './content';
 import { DAY, type Person } from './people';
 import type { DemoSpace } from './program';
 import type { Random } from './random';
@@ -13,15 +12,12 @@ export interface ExhibitionRows {
 	exhibitionWorks: (typeof exhibitionWorks.$inferInsert)[];
 }
 
-/** What a contributor writes about a work, in their own language. */
-const STATEMENTS: Record<DemoLang, string[]> = {
-	en: ['We made this over many sessions, each adding to what the other started.', 'Two cities, one page: we wanted the places we live in to talk to each other.'],
-	es: ['Lo hicimos en muchas sesiones, cada una sumando a lo que la otra empezó.', 'Dos ciudades, una página: queríamos que los lugares donde vivimos hablaran entre sí.'],
-	fr: ['Nous l’avons fait en plusieurs séances, chacune ajoutant à ce que l’autre avait commencé.', 'Deux villes, une page : nous voulions que nos lieux de vie se parlent.'],
-	'pt-BR': ['Fizemos isto em muitas sessões, cada uma somando ao que a outra começou.', 'Duas cidades, uma página: queríamos que os lugares onde vivemos conversassem.'],
-	ar: ['صنعنا هذا العمل على مدى جلسات كثيرة، يضيف كل منا إلى ما بدأه الآخر.', 'مدينتان وصفحة واحدة: أردنا أن تتحاور الأماكن التي نعيش فيها.'],
-	sw: ['Tulitengeneza kazi hii katika vipindi vingi, kila mmoja akiongeza kwa kile mwenzake alichoanza.', 'Miji miwili, ukurasa mmoja: tulitaka mahali tunapoishi pazungumze.']
-};
+/** What the proposer writes about a work. */
+const STATEMENTS = [
+	'We made this over many sessions, each adding to what the other started.',
+	'Two cities, one page: we wanted the places we live in to talk to each other.',
+	'Each of us began a part at home and the other finished it, across the sea.'
+];
 
 const ALT: Record<'text' | 'canvas', string> = {
 	canvas: 'A shared drawing: coloured shapes, sticky notes with short words and pen lines spread over a white page.',
@@ -75,9 +71,11 @@ export function makeExhibitions({
 			versionAt: doc.updatedAt as Date,
 			contributorCount: contributors.length,
 			title: doc.title,
-			statement: random.pick(STATEMENTS[author.lang]),
+			// The demo's titles and descriptions are English, so the whole proposal is: a visitor in another language
+			// reads it machine-translated, with the original a click away.
+			statement: random.pick(STATEMENTS),
 			altText: ALT[doc.kind],
-			lang: author.lang === 'pt-BR' ? 'pt' : author.lang,
+			lang: 'en',
 			status: stage === 'review' ? 'pending' : 'approved',
 			proposedBy: author.id,
 			proposedAt,
