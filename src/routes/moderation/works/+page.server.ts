@@ -1,0 +1,38 @@
+import { error } from '@sveltejs/kit';
+import { errorMessage } from '$server/i18n';
+import { failFromError, formValues, invalid } from '../../_lib/forms.server';
+import { reviewForm, workRow } from '../../_lib/works.server';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+/** Moderators and admins only; for everyone else this page does not exist (checked by every load and action). */
+function requireStaff(event: Pick<RequestEvent, 'locals'>) {
+	const { user, locale } = event.locals;
+	if (!user || (user.role !== 'moderator' && user.role !== 'admin')) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
+	return user;
+}
+
+/** Works proposed for exhibitions that wait for a moderator, oldest first. */
+export const load: PageServerLoad = async (event) => {
+	const user = requireStaff(event);
+	const { app, locale } = event.locals;
+	const queue = await app.exhibitions.reviewQueue({ user });
+	return { works: queue.map((w) => workRow(w, { locale, timeZone: user.profile.timezone })) };
+};
+
+export const actions: Actions = {
+	/** Approve or reject (the pressed button's `decision`), with an optional note for the proposer. */
+	review: async (event) => {
+		const user = requireStaff(event);
+		const { app, locale } = event.locals;
+		const values = formValues(await event.request.formData());
+		const parsed = reviewForm.safeParse({ ...values, note: values.note || undefined });
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: values.work });
+		const { work, decision, note } = parsed.data;
+		try {
+			await app.exhibitions.review({ user, workId: work, input: { decision, note } });
+		} catch (e) {
+			return failFromError(e, { locale, values, form: work });
+		}
+		return { form: work, ok: true, decision, title: values.title ?? '' };
+	}
+};
