@@ -12,6 +12,8 @@ import { apiCall, describeBrowser, expectNoAxeViolations, launchBrowser, newCont
 const SHOTS = process.env.TESSERA_EXHIBITION_SHOTS_DIR ?? '/tmp/exhibition-shots';
 const fill = (template: string, values: Record<string, string | number>) => template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? `{${k}}`));
 const EDITOR = '#doc-editor-text';
+/** Titles and names inside sentences are isolated (U+2068…U+2069), so they keep their own direction. */
+const iso = (text: string) => `\u2068${text}\u2069`;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A button's name: its visible label, then the work's title read only by screen readers (Chrome may put a space before the colon). */
 const named = (label: string, title: string) => new RegExp(`^${escape(label)}\\s*:\\s*${escape(title)}$`);
@@ -168,12 +170,12 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.keyboard.type('A short poem about boats, a lighthouse and gulls at night.');
 		await tabTo(page, '[data-propose-work]');
 		await page.keyboard.press('Enter');
-		await panel.getByRole('status').getByText(fill(en.works_proposed_done, { title: 'Harbour at night' })).waitFor();
+		await panel.getByRole('status').getByText(fill(en.works_proposed_done, { title: iso('Harbour at night') })).waitFor();
 		const item = panel.locator('[data-work-id]').first();
 		workId = (await item.getAttribute('data-work-id'))!;
 		expect(await item.getByText(en.works_status_pending).isVisible()).toBe(true);
 		// Every contributor is listed as waiting; the minor's guardian too.
-		const answers = item.getByRole('list', { name: fill(en.works_who_answered_about, { title: 'Harbour at night' }) });
+		const answers = item.getByRole('list', { name: fill(en.works_who_answered_about, { title: iso('Harbour at night') }) });
 		for (const name of [amal.displayName, lucia.displayName, nour.displayName]) await answers.getByText(name).waitFor();
 		expect(await answers.getByText(fill(en.works_guardian_decision, { decision: en.works_decision_pending })).count()).toBe(1);
 		// The form starts afresh.
@@ -191,7 +193,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 			await b.locator('#work-statement').fill('The lighthouse part, on its own.');
 			await b.locator('#work-alt').fill('Four lines about the lighthouse.');
 			await b.locator('[data-propose-work]').click();
-			await b.getByText(fill(en.works_proposed_done, { title })).waitFor();
+			await b.getByText(fill(en.works_proposed_done, { title: iso(title) })).waitFor();
 		}
 		const drop = b.locator('[data-work-id]').filter({ hasText: 'Draft to drop' });
 		secondWorkId = (await b.locator('[data-work-id]').filter({ hasText: 'The lighthouse' }).getAttribute('data-work-id'))!;
@@ -347,7 +349,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 
 		await item.getByLabel(en.works_mod_note).fill('Lovely; thank you all.');
 		await item.getByRole('button', { name: named(en.works_mod_approve, 'Harbour at night') }).click();
-		await page.getByRole('status').getByText(fill(en.works_mod_approved_done, { title: 'Harbour at night' })).waitFor();
+		await page.getByRole('status').getByText(fill(en.works_mod_approved_done, { title: iso('Harbour at night') })).waitFor();
 		// Focus moves to the heading, not into nowhere.
 		expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
 		await page.locator(`[data-review-work="${secondWorkId}"]`).getByRole('button', { name: named(en.works_mod_approve, 'The lighthouse') }).click();
@@ -392,9 +394,9 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 
 		const candidates = page.getByRole('list', { name: en.exh_candidates_heading });
 		await candidates.getByRole('button', { name: named(en.exh_add, 'Harbour at night') }).click();
-		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: 'Harbour at night' })).waitFor();
+		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: iso('Harbour at night') })).waitFor();
 		await candidates.getByRole('button', { name: named(en.exh_add, 'The lighthouse') }).click();
-		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: 'The lighthouse' })).waitFor();
+		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: iso('The lighthouse') })).waitFor();
 		const inside = page.getByRole('list', { name: en.exh_works_heading });
 		const titles = () => inside.getByRole('heading', { level: 3 }).allTextContents();
 		expect(await titles()).toEqual(['Harbour at night', 'The lighthouse']);
@@ -402,11 +404,11 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		// Keyboard: Move up on the second; focus stays with that work (now first: its Move down).
 		await page.getByRole('button', { name: named(en.exh_move_up, 'The lighthouse') }).focus();
 		await page.keyboard.press('Enter');
-		await page.getByRole('status').getByText(fill(en.exh_moved_done, { title: 'The lighthouse', position: 1, count: 2 })).waitFor();
+		await page.getByRole('status').getByText(fill(en.exh_moved_done, { title: iso('The lighthouse'), position: 1, count: 2 })).waitFor();
 		expect(await titles()).toEqual(['The lighthouse', 'Harbour at night']);
 		expect((await focused(page)).key).toBe(`${secondWorkId}:down`);
 		await page.keyboard.press('Enter');
-		await page.getByRole('status').getByText(fill(en.exh_moved_done, { title: 'The lighthouse', position: 2, count: 2 })).waitFor();
+		await page.getByRole('status').getByText(fill(en.exh_moved_done, { title: iso('The lighthouse'), position: 2, count: 2 })).waitFor();
 		expect(await titles()).toEqual(['Harbour at night', 'The lighthouse']);
 		expect((await focused(page)).key).toBe(`${secondWorkId}:up`);
 		await expectNoAxeViolations(page, '/admin/exhibitions/[id] (en)');

@@ -12,7 +12,8 @@ function requireUser(event: Pick<RequestEvent, 'locals' | 'url'>) {
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { app, locale } = event.locals;
-	const requests = await app.exhibitions.myRequests({ user });
+	// A work taken back or turned down asks nothing any more.
+	const requests = (await app.exhibitions.myRequests({ user })).filter((r) => r.work.status === 'pending' || r.work.status === 'approved');
 	return {
 		meId: user.id,
 		requests: requests.map((r) => ({ ...r, work: workRow(r.work, { locale, timeZone: user.profile.timezone }) }))

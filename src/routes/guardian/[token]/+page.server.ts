@@ -25,7 +25,10 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 		proposals: view.state === 'valid' ? await locals.app.matching.guardianProposals({ token: params.token, locale: locals.locale }) : [],
 		works:
 			view.state === 'valid'
-				? (await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale })).map((w) => ({
+				? (await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale }))
+						// A work taken back or turned down asks nothing any more.
+						.filter((w) => w.work.status === 'pending' || w.work.status === 'approved')
+						.map((w) => ({
 						...w,
 						work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' })
 					}))
