@@ -468,12 +468,41 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await shoot(arPage, 'admin-exhibitions-ar');
 	});
 
-	it('without JavaScript, agreeing on /works and reviewing still work through the forms', async () => {
-		const context = await newContext(browser, { javaScriptEnabled: false });
-		contexts.push(context);
-		const res = await context.request.post(`${app.url}/api/v1/sessions`, { data: { email: lucia.email, password: lucia.password } });
-		expect(res.status()).toBe(201);
-		const page = await context.newPage();
+	it('without JavaScript, proposing, agreeing on /works and reviewing still work through the forms', async () => {
+		const noScript = async (person: Person) => {
+			const context = await newContext(browser, { javaScriptEnabled: false });
+			contexts.push(context);
+			const res = await context.request.post(`${app.url}/api/v1/sessions`, { data: { email: person.email, password: person.password } });
+			expect(res.status()).toBe(201);
+			return context.newPage();
+		};
+		const page = await noScript(lucia);
+
+		// Proposing: refused with the reason beside the field and everything typed kept, then accepted.
+		await page.goto(docUrl);
+		await page.locator('#work-title').fill('Gulls');
+		await page.locator('#work-statement').fill('Only the gulls.');
+		await page.locator('[data-propose-work]').click();
+		await page.locator('#work-alt-error').waitFor();
+		expect(await page.locator('#work-title').inputValue()).toBe('Gulls');
+		expect(await page.locator('#work-statement').inputValue()).toBe('Only the gulls.');
+		await page.locator('#work-alt').fill('One line about gulls.');
+		await page.locator('[data-propose-work]').click();
+		await page.getByText(fill(en.works_proposed_done, { title: iso('Gulls') })).waitFor();
+
+		// Reviewing: the moderator turns it down with a note.
+		const moderator = await noScript(mira);
+		await moderator.goto(`${app.url}/moderation/works`);
+		const item = moderator.locator('[data-review-work]').filter({ hasText: 'Gulls' });
+		await item.getByLabel(en.works_mod_note).fill('Please add the other lines first.');
+		await item.getByRole('button', { name: named(en.works_mod_reject, 'Gulls') }).click();
+		await moderator.getByText(fill(en.works_mod_rejected_done, { title: iso('Gulls') })).waitFor();
+		await page.goto(docUrl);
+		const rejected = page.locator('[data-work-id]').filter({ hasText: 'Gulls' });
+		await rejected.getByText(en.works_status_rejected).waitFor();
+		expect(await rejected.getByText('Please add the other lines first.').isVisible()).toBe(true);
+
+		// Agreeing on /works.
 		await page.goto(`${app.url}/works`);
 		const card = page.locator(`[data-request="${secondWorkId}"]`);
 		await card.getByRole('radio', { name: en.works_credit_initials }).check();
