@@ -17,6 +17,18 @@ await esbuild({
 	sourcemap: true,
 	logLevel: 'warning'
 });
+// PNG and PDF downloads are made on their own thread (server/exhibitions/renderer.ts), from this file.
+await esbuild({
+	entryPoints: ['server/exhibitions/render-worker.ts'],
+	outfile: 'build/render-worker.js',
+	bundle: true,
+	platform: 'node',
+	format: 'esm',
+	target: 'node20',
+	packages: 'external',
+	sourcemap: true,
+	logLevel: 'warning'
+});
 // The embedded database's thread runs this file beside build/server.js (server/db/pglite-thread.ts).
 copyFileSync('server/db/pglite-worker.mjs', 'build/pglite-worker.mjs');
 writeFileSync('build/.stamp', new Date().toISOString());

@@ -19,6 +19,8 @@ import { shareInvalidations } from './scale/invalidation';
 import { createSafeguarding } from './safeguarding';
 import { createSpacesService } from './spaces';
 import { createSurveys } from './surveys';
+import { createExhibitions } from './exhibitions';
+import { createRenderer } from './exhibitions/renderer';
 import { createTranslator } from './translate';
 
 /**
@@ -106,6 +108,8 @@ export async function createTessera(config: Config) {
 	const invalidations = scale.mode === 'redis' ? shareInvalidations({ bus: scale.bus, logger, accounts, spaces, safeguarding, chat, restrictions }) : undefined;
 	const evaluation = createEvaluation({ db: database.db, logger, translator });
 	const surveys = createSurveys({ db: database.db, logger });
+	const renderer = createRenderer({ logger });
+	const exhibitions = createExhibitions({ db: database.db, logger, docs, spaces, safeguarding, translator, renderer });
 	const live = createLiveView({ db: database.db, logger, spaces, audit, minorsIn: (spaceId) => safeguarding.minorsIn(spaceId) });
 	logger.info({ database: database.kind, version: config.version }, 'services ready');
 
@@ -150,6 +154,8 @@ export async function createTessera(config: Config) {
 		evaluation,
 		/** Program surveys: defined by leads, answered by consenting participants (server/surveys). */
 		surveys,
+		/** Works proposed for exhibitions, their consents and review, exhibitions and the archive (server/exhibitions). */
+		exhibitions,
 		/** The moderator console's live view of spaces; realtime attaches who is connected. */
 		live,
 		/** Changes heard from other processes (server/scale/invalidation.ts); undefined with one process. */
@@ -162,6 +168,7 @@ export async function createTessera(config: Config) {
 			invalidations?.close();
 			moderationActions.close();
 			matching.close();
+			await renderer.close();
 			await chat.close();
 			moderation.close();
 			await safeguarding.close();

@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { openDatabase, type Db } from '../db';
 import * as schema from '../db/schema';
 import { makeMessages, makeWorks } from './activity';
+import { makeExhibitions } from './exhibitions';
 import { makeModeration } from './moderation';
 import { DEMO_DOMAIN, makePeople } from './people';
 import { makeProgram } from './program';
@@ -34,6 +35,8 @@ export interface DemoCounts {
 	collectives: number;
 	messages: number;
 	works: number;
+	/** Works in the published demo exhibition. */
+	exhibited: number;
 	surveyResponses: number;
 	reports: number;
 	heldForReview: number;
@@ -125,6 +128,7 @@ async function fill(tx: Tx, passwordHash: string, now: number): Promise<Omit<See
 	const chat = makeMessages({ random, now, spaces: program.demoSpaces });
 	const moderation = makeModeration({ random, now, moderator: people.moderator, spaces: program.demoSpaces, messages: chat });
 	const works = makeWorks({ random, spaces: program.demoSpaces });
+	const exhibitions = makeExhibitions({ random, now, admin: people.admin, moderator: people.moderator, spaces: program.demoSpaces, documents: works, ledger: people.consents });
 	const surveys = makeSurveys({ random, now, admin: people.admin, mentorships: program.demoMentorships, participants: [...people.mentors, ...people.mentees] });
 	// In time order, so `seq` (the order of history) agrees with created_at.
 	const messages = [...chat, ...moderation.messages].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
@@ -144,6 +148,10 @@ async function fill(tx: Tx, passwordHash: string, now: number): Promise<Omit<See
 	await insertAll(tx, schema.docSnapshots, works.snapshots, 50);
 	await insertAll(tx, schema.docContributions, works.contributions);
 	await insertAll(tx, schema.docActivityHours, works.activity);
+	await insertAll(tx, schema.works, exhibitions.works, 50);
+	await insertAll(tx, schema.workContributors, exhibitions.contributors);
+	await insertAll(tx, schema.exhibitions, exhibitions.exhibitions);
+	await insertAll(tx, schema.exhibitionWorks, exhibitions.exhibitionWorks);
 	await insertAll(tx, schema.moderationQueue, moderation.queue);
 	await insertAll(tx, schema.reports, moderation.reports);
 	await insertAll(tx, schema.surveys, surveys.surveys);
@@ -168,6 +176,7 @@ async function fill(tx: Tx, passwordHash: string, now: number): Promise<Omit<See
 			collectives: program.demoSpaces.filter((s) => s.kind === 'collective').length,
 			messages: messages.length,
 			works: works.documents.length,
+			exhibited: exhibitions.exhibitionWorks.length,
 			surveyResponses: surveys.responses.length,
 			reports: moderation.reports.length,
 			heldForReview: moderation.queue.length

@@ -23,7 +23,9 @@ import {
 	surveyQuestions,
 	surveyResponses,
 	surveys,
-	users
+	users,
+	workContributors,
+	works
 } from '../db/schema';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -99,6 +101,13 @@ export async function collectExport(db: Db, userId: string) {
 	const reported = await db.select().from(reports).where(eq(reports.reporterId, userId)).orderBy(asc(reports.createdAt));
 	const mySessions = await db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(asc(sessions.createdAt));
 	const reads = await db.select().from(chatReadPositions).where(eq(chatReadPositions.userId, userId));
+	const worksAsked = await db
+		.select({ workId: works.id, title: works.title, status: works.status, proposedAt: works.proposedAt, c: workContributors })
+		.from(workContributors)
+		.innerJoin(works, eq(works.id, workContributors.workId))
+		.where(eq(workContributors.userId, userId))
+		.orderBy(asc(works.proposedAt));
+	const worksProposed = await db.select({ id: works.id, title: works.title, statement: works.statement, altText: works.altText, proposedAt: works.proposedAt }).from(works).where(eq(works.proposedBy, userId)).orderBy(asc(works.proposedAt));
 	const [matching] = await db.select().from(matchingProfiles).where(eq(matchingProfiles.userId, userId)).limit(1);
 	const pairs = await db
 		.select()
@@ -176,6 +185,19 @@ export async function collectExport(db: Db, userId: string) {
 		documentContributions: contributions.map((c) => ({ ...c, lastEditAt: iso(c.lastEditAt) })),
 		documentEditHours: editHours.map((h) => ({ documentId: h.documentId, hour: iso(h.hour), updates: h.updates })),
 		surveyAnswers: [...surveyAnswersGiven.values()],
+		/** Works proposed for exhibitions that asked for their consent: their answer and credit, and their guardian's. */
+		exhibitionConsents: worksAsked.map((w) => ({
+			workId: w.workId,
+			title: w.title,
+			status: w.status,
+			proposedAt: iso(w.proposedAt),
+			decision: w.c.decision,
+			decidedAt: iso(w.c.decidedAt),
+			credit: w.c.credit,
+			showCountry: w.c.showCountry,
+			guardian: w.c.guardianRequired ? { decision: w.c.guardianDecision, decidedAt: iso(w.c.guardianDecidedAt), credit: w.c.guardianCredit, showCountry: w.c.guardianShowCountry } : null
+		})),
+		worksProposed: worksProposed.map((w) => ({ ...w, proposedAt: iso(w.proposedAt) })),
 		readPositions: reads.map((r) => ({ spaceId: r.spaceId, updatedAt: iso(r.updatedAt) })),
 		reportsMade: reported.map((r) => ({ id: r.id, targetType: r.targetType, targetId: r.targetId, spaceId: r.spaceId, reason: r.reason, details: r.details, status: r.status, createdAt: iso(r.createdAt) })),
 		sessions: mySessions.map((s) => ({ createdAt: iso(s.createdAt), lastSeenAt: iso(s.lastSeenAt), expiresAt: iso(s.expiresAt), userAgent: s.userAgent }))

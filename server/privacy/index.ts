@@ -16,7 +16,9 @@ import {
 	spaceMembers,
 	surveyAnswers,
 	surveyResponses,
-	users
+	users,
+	workContributors,
+	works
 } from '../db/schema';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -89,6 +91,14 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 				await tx.delete(chatReadPositions).where(eq(chatReadPositions.userId, userId));
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
 				await tx.delete(docActivityHours).where(eq(docActivityHours.userId, userId));
+				// Their consents to exhibit works end with the account: the works leave every public page (the check
+				// there reads live consents), and curators see when.
+				const taken = await tx
+					.update(workContributors)
+					.set({ decision: 'withdrawn', decidedAt: now })
+					.where(and(eq(workContributors.userId, userId), eq(workContributors.decision, 'granted')))
+					.returning({ workId: workContributors.workId });
+				if (taken.length > 0) await tx.update(works).set({ withdrawnAt: now }).where(inArray(works.id, taken.map((t) => t.workId)));
 				// Their free-text answers go, and so must any translation of them (below, with the messages').
 				const answers = await tx
 					.select({ text: surveyAnswers.text })

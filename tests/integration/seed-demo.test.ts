@@ -11,6 +11,7 @@ import { loadConfig, projectRoot, type Config } from '../../server/config';
 import { openDatabase, type Database } from '../../server/db';
 import { users } from '../../server/db/schema';
 import { SeedRefusedError, seedDemo, type SeedResult } from '../../server/demo';
+import { CONSENTED_SQL } from '../../server/exhibitions';
 import { availableDrivers, postgresAdminUrl, type Driver } from '../helpers/server';
 
 const drivers = await availableDrivers();
@@ -158,6 +159,17 @@ describe.each(drivers)('npm run seed:demo (%s)', (driver) => {
 		const shapes = canvasDoc.getMap<Y.Map<unknown>>('shapes');
 		expect(shapes.size).toBeGreaterThan(0);
 		for (const shape of shapes.values()) expect(typeof shape.get('type')).toBe('string');
+	});
+
+	it('publishes an exhibition whose works all have every consent, except one a contributor withdrew', async () => {
+		expect(seeded.counts.exhibited).toBeGreaterThanOrEqual(5);
+		const inExhibition = await one(sql`select count(*) from exhibition_works e join exhibitions x on x.id = e.exhibition_id where x.slug = 'cities-we-share' and x.status = 'published'`);
+		expect(inExhibition).toBe(seeded.counts.exhibited);
+		const visible = await one(sql.raw(`select count(*) from exhibition_works e join works w on w.id = e.work_id where w.status = 'approved' and ${CONSENTED_SQL}`));
+		expect(visible).toBe(seeded.counts.exhibited - 1);
+		// Works waiting for a moderator are in the review queue, not in the exhibition.
+		expect(await one(sql`select count(*) from works where status = 'pending'`)).toBeGreaterThanOrEqual(1);
+		expect(await one(sql`select count(*) from works w join exhibition_works e on e.work_id = w.id where w.status <> 'approved'`)).toBe(0);
 	});
 
 	it('has pre and post survey answers from at least ten people, post scores higher on average', async () => {

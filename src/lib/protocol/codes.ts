@@ -129,7 +129,27 @@ export const ERROR_CODES = [
 	'survey_answer_invalid',
 	'survey_answer_empty',
 	'survey_status_conflict',
-	'survey_answered'
+	'survey_answered',
+	'exhibitions_version_invalid',
+	'exhibitions_no_contributors',
+	'exhibitions_not_pending',
+	'exhibitions_not_granted',
+	'exhibitions_work_not_approved',
+	'exhibitions_title_invalid',
+	'exhibitions_statement_invalid',
+	'exhibitions_alt_invalid',
+	'exhibitions_intro_invalid',
+	'exhibitions_too_many_works',
+	'exhibitions_works_invalid',
+	'exhibitions_download_kind',
+	'exhibitions_credit_invalid',
+	'exhibitions_decision_invalid',
+	'exhibitions_note_invalid',
+	'exhibitions_date_invalid',
+	'exhibitions_query_invalid',
+	'exhibitions_lang_invalid',
+	'exhibitions_kind_invalid',
+	'exhibitions_slug_taken'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
