@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { cleanText } from '$server/text';
-import { CREDIT_STYLES, EXHIBITION_INTRO_MAX, EXHIBITION_TITLE_MAX, WORK_ALT_MAX, WORK_STATEMENT_MAX, WORK_TITLE_MAX, type WorkSummary } from '$lib/protocol/exhibitions';
+import { exhibitionInput, proposeWorkInput, workConsentInput, workId, workReviewInput } from '$server/exhibitions/validation';
+import type { WorkSummary } from '$lib/protocol/exhibitions';
 import { formatDate, formatDateTime } from './options.server';
 
 /** A work as the workflow pages show it: the summary plus its dates already written out for the reader. */
@@ -32,35 +31,33 @@ export function languageName(tag: string, locale: string): string {
 	}
 }
 
-const lang = z.string({ error: 'exhibitions_lang_invalid' }).regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, { error: 'exhibitions_lang_invalid' });
+/**
+ * The forms post strings; these read them into the service's own schemas (server/exhibitions/validation.ts), so a
+ * form and the JSON API refuse the same things with the same codes.
+ */
+const checkbox = (value: string | undefined) => value === 'on';
 
-/** The "propose for an exhibition" form; an empty version means "as it is now". */
-export const proposeForm = z.object({
-	versionId: z.union([z.literal('').transform(() => undefined), z.uuid({ error: 'exhibitions_version_invalid' })]).optional(),
-	title: cleanText({ min: 1, max: WORK_TITLE_MAX, code: 'exhibitions_title_invalid' }),
-	statement: cleanText({ min: 1, max: WORK_STATEMENT_MAX, code: 'exhibitions_statement_invalid', multiline: true }),
-	altText: cleanText({ min: 1, max: WORK_ALT_MAX, code: 'exhibitions_alt_invalid', multiline: true }),
-	lang
-});
+/** "Propose for an exhibition": an empty version means "as it is now". */
+export const proposeForm = (values: Record<string, string>) =>
+	proposeWorkInput.safeParse({
+		...(values.versionId ? { versionId: values.versionId } : {}),
+		title: values.title,
+		statement: values.statement,
+		altText: values.altText,
+		lang: values.lang
+	});
 
-/** How a contributor (or a guardian, as a cap) answers: a decision, a credit style, and whether to show the country. */
-export const consentForm = z.object({
-	work: z.uuid({ error: 'not_found' }),
-	decision: z.enum(['granted', 'declined', 'withdrawn'], { error: 'invalid_value' }),
-	credit: z.enum(CREDIT_STYLES, { error: 'invalid_value' }),
-	showCountry: z.literal('on').optional().transform((v) => v === 'on')
-});
+/** A contributor's answer, or a guardian's (then the credit is the most the child's may show). */
+export const consentForm = (values: Record<string, string>) => {
+	const work = workId.safeParse(values.work);
+	const input = workConsentInput.safeParse({ decision: values.decision, credit: values.credit, showCountry: checkbox(values.showCountry) });
+	return { work, input };
+};
 
-export const reviewForm = z.object({
-	work: z.uuid({ error: 'not_found' }),
-	decision: z.enum(['approve', 'reject'], { error: 'invalid_value' }),
-	note: cleanText({ max: WORK_STATEMENT_MAX, code: 'invalid_value', multiline: true }).optional()
-});
+export const reviewForm = (values: Record<string, string>) =>
+	workReviewInput.safeParse({ decision: values.decision, ...(values.note?.trim() ? { note: values.note } : {}) });
 
-export const exhibitionForm = z.object({
-	title: cleanText({ min: 1, max: EXHIBITION_TITLE_MAX, code: 'exhibitions_title_invalid' }),
-	introduction: cleanText({ max: EXHIBITION_INTRO_MAX, code: 'exhibitions_intro_invalid', multiline: true }),
-	lang
-});
+export const exhibitionForm = (values: Record<string, string>) =>
+	exhibitionInput.safeParse({ title: values.title, introduction: values.introduction, lang: values.lang });
 
-export const workRef = z.uuid({ error: 'not_found' });
+export const workRef = workId;

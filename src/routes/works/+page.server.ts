@@ -26,14 +26,14 @@ export const actions: Actions = {
 		const user = requireUser(event);
 		const { app, locale } = event.locals;
 		const values = formValues(await event.request.formData());
-		const parsed = consentForm.safeParse(values);
-		if (!parsed.success) return invalid(parsed.error, { locale, values, form: values.work });
-		const { work, ...input } = parsed.data;
+		const { work, input } = consentForm(values);
+		if (!work.success) return invalid(work.error, { locale, values, form: values.work });
+		if (!input.success) return invalid(input.error, { locale, values, form: work.data });
 		try {
-			await app.exhibitions.decide({ user, workId: work, input });
+			await app.exhibitions.decide({ user, workId: work.data, input: input.data });
 		} catch (e) {
-			return failFromError(e, { locale, values, form: work });
+			return failFromError(e, { locale, values, form: work.data });
 		}
-		return { form: work, ok: true, decision: input.decision };
+		return { form: work.data, ok: true, decision: input.data.decision };
 	}
 };

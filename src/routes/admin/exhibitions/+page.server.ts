@@ -32,7 +32,7 @@ export const actions: Actions = {
 		const admin = requireAdminPage(event);
 		const { app, locale } = event.locals;
 		const values = formValues(await event.request.formData());
-		const parsed = exhibitionForm.safeParse(values);
+		const parsed = exhibitionForm(values);
 		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'create' });
 		let id: string;
 		try {

@@ -71,15 +71,15 @@ async function decide(event: RequestEvent, approve: boolean) {
 async function decideWork(event: RequestEvent) {
 	const { app, locale } = event.locals;
 	const values = formValues(await event.request.formData());
-	const parsed = consentForm.safeParse(values);
-	if (!parsed.success) return invalid(parsed.error, { locale, values, form: `work:${values.work ?? ''}` });
-	const { work, ...input } = parsed.data;
+	const { work, input } = consentForm(values);
+	if (!work.success) return invalid(work.error, { locale, values, form: `work:${values.work ?? ''}` });
+	if (!input.success) return invalid(input.error, { locale, values, form: `work:${work.data}` });
 	try {
-		await app.exhibitions.guardianDecide({ token: event.params.token, workId: work, input });
+		await app.exhibitions.guardianDecide({ token: event.params.token, workId: work.data, input: input.data });
 	} catch (e) {
-		return failFromError(e, { locale, values, form: `work:${work}` });
+		return failFromError(e, { locale, values, form: `work:${work.data}` });
 	}
-	return { workDecided: input.decision };
+	return { workDecided: input.data.decision };
 }
 
 export const actions: Actions = {

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { errorMessage } from '$server/i18n';
 import { failFromError, formValues, invalid } from '../../_lib/forms.server';
-import { reviewForm, workRow } from '../../_lib/works.server';
+import { reviewForm, workRef, workRow } from '../../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** Moderators and admins only; for everyone else this page does not exist (checked by every load and action). */
@@ -25,14 +25,15 @@ export const actions: Actions = {
 		const user = requireStaff(event);
 		const { app, locale } = event.locals;
 		const values = formValues(await event.request.formData());
-		const parsed = reviewForm.safeParse({ ...values, note: values.note || undefined });
-		if (!parsed.success) return invalid(parsed.error, { locale, values, form: values.work });
-		const { work, decision, note } = parsed.data;
+		const work = workRef.safeParse(values.work);
+		if (!work.success) return invalid(work.error, { locale, values, form: values.work });
+		const input = reviewForm(values);
+		if (!input.success) return invalid(input.error, { locale, values, form: work.data });
 		try {
-			await app.exhibitions.review({ user, workId: work, input: { decision, note } });
+			await app.exhibitions.review({ user, workId: work.data, input: input.data });
 		} catch (e) {
-			return failFromError(e, { locale, values, form: work });
+			return failFromError(e, { locale, values, form: work.data });
 		}
-		return { form: work, ok: true, decision, title: values.title ?? '' };
+		return { form: work.data, ok: true, decision: input.data.decision, title: values.title ?? '' };
 	}
 };

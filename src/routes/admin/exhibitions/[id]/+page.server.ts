@@ -93,7 +93,7 @@ export const actions: Actions = {
 	update: async (event) => {
 		const { admin, id, app, locale } = context(event);
 		const values = formValues(await event.request.formData());
-		const parsed = exhibitionForm.safeParse(values);
+		const parsed = exhibitionForm(values);
 		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'update' });
 		try {
 			await app.exhibitions.updateExhibition({ user: admin, id, input: parsed.data });

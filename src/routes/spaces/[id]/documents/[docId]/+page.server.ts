@@ -101,7 +101,7 @@ export const actions: Actions = {
 	propose: async (event) => {
 		const { user, locale, documentId } = context(event);
 		const values = formValues(await event.request.formData());
-		const parsed = proposeForm.safeParse(values);
+		const parsed = proposeForm(values);
 		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'propose' });
 		try {
 			const work = await event.locals.app.exhibitions.propose({ user, documentId, input: parsed.data, baseUrl: event.url.origin });
