@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ar from '../../messages/ar.json';
@@ -292,6 +292,11 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await shoot(page, 'works-minor-en');
 
 		// The guardian's standing page lists both works; at most initials and no country for Harbour at night.
+		// Each proposal mailed the guardian a fresh standing link (the one before stops working): the newest is theirs now.
+		const [latest] = await app.server.app.database.db.select().from(outbox).where(eq(outbox.toAddress, guardianEmail)).orderBy(desc(outbox.createdAt)).limit(1);
+		expect(latest!.kind).toBe('exhibition_guardian_consent');
+		expect(latest!.body).toContain(nour.displayName);
+		standingLink = /https?:\/\/\S+\/guardian\/[A-Za-z0-9_-]{43}/.exec(latest!.body)![0];
 		const guardian = await (await newContext(browser)).newPage();
 		await guardian.goto(standingLink);
 		const section = guardian.locator('[data-guardian-works]');
@@ -429,7 +434,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await visitor.context().close();
 
 		await page.goto(`${app.url}/admin/exhibitions`);
-		await page.locator('[data-exhibition-id]').getByText(en.exh_status_published).waitFor();
+		await page.locator('[data-exhibition-id]').getByText(en.exh_status_published, { exact: true }).waitFor();
 		await shoot(page, 'admin-exhibitions-en');
 	});
 
@@ -491,12 +496,12 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		// Reviewing: the moderator turns it down with a note.
 		const moderator = await noScript(mira);
 		await moderator.goto(`${app.url}/moderation/works`);
-		const item = moderator.locator('[data-review-work]').filter({ hasText: 'Gulls' });
+		const item = moderator.locator('[data-review-work]').filter({ has: moderator.getByRole('heading', { name: 'Gulls', exact: true }) });
 		await item.getByLabel(en.works_mod_note).fill('Please add the other lines first.');
 		await item.getByRole('button', { name: named(en.works_mod_reject, 'Gulls') }).click();
 		await moderator.getByText(fill(en.works_mod_rejected_done, { title: iso('Gulls') })).waitFor();
 		await page.goto(docUrl);
-		const rejected = page.locator('[data-work-id]').filter({ hasText: 'Gulls' });
+		const rejected = page.locator('[data-work-id]').filter({ has: page.getByRole('heading', { name: 'Gulls', exact: true }) });
 		await rejected.getByText(en.works_status_rejected).waitFor();
 		expect(await rejected.getByText('Please add the other lines first.').isVisible()).toBe(true);
 
