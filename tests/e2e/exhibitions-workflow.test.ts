@@ -310,10 +310,10 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		expect(await item.getByText('A short poem about boats, a lighthouse and gulls at night.').isVisible()).toBe(true);
 		// By keyboard: into the cap group, to "initials", past the country box, agree.
 		// Nothing is allowed until the guardian says so: the cap starts at "not named".
-		expect(await item.getByRole('radio', { name: en.works_credit_anonymous }).isChecked()).toBe(true);
+		expect(await item.getByRole('radio', { name: en.works_cap_anonymous }).isChecked()).toBe(true);
 		await item.locator('input[name=credit]:checked').focus();
 		await guardian.keyboard.press('ArrowUp');
-		expect(await item.getByRole('radio', { name: en.works_credit_initials }).isChecked()).toBe(true);
+		expect(await item.getByRole('radio', { name: en.works_cap_initials }).isChecked()).toBe(true);
 		await guardian.keyboard.press('Tab');
 		await guardian.keyboard.press('Tab');
 		await guardian.keyboard.press('Enter');
@@ -333,7 +333,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 
 		// The minor now sees the guardian's cap.
 		await page.reload();
-		await card.getByText(fill(en.works_guardian_cap, { credit: en.works_credit_initials, country: en.works_country_not_allowed })).waitFor();
+		await card.getByText(fill(en.works_guardian_cap, { credit: en.works_cap_level_initials, country: en.works_country_not_allowed })).waitFor();
 	});
 
 	it('a moderator approves both works from /moderation/works, reached from the console', async () => {

@@ -37,3 +37,13 @@ export function creditLabel(style: CreditStyle): string {
 export function decisionTone(decision: WorkDecision): string {
 	return decision === 'granted' ? 'bg-success-soft text-success' : decision === 'pending' ? 'chip-warm' : 'bg-danger-soft text-danger';
 }
+
+/** A credit style as the most a guardian lets their child's credit show (about the child, not the reader). */
+export function capLabel(style: CreditStyle): string {
+	return style === 'name' ? m.works_cap_name() : style === 'initials' ? m.works_cap_initials() : m.works_cap_anonymous();
+}
+
+/** The guardian's cap inside a sentence addressed to the child ("at most: your initials"). */
+export function capLevel(style: CreditStyle): string {
+	return style === 'name' ? m.works_cap_level_name() : style === 'initials' ? m.works_cap_level_initials() : m.works_cap_level_anonymous();
+}
