@@ -358,6 +358,11 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.locator(`[data-review-work="${secondWorkId}"]`).getByRole('button', { name: named(en.works_mod_approve, 'The lighthouse') }).click();
 		await page.getByText(en.works_mod_empty).waitFor();
 
+		// Mira supervises the space: she reads the document, but proposing is for its owner and members.
+		await page.goto(docUrl);
+		await page.getByRole('heading', { level: 1, name: 'The harbour at night' }).waitFor();
+		expect(await page.getByRole('region', { name: en.works_doc_heading }).count()).toBe(0);
+
 		const arPage = await pageFor(mira, 'ar');
 		await arPage.goto(`${app.url}/moderation/works`);
 		await arPage.getByRole('heading', { level: 1, name: ar.works_mod_heading }).waitFor();

@@ -31,10 +31,9 @@ export function languageName(tag: string, locale: string): string {
 	}
 }
 
-/**
- * The forms post strings; these read them into the service's own schemas (server/exhibitions/validation.ts), so a
- * form and the JSON API refuse the same things with the same codes.
- */
+// The forms post strings; these read them into the service's own schemas (server/exhibitions/validation.ts), so a
+// form and the JSON API refuse the same things with the same codes.
+
 const checkbox = (value: string | undefined) => value === 'on';
 
 /** "Propose for an exhibition": an empty version means "as it is now". */

@@ -21,12 +21,11 @@ function context(event: RequestEvent | Parameters<PageServerLoad>[0]) {
 export const load: PageServerLoad = async (event) => {
 	const { user, locale, spaceId, documentId } = context(event);
 	const notFound = () => error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
-	let detail, versions, works;
+	let detail, versions;
 	try {
-		[detail, versions, works] = await Promise.all([
+		[detail, versions] = await Promise.all([
 			event.locals.app.docs.get({ documentId, userId: user.id }),
-			event.locals.app.docs.listVersions({ documentId, userId: user.id }),
-			event.locals.app.exhibitions.worksOfDocument({ user, documentId })
+			event.locals.app.docs.listVersions({ documentId, userId: user.id })
 		]);
 	} catch (e) {
 		// Non-members get the same answer as for a document that does not exist.
@@ -38,6 +37,7 @@ export const load: PageServerLoad = async (event) => {
 	const when = (iso: string) => formatDateTime(iso, { locale, timeZone: user.profile.timezone });
 	// Owners and members propose works; observers and supervisors only read.
 	const canPropose = detail.myRole === 'owner' || detail.myRole === 'member';
+	const works = canPropose ? await event.locals.app.exhibitions.worksOfDocument({ user, documentId }) : [];
 	return {
 		me: { id: user.id, name: user.profile.displayName },
 		document: {
