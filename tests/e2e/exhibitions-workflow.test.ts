@@ -350,6 +350,13 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await expectNoAxeViolations(page, '/moderation/works (en)');
 		await shoot(page, 'moderation-works-en');
 
+		const arPage = await pageFor(mira, 'ar');
+		await arPage.goto(`${app.url}/moderation/works`);
+		await arPage.getByRole('heading', { level: 1, name: ar.works_mod_heading }).waitFor();
+		expect(await arPage.evaluate(() => document.documentElement.dir)).toBe('rtl');
+		await expectNoAxeViolations(arPage, '/moderation/works (ar)');
+		await shoot(arPage, 'moderation-works-ar');
+
 		await item.getByLabel(en.works_mod_note).fill('Lovely; thank you all.');
 		await item.getByRole('button', { name: named(en.works_mod_approve, 'Harbour at night') }).click();
 		await page.getByRole('status').getByText(fill(en.works_mod_approved_done, { title: iso('Harbour at night') })).waitFor();
@@ -363,11 +370,9 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.getByRole('heading', { level: 1, name: 'The harbour at night' }).waitFor();
 		expect(await page.getByRole('region', { name: en.works_doc_heading }).count()).toBe(0);
 
-		const arPage = await pageFor(mira, 'ar');
-		await arPage.goto(`${app.url}/moderation/works`);
-		await arPage.getByRole('heading', { level: 1, name: ar.works_mod_heading }).waitFor();
-		await expectNoAxeViolations(arPage, '/moderation/works (ar)');
-		await shoot(arPage, 'moderation-works-empty-ar');
+		await arPage.reload();
+		await arPage.getByText(ar.works_mod_empty).waitFor();
+		await expectNoAxeViolations(arPage, '/moderation/works, empty (ar)');
 
 		// The proposer sees the approval and the note on the document page.
 		const a = await pageFor(amal);
