@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { Me } from '../accounts';
 import type { Db } from '../db';
 import { rawQuery } from '../db/raw';
@@ -74,7 +74,9 @@ const PROVIDER_NAMES: Record<string, string> = { apertium: 'Apertium', libretran
 
 const isStaff = (user: Me) => user.role === 'moderator' || user.role === 'admin';
 
-type WorkRow = typeof works.$inferSelect;
+/** A work without its Yjs state (which may hold pictures): what lists and checks need. */
+type WorkRow = Omit<typeof works.$inferSelect, 'state'>;
+const { state: _state, ...workColumns } = getTableColumns(works);
 type ContributorRow = typeof workContributors.$inferSelect;
 
 /**
@@ -161,7 +163,7 @@ export function createExhibitions({
 	}
 
 	async function loadWork(workId: string): Promise<WorkRow> {
-		const [row] = await db.select().from(works).where(eq(works.id, workId)).limit(1);
+		const [row] = await db.select(workColumns).from(works).where(eq(works.id, workId)).limit(1);
 		if (!row) throw notFound();
 		return row;
 	}
@@ -238,7 +240,7 @@ export function createExhibitions({
 	/** The works of an exhibition visitors may see right now, in the curator's order. */
 	async function visibleWorks(exhibitionId: string): Promise<WorkRow[]> {
 		const rows = await db
-			.select({ work: works })
+			.select({ work: workColumns })
 			.from(exhibitionWorks)
 			.innerJoin(works, eq(works.id, exhibitionWorks.workId))
 			.where(eq(exhibitionWorks.exhibitionId, exhibitionId))
@@ -306,8 +308,14 @@ export function createExhibitions({
 		};
 	}
 
-	function workSvg(row: WorkRow): string {
-		return canvasSvg(row.state, { title: row.title, description: row.altText });
+	async function stateOf(workId: string): Promise<Uint8Array> {
+		const [row] = await db.select({ state: works.state }).from(works).where(eq(works.id, workId)).limit(1);
+		if (!row) throw notFound();
+		return row.state;
+	}
+
+	async function workSvg(row: WorkRow): Promise<string> {
+		return canvasSvg(await stateOf(row.id), { title: row.title, description: row.altText });
 	}
 
 	return {
@@ -392,7 +400,7 @@ export function createExhibitions({
 
 		async worksOfDocument({ user, documentId }: { user: Me; documentId: string }): Promise<WorkSummary[]> {
 			await docs.get({ documentId, userId: user.id });
-			const rows = await db.select().from(works).where(eq(works.documentId, documentId)).orderBy(desc(works.proposedAt));
+			const rows = await db.select(workColumns).from(works).where(eq(works.documentId, documentId)).orderBy(desc(works.proposedAt));
 			return summaries(rows, user.profile.uiLanguage ?? 'en');
 		},
 
@@ -409,7 +417,7 @@ export function createExhibitions({
 
 		async myRequests({ user }: { user: Me }): Promise<MyWorkRequest[]> {
 			const mine = await db
-				.select({ work: works, c: workContributors })
+				.select({ work: workColumns, c: workContributors })
 				.from(workContributors)
 				.innerJoin(works, eq(works.id, workContributors.workId))
 				.where(and(eq(workContributors.userId, user.id), inArray(works.status, ['pending', 'approved'])))
@@ -467,7 +475,7 @@ export function createExhibitions({
 				return [];
 			}
 			const rows = await db
-				.select({ work: works, c: workContributors })
+				.select({ work: workColumns, c: workContributors })
 				.from(workContributors)
 				.innerJoin(works, eq(works.id, workContributors.workId))
 				.where(and(eq(workContributors.userId, child), eq(workContributors.guardianRequired, true), inArray(works.status, ['pending', 'approved'])))
@@ -509,8 +517,8 @@ export function createExhibitions({
 		},
 
 		async reviewQueue({ user }: { user: Me }): Promise<WorkSummary[]> {
-			if (!isStaff(user)) throw notFound();
-			const rows = await db.select().from(works).where(eq(works.status, 'pending')).orderBy(asc(works.proposedAt));
+			if (!isStaff(user)) throw new AppError(403, 'forbidden');
+			const rows = await db.select(workColumns).from(works).where(eq(works.status, 'pending')).orderBy(asc(works.proposedAt));
 			return summaries(rows, user.profile.uiLanguage ?? 'en');
 		},
 
@@ -519,7 +527,7 @@ export function createExhibitions({
 		 * still be rejected later, which takes it off every public page.
 		 */
 		async review({ user, workId, input }: { user: Me; workId: string; input: WorkReviewInput }): Promise<void> {
-			if (!isStaff(user)) throw notFound();
+			if (!isStaff(user)) throw new AppError(403, 'forbidden');
 			await loadWork(workId);
 			const now = new Date();
 			await db.transaction(async (tx) => {
@@ -598,7 +606,7 @@ export function createExhibitions({
 		/** Approved works a lead may put in an exhibition (shown or not right now). */
 		async candidates({ user }: { user: Me }): Promise<WorkSummary[]> {
 			requireAdmin(user);
-			const rows = await db.select().from(works).where(eq(works.status, 'approved')).orderBy(desc(works.reviewedAt));
+			const rows = await db.select(workColumns).from(works).where(eq(works.status, 'approved')).orderBy(desc(works.reviewedAt));
 			return summaries(rows, user.profile.uiLanguage ?? 'en');
 		},
 
@@ -630,7 +638,7 @@ export function createExhibitions({
 						altText: await translated(w.altText, w.lang, locale),
 						credits: credits.get(w.id) ?? [],
 						imageUrl: w.kind === 'canvas' ? `/exhibitions/${encodeURIComponent(row.slug)}/works/${w.id}.svg` : null,
-						html: w.kind === 'text' ? textHtml(w.state) : null,
+						html: w.kind === 'text' ? textHtml(await stateOf(w.id)) : null,
 						madeAt: w.versionAt.toISOString()
 					}))
 				)
@@ -657,7 +665,7 @@ export function createExhibitions({
 			if (q.to) conditions.push(`w.version_at < ($${params.push(q.to)}::date + 1)`);
 			const rows = await query<{ id: string }>(`select w.id from works w where ${conditions.join(' and ')} order by w.version_at desc limit 1000`, params);
 			if (rows.length === 0) return [];
-			const full = await db.select().from(works).where(
+			const full = await db.select(workColumns).from(works).where(
 				inArray(
 					works.id,
 					rows.map((r) => r.id)
@@ -707,7 +715,7 @@ export function createExhibitions({
 			const creditsLine = `${message('exhibitions_credits_heading', ui)}: ${lines.join('; ')}`;
 			if (format === 'svg' || format === 'png') {
 				if (work.kind !== 'canvas') throw new AppError(400, 'exhibitions_download_kind');
-				const svg = canvasSvg(work.state, { title: work.title, description: `${work.altText}\n${creditsLine}` });
+				const svg = canvasSvg(await stateOf(work.id), { title: work.title, description: `${work.altText}\n${creditsLine}` });
 				if (format === 'svg') return { body: svg, type: 'image/svg+xml', filename: `${base}.svg` };
 				return { body: await renderer.png(svg), type: 'image/png', filename: `${base}.png` };
 			}
@@ -719,7 +727,7 @@ export function createExhibitions({
 				madeAt: work.versionAt.toISOString().slice(0, 10),
 				credits: lines,
 				creditsHeading: message('exhibitions_credits_heading', ui),
-				...(work.kind === 'canvas' ? { svg: workSvg(work) } : { paragraphs: textPlain(work.state) })
+				...(work.kind === 'canvas' ? { svg: await workSvg(work) } : { paragraphs: textPlain(await stateOf(work.id)) })
 			});
 			return { body: pdf, type: 'application/pdf', filename: `${base}.pdf` };
 		},

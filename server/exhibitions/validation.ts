@@ -55,3 +55,4 @@ export const archiveQuery = z.strictObject({
 	from: day.optional(),
 	to: day.optional()
 });
+export const exhibitionId = z.uuid({ error: 'not_found' });

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
+import es from '../../messages/es.json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { Me } from '../../server/accounts';
-import { outbox, works } from '../../server/db/schema';
+import { exhibitions, outbox, works } from '../../server/db/schema';
 import { newShapeFields } from '../../src/lib/canvas/shapes';
 import { CANVAS_SHAPES } from '../../src/lib/protocol/docs';
 import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
@@ -196,7 +197,7 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 
 		const stranger = await newUser(url);
 		await expect(service().work({ user: await me(stranger), workId: work.id })).rejects.toMatchObject({ status: 404 });
-		await expect(service().reviewQueue({ user: await me(stranger) })).rejects.toMatchObject({ status: 404 });
+		await expect(service().reviewQueue({ user: await me(stranger) })).rejects.toMatchObject({ status: 403 });
 		await expect(service().exhibitions({ user: await me(moderator) })).rejects.toMatchObject({ status: 403 });
 
 		const other = await drawnTogether('Rejected one');
@@ -259,6 +260,55 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		const pdf = await service().download({ user: await me(child), workId: work.id, format: 'pdf', locale: 'en' });
 		expect(Buffer.from(pdf.body as Uint8Array).subarray(0, 5).toString()).toBe('%PDF-');
 		await expect(service().download({ user: await me(child), workId: work.id, format: 'png', locale: 'en' })).rejects.toMatchObject({ code: 'exhibitions_download_kind' });
+	});
+
+	it('over the API: bad input is refused in the writer’s language and changes nothing; the whole path works end to end', async () => {
+		const { docId, versionId } = await drawnTogether('Kites');
+		const db = server.app.database.db;
+		const before = (await db.select({ n: count() }).from(works))[0]!.n;
+		const spanish = { 'accept-language': 'es' };
+		const empty = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, headers: spanish, body: { versionId, title: 'Kites', statement: 'Kites.', altText: '   ', lang: 'en' } });
+		expect(empty.status).toBe(400);
+		expect(empty.body.error.fields.altText).toEqual({ code: 'exhibitions_alt_invalid', message: es.error_exhibitions_alt_invalid });
+		const long = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, body: { versionId, title: 'x'.repeat(121), statement: 'x', altText: 'x', lang: 'en' } });
+		expect(long.body.error.fields.title.code).toBe('exhibitions_title_invalid');
+		const unknownField = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, body: { versionId, title: 'x', statement: 'x', altText: 'x', lang: 'en', public: true } });
+		expect(unknownField.status).toBe(400);
+		const otherVersion = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, body: { versionId: crypto.randomUUID(), title: 'x', statement: 'x', altText: 'x', lang: 'en' } });
+		expect(otherVersion.body.error.code).toBe('exhibitions_version_invalid');
+		expect((await db.select({ n: count() }).from(works))[0]!.n).toBe(before);
+
+		const proposed = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, body: { versionId, title: 'Kites', statement: 'Kites over two cities.', altText: 'Kites drawn as sticky notes.', lang: 'en' } });
+		expect(proposed.status, proposed.text).toBe(201);
+		const id = proposed.body.id as string;
+		expect((await api(url, `/api/v1/documents/${docId}/works`, { token: child.token })).body.works.map((w: { id: string }) => w.id)).toContain(id);
+		const badCredit = await api(url, `/api/v1/me/works/${id}`, { method: 'PUT', token: amal.token, headers: spanish, body: { decision: 'granted', credit: 'full', showCountry: true } });
+		expect(badCredit.body.error.fields.credit).toEqual({ code: 'exhibitions_credit_invalid', message: es.error_exhibitions_credit_invalid });
+		const mine = await api(url, `/api/v1/me/works/${id}`, { method: 'PUT', token: amal.token, body: granted });
+		expect(mine.body).toMatchObject({ decision: 'granted', credit: 'name', showCountry: true });
+		expect((await api(url, `/api/v1/me/works/${id}`, { method: 'PUT', token: child.token, body: granted })).status).toBe(200);
+		await service().guardianDecide({ token: await guardianLinkToken(url, admin, guardianEmail), workId: id, input: { decision: 'granted', credit: 'initials', showCountry: true } });
+		expect((await api(url, '/api/v1/moderation/works', { token: amal.token })).status).toBe(403);
+		expect((await api(url, '/api/v1/moderation/works', { token: moderator.token })).body.works.map((w: { id: string }) => w.id)).toContain(id);
+		const reviewed = await api(url, `/api/v1/works/${id}/review`, { token: moderator.token, body: { decision: 'approve' } });
+		expect(reviewed.body).toMatchObject({ status: 'approved', public: true });
+
+		const exhibitionsBefore = (await db.select({ n: count() }).from(exhibitions))[0]!.n;
+		const noIntro = await api(url, '/api/v1/exhibitions', { token: admin.token, body: { title: 'Kites', introduction: '', lang: 'en' } });
+		expect(noIntro.body.error.fields.introduction.code).toBe('exhibitions_intro_invalid');
+		expect((await db.select({ n: count() }).from(exhibitions))[0]!.n).toBe(exhibitionsBefore);
+		const created = await api(url, '/api/v1/exhibitions', { token: admin.token, body: { title: 'Kites & Wind!', introduction: 'Flying things.', lang: 'en' } });
+		expect(created.status).toBe(201);
+		expect(created.body.slug).toMatch(/^kites-wind/);
+		expect((await api(url, `/api/v1/exhibitions/${created.body.id}/works`, { method: 'PUT', token: admin.token, body: { workIds: [id] } })).body.works).toEqual([expect.objectContaining({ id, public: true })]);
+		expect((await api(url, `/api/v1/exhibitions/${created.body.id}/publish`, { method: 'POST', token: admin.token })).body.status).toBe('published');
+		expect(await shown(created.body.slug)).toEqual([id]);
+		const archive = await api(url, '/api/v1/archive?q=kites&kind=canvas', { token: child.token });
+		expect(archive.body.works.map((w: { id: string }) => w.id)).toEqual([id]);
+		const badDate = await api(url, '/api/v1/archive?from=yesterday', { token: child.token, headers: spanish });
+		expect(badDate.body.error.fields.from).toEqual({ code: 'exhibitions_date_invalid', message: es.error_exhibitions_date_invalid });
+		expect((await api(url, `/api/v1/exhibitions/${created.body.id}/unpublish`, { method: 'POST', token: admin.token })).body.status).toBe('draft');
+		expect(await service().publicExhibition({ slug: created.body.slug, locale: 'en' })).toBeNull();
 	});
 
 	it('an observer cannot propose; a deleted contributor’s work leaves the public pages', async () => {

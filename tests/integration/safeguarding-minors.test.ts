@@ -479,6 +479,28 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 			'GET /api/v1/evaluation/quiet-pairs': adminOnly('/api/v1/evaluation/quiet-pairs'),
 			'GET /api/v1/evaluation/safeguarding': staffOnly('/api/v1/evaluation/safeguarding'),
 			'GET /admin/evaluation/export.csv': { why: 'admins only; for anyone else the page does not exist', tries: () => [{ path: '/admin/evaluation/export.csv', expect: 404 }] },
+			'GET /api/v1/documents/[id]/works': { why: 'the works of a document of a space the caller is in', tries: ({ other }) => [{ path: `/api/v1/documents/${other.docId}/works`, expect: 404 }] },
+			'POST /api/v1/documents/[id]/works': {
+				why: 'proposes a document of a space the caller is in; its contributors are asked, no one else',
+				tries: ({ caller, other }) => [{ path: `/api/v1/documents/${other.docId}/works`, body: { title: `from ${caller.tag}`, statement: 'x', altText: 'x', lang: 'en' }, expect: 404 }]
+			},
+			'GET /api/v1/works/[id]': { why: 'a work of a space the caller is in, or that asks for their consent', tries: () => [{ path: `/api/v1/works/${made}`, expect: 404 }] },
+			'POST /api/v1/works/[id]/retract': { why: 'the caller’s own proposal', tries: () => [{ path: `/api/v1/works/${made}/retract`, expect: 404 }] },
+			'POST /api/v1/works/[id]/review': staffOnly(`/api/v1/works/${made}/review`, { decision: 'approve' }),
+			'GET /api/v1/me/works': ownOnly('the works that ask for the caller’s consent; names only people who made them together', '/api/v1/me/works'),
+			'PUT /api/v1/me/works/[id]': {
+				why: 'the caller’s own answer about a work that asks for it',
+				tries: () => [{ path: `/api/v1/me/works/${made}`, body: { decision: 'granted', credit: 'name', showCountry: true }, expect: 404 }]
+			},
+			'GET /api/v1/moderation/works': staffOnly('/api/v1/moderation/works'),
+			'GET /api/v1/exhibitions': adminOnly('/api/v1/exhibitions'),
+			'POST /api/v1/exhibitions': adminOnly('/api/v1/exhibitions', { title: 'x', introduction: 'x', lang: 'en' }),
+			'GET /api/v1/exhibitions/[id]': adminOnly(`/api/v1/exhibitions/${made}`),
+			'PUT /api/v1/exhibitions/[id]': adminOnly(`/api/v1/exhibitions/${made}`, { title: 'x', introduction: 'x', lang: 'en' }),
+			'PUT /api/v1/exhibitions/[id]/works': adminOnly(`/api/v1/exhibitions/${made}/works`, { workIds: [] }),
+			'POST /api/v1/exhibitions/[id]/publish': adminOnly(`/api/v1/exhibitions/${made}/publish`),
+			'POST /api/v1/exhibitions/[id]/unpublish': adminOnly(`/api/v1/exhibitions/${made}/unpublish`),
+			'GET /api/v1/archive': ownOnly('finished works with every consent in, credited only as their makers (and guardians) chose; takes no person', '/api/v1/archive'),
 			'GET /api/v1/surveys': adminOnly('/api/v1/surveys'),
 			'POST /api/v1/surveys': adminOnly('/api/v1/surveys', {}),
 			'GET /api/v1/surveys/[id]': adminOnly(`/api/v1/surveys/${made}`),
