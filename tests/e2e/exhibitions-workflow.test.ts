@@ -1,10 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ar from '../../messages/ar.json';
 import en from '../../messages/en.json';
+import { projectRoot } from '../../server/config';
 import { outbox } from '../../server/db/schema';
 import { apiCall, describeBrowser, expectNoAxeViolations, launchBrowser, newContext, signedInPage, signInToken, signUpViaApi, startTessera, tabTo, uniqueEmail, type E2eServer, type Person } from './browser';
 
@@ -438,10 +439,13 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		const shown = await app.server.app.exhibitions.publicExhibition({ slug, locale: 'en' });
 		expect(shown?.title.text).toBe('Harbour voices');
 		expect(shown?.works.map((w) => w.title.text)).toEqual(['Harbour at night', 'The lighthouse']);
-		const visitor = await (await newContext(browser)).newPage();
-		const res = await visitor.goto(publicUrl);
-		if (res?.status() === 200) await visitor.getByText('Harbour voices').first().waitFor();
-		await visitor.context().close();
+		// Once the public pages are in this build, a visitor without an account sees the title there too.
+		if (existsSync(join(projectRoot, 'src/routes/exhibitions'))) {
+			const visitor = await (await newContext(browser)).newPage();
+			expect((await visitor.goto(publicUrl))?.status()).toBe(200);
+			await visitor.getByText('Harbour voices').first().waitFor();
+			await visitor.context().close();
+		}
 
 		await page.goto(`${app.url}/admin/exhibitions`);
 		await page.locator('[data-exhibition-id]').getByText(en.exh_status_published, { exact: true }).waitFor();
