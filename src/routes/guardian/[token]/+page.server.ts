@@ -1,8 +1,9 @@
 import { AppError } from '$server/errors';
 import { id as mentorshipId } from '$server/matching/validation';
 import { consentPurpose } from '$server/safeguarding/validation';
-import { failFromError, formValues } from '../../_lib/forms.server';
+import { failFromError, formValues, invalid } from '../../_lib/forms.server';
 import { formatDate } from '../../_lib/options.server';
+import { consentForm, workRow } from '../../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The token is in the path: no cache keeps the page (the page's own meta tag keeps it out of Referer headers).
@@ -11,7 +12,9 @@ const NO_STORE = { 'cache-control': 'no-store' };
 
 /**
  * A guardian's standing page: each purpose for their child, with a button to withdraw or give it again, and the
- * mentors proposed for the child that wait for the guardian's approval (name, country and why), to approve or decline.
+ * mentors proposed for the child that wait for the guardian's approval (name, country and why), to approve or decline,
+ * and the works the child helped make that are proposed for exhibitions, to agree to or not, with the most their
+ * credit may show.
  */
 export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 	setHeaders(NO_STORE);
@@ -20,6 +23,16 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 		state: view.state,
 		childName: view.childName,
 		proposals: view.state === 'valid' ? await locals.app.matching.guardianProposals({ token: params.token, locale: locals.locale }) : [],
+		works:
+			view.state === 'valid'
+				? (await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale }))
+						// A work taken back or turned down asks nothing any more.
+						.filter((w) => w.work.status === 'pending' || w.work.status === 'approved')
+						.map((w) => ({
+						...w,
+						work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' })
+					}))
+				: [],
 		consents: view.current.map((c) => ({
 			purpose: c.purpose,
 			grantedBy: c.granted ? c.grantedBy : null,
@@ -54,7 +67,23 @@ async function decide(event: RequestEvent, approve: boolean) {
 	return { decided: approve ? ('approved' as const) : ('declined' as const) };
 }
 
+/** The guardian's answer about one work their child helped make, with the most the child's credit may show. */
+async function decideWork(event: RequestEvent) {
+	const { app, locale } = event.locals;
+	const values = formValues(await event.request.formData());
+	const { work, input } = consentForm(values);
+	if (!work.success) return invalid(work.error, { locale, values, form: `work:${values.work ?? ''}` });
+	if (!input.success) return invalid(input.error, { locale, values, form: `work:${work.data}` });
+	try {
+		await app.exhibitions.guardianDecide({ token: event.params.token, workId: work.data, input: input.data });
+	} catch (e) {
+		return failFromError(e, { locale, values, form: `work:${work.data}` });
+	}
+	return { workDecided: input.data.decision };
+}
+
 export const actions: Actions = {
+	decideWork,
 	grant: (event) => change(event, true),
 	withdraw: (event) => change(event, false),
 	approveMatch: (event) => decide(event, true),

@@ -4,7 +4,8 @@ import { isAppError } from '$server/errors';
 import { errorMessage } from '$server/i18n';
 import { spaceId } from '$server/spaces/validation';
 import { failFromError, formValues, invalid, signInUrl } from '../../../../_lib/forms.server';
-import { formatDateTime } from '../../../../_lib/options.server';
+import { formatDateTime, languageOptions } from '../../../../_lib/options.server';
+import { proposeForm, workRef, workRow } from '../../../../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** The signed-in person and the ids from the address; anyone else is sent to sign in, or sees "not found". */
@@ -34,6 +35,9 @@ export const load: PageServerLoad = async (event) => {
 	// A document lives in one space; under another space's address it does not exist.
 	if (detail.spaceId !== spaceId) notFound();
 	const when = (iso: string) => formatDateTime(iso, { locale, timeZone: user.profile.timezone });
+	// Owners and members propose works; observers and supervisors only read.
+	const canPropose = detail.myRole === 'owner' || detail.myRole === 'member';
+	const works = canPropose ? await event.locals.app.exhibitions.worksOfDocument({ user, documentId }) : [];
 	return {
 		me: { id: user.id, name: user.profile.displayName },
 		document: {
@@ -53,7 +57,14 @@ export const load: PageServerLoad = async (event) => {
 			createdAt: v.createdAt,
 			createdText: when(v.createdAt),
 			createdBy: v.createdBy?.displayName ?? null
-		}))
+		})),
+		exhibitions: canPropose
+			? {
+					works: works.map((w) => workRow(w, { locale, timeZone: user.profile.timezone })),
+					languages: languageOptions(locale, [user.profile.readingLanguage]),
+					myLanguage: user.profile.readingLanguage
+				}
+			: null
 	};
 };
 
@@ -83,6 +94,34 @@ export const actions: Actions = {
 			return { form: 'auto', ok: true, versionId: version.id };
 		} catch (e) {
 			return failFromError(e, { locale, values, form: 'auto' });
+		}
+	},
+
+	/** Proposes the document (a saved version, or as it is now) for exhibitions; its contributors are asked. */
+	propose: async (event) => {
+		const { user, locale, documentId } = context(event);
+		const values = formValues(await event.request.formData());
+		const parsed = proposeForm(values);
+		if (!parsed.success) return invalid(parsed.error, { locale, values, form: 'propose' });
+		try {
+			const work = await event.locals.app.exhibitions.propose({ user, documentId, input: parsed.data, baseUrl: event.url.origin });
+			return { form: 'propose', ok: true, title: work.title };
+		} catch (e) {
+			return failFromError(e, { locale, values, form: 'propose' });
+		}
+	},
+
+	/** The proposer takes back a work still waiting for its answers or a moderator. */
+	retract: async (event) => {
+		const { user, locale } = context(event);
+		const values = formValues(await event.request.formData());
+		const id = workRef.safeParse(values.work);
+		if (!id.success) return invalid(id.error, { locale, values: {}, form: 'retract' });
+		try {
+			await event.locals.app.exhibitions.retract({ user, workId: id.data });
+			return { form: 'retract', ok: true, work: id.data };
+		} catch (e) {
+			return failFromError(e, { locale, values: { work: id.data }, form: 'retract' });
 		}
 	}
 };
