@@ -390,7 +390,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.getByRole('navigation', { name: en.admin_nav_label }).getByRole('link', { name: en.exh_admin_nav }).click();
 		await page.getByRole('heading', { level: 1, name: en.exh_admin_heading }).waitFor();
 		await page.waitForLoadState('networkidle');
-		expect(await page.getByText(en.exh_list_empty).isVisible()).toBe(true);
+		expect(await page.getByText(en.exh_admin_list_empty).isVisible()).toBe(true);
 		await expectNoAxeViolations(page, '/admin/exhibitions (en)');
 
 		// An empty title is refused beside the field, the introduction kept.
@@ -411,7 +411,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: iso('Harbour at night') })).waitFor();
 		await candidates.getByRole('button', { name: named(en.exh_add, 'The lighthouse') }).click();
 		await page.getByRole('status').getByText(fill(en.exh_added_done, { title: iso('The lighthouse') })).waitFor();
-		const inside = page.getByRole('list', { name: en.exh_works_heading });
+		const inside = page.getByRole('list', { name: en.exh_admin_works_heading });
 		const titles = () => inside.getByRole('heading', { level: 3 }).allTextContents();
 		expect(await titles()).toEqual(['Harbour at night', 'The lighthouse']);
 
