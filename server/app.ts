@@ -66,7 +66,9 @@ export async function createTessera(config: Config) {
 		accounts,
 		translator,
 		retentionDays: async () => (await safeguarding.policy()).retentionDays,
-		minorAge: async () => (await safeguarding.policy()).minorAge
+		minorAge: async () => (await safeguarding.policy()).minorAge,
+		// Exhibitions are made further down; nobody can delete an account before the app is ready.
+		onDeleted: async (userId) => exhibitions.accountDeleted(userId)
 	});
 	const chat = createChatService({
 		db: database.db,

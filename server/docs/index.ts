@@ -111,7 +111,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 	 * wait for a moderator: one the pipeline would hold or block is refused, and nothing is saved. The error names
 	 * `field`, so a form marks the field that holds the name.
 	 */
-	async function checkName({ spaceId, userId, name, field }: { spaceId: string; userId: string; name: string; field: 'title' | 'name' }): Promise<void> {
+	async function checkName({ spaceId, userId, name, field, code = 'name_not_allowed' }: { spaceId: string; userId: string; name: string; field: string; code?: 'name_not_allowed' | 'exhibitions_text_not_allowed' }): Promise<void> {
 		if (!moderation) return;
 		const decision = await moderation.pipeline.run({
 			spaceId,
@@ -127,7 +127,7 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 		});
 		if (decision.action === 'hold' || decision.action === 'block') {
 			log.info({ spaceId, userId, action: decision.action, hook: decision.hook, reason: decision.reason }, 'document or version name refused by moderation');
-			throw new AppError(422, 'name_not_allowed', { fields: { [field]: 'name_not_allowed' } });
+			throw new AppError(422, code, { fields: { [field]: code } });
 		}
 	}
 
@@ -177,6 +177,12 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 	return {
 		relay,
 		access,
+
+		/**
+		 * Text about a document that others will read (an exhibition proposal's title, statement, alt text): through
+		 * the moderation pipeline like a title; one it would hold or block is refused on `field`.
+		 */
+		checkText: ({ spaceId, userId, text, field }: { spaceId: string; userId: string; text: string; field: string }) => checkName({ spaceId, userId, name: text, field, code: 'exhibitions_text_not_allowed' }),
 
 		async create({ spaceId, userId, kind, title }: { spaceId: string; userId: string; kind: DocumentKind; title: string }): Promise<DocumentSummary> {
 			const role = await spacesService.roleOf(spaceId, userId);

@@ -14,7 +14,9 @@ export function containedIn(update: Uint8Array, sv: Map<number, number>): boolea
 
 /**
  * Who contributed to a version of a document, with their edit counts: everyone who edited in an hour before the
- * version's hour, and of those who edited only in that hour, each whose stored updates are part of the version.
+ * version's hour, and of those who edited only in that hour or the next (a batch of edits is counted in the hour of
+ * its last one, which can fall after the version), each whose stored updates are part of the version. Call it once
+ * the relay's writes and attribution are flushed.
  * Where that cannot be told (the log of that hour was compacted into the snapshot), they are counted: asking one
  * person too many for consent is safe, leaving one out is not. Deleted accounts are left out.
  */
@@ -24,7 +26,7 @@ export async function contributorsOf(db: Pick<Db, 'select'>, { documentId, state
 		.select({ userId: docActivityHours.userId, hour: docActivityHours.hour, updates: sql<number>`${docActivityHours.updates}::float8` })
 		.from(docActivityHours)
 		.innerJoin(users, eq(users.id, docActivityHours.userId))
-		.where(and(eq(docActivityHours.documentId, documentId), sql`${docActivityHours.hour} <= ${hourStart.toISOString()}::timestamptz`, sql`${users.deletedAt} is null`));
+		.where(and(eq(docActivityHours.documentId, documentId), sql`${docActivityHours.hour} <= ${new Date(hourStart.getTime() + HOUR).toISOString()}::timestamptz`, sql`${users.deletedAt} is null`));
 	const totals = new Map<string, number>();
 	const before = new Set<string>();
 	for (const r of rows) {

@@ -1,13 +1,14 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, sql } from 'drizzle-orm';
 import type { Me } from '../accounts';
 import type { Db } from '../db';
 import { rawQuery } from '../db/raw';
-import { auditLog, docActivityHours, docVersions, exhibitions, exhibitionWorks, profiles, users, workContributors, works } from '../db/schema';
+import { auditLog, docVersions, exhibitions, exhibitionWorks, outbox, profiles, users, workContributors, works } from '../db/schema';
 import type { DocsService } from '../docs';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
 import { countryName, message, uiLocale } from '../matching/context';
 import type { Safeguarding } from '../safeguarding';
+import { guardianOfRecord } from '../safeguarding/guardians';
 import type { SpacesService } from '../spaces';
 import type { Translator } from '../translate/types';
 import { isUiLocale, type UiLocale } from '../../src/lib/i18n/locales';
@@ -31,6 +32,18 @@ import type {
 import { canvasSvg, textHtml, textPlain } from './render';
 import { contributorsOf } from './contributors';
 import type { Renderer } from './renderer';
+
+/** Rendered works kept in memory (characters of HTML and SVG). */
+const RENDERED_MAX_CHARS = 32 * 1024 * 1024;
+
+/** Works an archive search answers with, newest first. */
+const ARCHIVE_MAX = 500;
+
+/** A guardian is mailed about new works at most this often. */
+const GUARDIAN_MAIL_EVERY_MS = 24 * 3_600_000;
+
+/** The largest work (its Yjs state) that can be proposed: pictures in a canvas are most of it. */
+export const WORK_STATE_MAX = 16 * 1024 * 1024;
 
 const CREDIT_RANK: Record<CreditStyle, number> = { name: 0, initials: 1, anonymous: 2 };
 /** The less telling of two credit styles. */
@@ -75,6 +88,7 @@ const PROVIDER_NAMES: Record<string, string> = { apertium: 'Apertium', libretran
 const isStaff = (user: Me) => user.role === 'moderator' || user.role === 'admin';
 
 /** A work without its Yjs state (which may hold pictures): what lists and checks need. */
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type WorkRow = Omit<typeof works.$inferSelect, 'state'>;
 const { state: _state, ...workColumns } = getTableColumns(works);
 type ContributorRow = typeof workContributors.$inferSelect;
@@ -190,7 +204,7 @@ export function createExhibitions({
 	 * After a consent a work needed was taken back: marks the work and tells the curators of every exhibition that
 	 * holds it (admins), by mail. Visitors stop seeing it at once anyway: every public read checks the consents.
 	 */
-	async function withdrawn(tx: Db | Parameters<Parameters<Db['transaction']>[0]>[0], workId: string, now: Date): Promise<void> {
+	async function withdrawn(tx: Db | Tx, workId: string, now: Date): Promise<void> {
 		await tx.update(works).set({ withdrawnAt: now }).where(eq(works.id, workId));
 		const [work] = await tx.select({ title: works.title, status: works.status }).from(works).where(eq(works.id, workId)).limit(1);
 		if (!work || work.status !== 'approved') return;
@@ -199,6 +213,8 @@ export function createExhibitions({
 			.from(exhibitionWorks)
 			.innerJoin(exhibitions, eq(exhibitions.id, exhibitionWorks.exhibitionId))
 			.where(eq(exhibitionWorks.workId, workId));
+		// Curators look after exhibitions: a work in none of them has nobody to tell (the lead's page still shows when).
+		if (shown.length === 0) return;
 		const curators = await tx
 			.select({ email: users.email, uiLanguage: profiles.uiLanguage })
 			.from(users)
@@ -210,9 +226,43 @@ export function createExhibitions({
 				to: curator.email,
 				kind: 'exhibition_withdrawn',
 				subject: message('exhibitions_mail_withdrawn_subject', locale, { title: work.title }),
-				body: message('exhibitions_mail_withdrawn_body', locale, { title: work.title, exhibitions: shown.map((s) => s.title).join(', ') || '—' })
+				body: message('exhibitions_mail_withdrawn_body', locale, { title: work.title, exhibitions: shown.map((s) => s.title).join(', ') })
 			});
 		}
+	}
+
+	/**
+	 * Someone's consents ended outside this service (the ledger's exhibition purpose withdrawn, by them or their
+	 * guardian; their account deleted, `gone`): every approved work they had agreed to is marked and its curators
+	 * told. Visitors stopped seeing those works when it happened: the public check reads both.
+	 */
+	async function personWithdrew(userId: string, { gone = false }: { gone?: boolean } = {}): Promise<void> {
+		const rows = await db
+			.select({ workId: workContributors.workId, status: works.status })
+			.from(workContributors)
+			.innerJoin(works, eq(works.id, workContributors.workId))
+			.where(and(eq(workContributors.userId, userId), eq(workContributors.decision, 'granted')));
+		if (rows.length === 0) return;
+		const now = new Date();
+		await db.transaction(async (tx) => {
+			if (gone) {
+				await tx
+					.update(workContributors)
+					.set({ decision: 'withdrawn', decidedAt: now })
+					.where(and(eq(workContributors.userId, userId), eq(workContributors.decision, 'granted')));
+			}
+			for (const { workId, status } of rows) if (status === 'approved') await withdrawn(tx, workId, now);
+		});
+		void safeguarding.outbox.kick();
+		log.info({ works: rows.length, gone }, 'works withdrawn with a consent that ended');
+	}
+	safeguarding.events.on('consent:revoked', ({ userId, purpose }) => {
+		if (purpose === 'exhibition') personWithdrew(userId).catch((err) => log.error({ err }, 'telling curators of a withdrawal failed'));
+	});
+
+	/** After a yes: a work whose consents are all in again is no longer marked withdrawn. */
+	async function clearWithdrawal(workId: string): Promise<void> {
+		if ((await consentedOf([workId], false)).has(workId)) await db.update(works).set({ withdrawnAt: null }).where(eq(works.id, workId));
 	}
 
 	async function translated(text: string, source: string, target: string): Promise<TranslatedText> {
@@ -308,6 +358,30 @@ export function createExhibitions({
 		};
 	}
 
+	/**
+	 * Rendered HTML and SVG by work: a work never changes once proposed, so what it renders to does not either. Only
+	 * the rendering is kept — whether a work may be shown is decided again on every request, before this is read.
+	 */
+	const rendered = new Map<string, string>();
+	let renderedChars = 0;
+	async function renderOnce(key: string, make: () => Promise<string>): Promise<string> {
+		const hit = rendered.get(key);
+		if (hit !== undefined) {
+			rendered.delete(key);
+			rendered.set(key, hit);
+			return hit;
+		}
+		const out = await make();
+		rendered.set(key, out);
+		renderedChars += out.length;
+		while (renderedChars > RENDERED_MAX_CHARS && rendered.size > 1) {
+			const [oldest, text] = rendered.entries().next().value!;
+			rendered.delete(oldest);
+			renderedChars -= text.length;
+		}
+		return out;
+	}
+
 	async function stateOf(workId: string): Promise<Uint8Array> {
 		const [row] = await db.select({ state: works.state }).from(works).where(eq(works.id, workId)).limit(1);
 		if (!row) throw notFound();
@@ -315,7 +389,7 @@ export function createExhibitions({
 	}
 
 	async function workSvg(row: WorkRow): Promise<string> {
-		return canvasSvg(await stateOf(row.id), { title: row.title, description: row.altText });
+		return renderOnce(`svg:${row.id}`, async () => canvasSvg(await stateOf(row.id), { title: row.title, description: row.altText }));
 	}
 
 	return {
@@ -326,6 +400,9 @@ export function createExhibitions({
 		async propose({ user, documentId, input, baseUrl }: { user: Me; documentId: string; input: ProposeWorkInput; baseUrl: string }): Promise<WorkSummary> {
 			const doc = await docs.get({ documentId, userId: user.id });
 			if (!doc.canWrite || doc.myRole === 'observer') throw new AppError(403, 'forbidden');
+			// What visitors will read goes through the same rules as anything written in the space (contact details
+			// in a minor's space, blocked words): refused, not held, since it cannot wait for a moderator.
+			for (const field of ['title', 'statement', 'altText'] as const) await docs.checkText({ spaceId: doc.spaceId, userId: user.id, text: input[field], field });
 			const version = input.versionId
 				? (await db.select().from(docVersions).where(and(eq(docVersions.id, input.versionId), eq(docVersions.documentId, documentId))).limit(1))[0]
 				: await (async () => {
@@ -333,6 +410,9 @@ export function createExhibitions({
 						return (await db.select().from(docVersions).where(eq(docVersions.id, saved.id)).limit(1))[0];
 					})();
 			if (!version) throw new AppError(400, 'exhibitions_version_invalid');
+			if (version.state.byteLength > WORK_STATE_MAX) throw new AppError(413, 'exhibitions_work_too_large');
+			// Every edit the version holds is stored and attributed before its contributors are read.
+			await docs.relay.flush();
 			const edits = await contributorsOf(db, { documentId, state: version.state, at: version.createdAt });
 			if (edits.length === 0) throw new AppError(409, 'exhibitions_no_contributors');
 			const languages = new Map(
@@ -374,6 +454,17 @@ export function createExhibitions({
 				);
 				await audit(tx, { actorId: user.id, action: 'work.propose', targetType: 'work', targetId: work!.id, detail: { documentId, versionId: version.id, contributors: edits.length } });
 				for (const s of standing.filter((s) => s.guardianDecides)) {
+					// One mail a day at most: its link lists every work waiting, and a new one would end the link the
+					// guardian may be about to use (each mail carries a fresh one).
+					const guardian = await guardianOfRecord(tx, s.userId);
+					if (guardian) {
+						const [recent] = await tx
+							.select({ id: outbox.id })
+							.from(outbox)
+							.where(and(eq(outbox.kind, 'exhibition_guardian_consent'), eq(outbox.toAddress, guardian.guardianEmail), gt(outbox.createdAt, new Date(Date.now() - GUARDIAN_MAIL_EVERY_MS))))
+							.limit(1);
+						if (recent) continue;
+					}
 					const sent = await safeguarding.mailGuardian({
 						tx,
 						userId: s.userId,
@@ -394,14 +485,14 @@ export function createExhibitions({
 			return (await summaries([await loadWork(id)], user.profile.uiLanguage ?? 'en'))[0]!;
 		},
 
-		async work({ user, workId }: { user: Me; workId: string }): Promise<WorkSummary> {
-			return (await summaries([await readable(user, workId)], user.profile.uiLanguage ?? 'en'))[0]!;
+		async work({ user, workId, locale }: { user: Me; workId: string; locale?: string }): Promise<WorkSummary> {
+			return (await summaries([await readable(user, workId)], locale ?? user.profile.uiLanguage ?? 'en'))[0]!;
 		},
 
-		async worksOfDocument({ user, documentId }: { user: Me; documentId: string }): Promise<WorkSummary[]> {
+		async worksOfDocument({ user, documentId, locale }: { user: Me; documentId: string; locale?: string }): Promise<WorkSummary[]> {
 			await docs.get({ documentId, userId: user.id });
 			const rows = await db.select(workColumns).from(works).where(eq(works.documentId, documentId)).orderBy(desc(works.proposedAt));
-			return summaries(rows, user.profile.uiLanguage ?? 'en');
+			return summaries(rows, locale ?? user.profile.uiLanguage ?? 'en');
 		},
 
 		/** The proposer (or an admin) takes back a proposal still waiting for its review. */
@@ -410,12 +501,14 @@ export function createExhibitions({
 			if (row.proposedBy !== user.id && user.role !== 'admin') throw new AppError(403, 'forbidden');
 			if (row.status !== 'pending') throw new AppError(409, 'exhibitions_not_pending');
 			await db.transaction(async (tx) => {
-				await tx.update(works).set({ status: 'retracted' }).where(and(eq(works.id, workId), eq(works.status, 'pending')));
+				const [updated] = await tx.update(works).set({ status: 'retracted' }).where(and(eq(works.id, workId), eq(works.status, 'pending'))).returning({ id: works.id });
+				// A moderator's review got there first.
+				if (!updated) throw new AppError(409, 'exhibitions_not_pending');
 				await audit(tx, { actorId: user.id, action: 'work.retract', targetType: 'work', targetId: workId });
 			});
 		},
 
-		async myRequests({ user }: { user: Me }): Promise<MyWorkRequest[]> {
+		async myRequests({ user, locale }: { user: Me; locale?: string }): Promise<MyWorkRequest[]> {
 			const mine = await db
 				.select({ work: workColumns, c: workContributors })
 				.from(workContributors)
@@ -424,7 +517,7 @@ export function createExhibitions({
 				.orderBy(desc(works.proposedAt));
 			const views = await summaries(
 				mine.map((m) => m.work),
-				user.profile.uiLanguage ?? 'en'
+				locale ?? user.profile.uiLanguage ?? 'en'
 			);
 			return mine.map(({ c }, i) => ({
 				work: views[i]!,
@@ -450,6 +543,8 @@ export function createExhibitions({
 			const work = await loadWork(workId);
 			if (work.status === 'rejected' || work.status === 'retracted') throw new AppError(409, 'exhibitions_not_pending');
 			if (input.decision === 'withdrawn' && row.decision !== 'granted') throw new AppError(409, 'exhibitions_not_granted');
+			// Declining what was given takes it back just as withdrawing does.
+			const takenBack = row.decision === 'granted' && input.decision !== 'granted';
 			// A child's yes is asked too, but the ledger's consent is their guardian's to give (with the guardian's own yes).
 			if (input.decision === 'granted' && !row.guardianRequired && !(await safeguarding.hasConsent({ userId: user.id, purpose: 'exhibition' }))) {
 				await safeguarding.grantConsent({ userId: user.id, purpose: 'exhibition' });
@@ -461,9 +556,10 @@ export function createExhibitions({
 					.set({ decision: input.decision, decidedAt: now, credit: input.credit, showCountry: input.showCountry })
 					.where(and(eq(workContributors.workId, workId), eq(workContributors.userId, user.id)));
 				await audit(tx, { actorId: user.id, action: `work.consent_${input.decision}`, targetType: 'work', targetId: workId, detail: { by: 'self', credit: input.credit } });
-				if (input.decision === 'withdrawn') await withdrawn(tx, workId, now);
+				if (takenBack) await withdrawn(tx, workId, now);
 			});
-			if (input.decision === 'withdrawn') void safeguarding.outbox.kick();
+			if (takenBack) void safeguarding.outbox.kick();
+			if (input.decision === 'granted') await clearWithdrawal(workId);
 		},
 
 		/** Works waiting for (or decided by) a guardian, for their standing page. [] when the link does not work. */
@@ -485,7 +581,15 @@ export function createExhibitions({
 				locale
 			);
 			const [profile] = await db.select({ displayName: profiles.displayName }).from(profiles).where(eq(profiles.userId, child)).limit(1);
-			return rows.map(({ c }, i) => ({ work: views[i]!, childName: profile?.displayName ?? '', decision: c.guardianDecision as WorkDecision, credit: c.guardianCredit, showCountry: c.guardianShowCountry }));
+			// A guardian is outside the program: of the people, they see only their own child (not who proposed it, nor
+			// the other makers, who may be children too).
+			return rows.map(({ c }, i) => ({
+				work: { ...views[i]!, proposedBy: null, contributors: views[i]!.contributors.filter((x) => x.userId === child) },
+				childName: profile?.displayName ?? '',
+				decision: c.guardianDecision as WorkDecision,
+				credit: c.guardianCredit,
+				showCountry: c.guardianShowCountry
+			}));
 		},
 
 		/** The guardian agrees for their child (with the most the credit may show), declines or withdraws. */
@@ -500,6 +604,7 @@ export function createExhibitions({
 			const work = await loadWork(workId);
 			if (work.status === 'rejected' || work.status === 'retracted') throw new AppError(409, 'exhibitions_not_pending');
 			if (input.decision === 'withdrawn' && row.guardianDecision !== 'granted') throw new AppError(409, 'exhibitions_not_granted');
+			const takenBack = row.guardianDecision === 'granted' && input.decision !== 'granted';
 			if (input.decision === 'granted' && !(await safeguarding.hasConsent({ userId: link.userId, purpose: 'exhibition' }))) {
 				await safeguarding.guardianChange({ token, purpose: 'exhibition', grant: true });
 			}
@@ -511,15 +616,16 @@ export function createExhibitions({
 					.set({ guardianDecision: input.decision, guardianDecidedAt: now, guardianCredit: input.credit, guardianShowCountry: input.showCountry })
 					.where(and(eq(workContributors.workId, workId), eq(workContributors.userId, link.userId)));
 				await audit(tx, { actorId: null, action: `work.consent_${input.decision}`, targetType: 'work', targetId: workId, detail: { by: 'guardian', userId: link.userId, credit: input.credit } });
-				if (input.decision === 'withdrawn') await withdrawn(tx, workId, now);
+				if (takenBack) await withdrawn(tx, workId, now);
 			});
-			if (input.decision === 'withdrawn') void safeguarding.outbox.kick();
+			if (takenBack) void safeguarding.outbox.kick();
+			if (input.decision === 'granted') await clearWithdrawal(workId);
 		},
 
-		async reviewQueue({ user }: { user: Me }): Promise<WorkSummary[]> {
+		async reviewQueue({ user, locale }: { user: Me; locale?: string }): Promise<WorkSummary[]> {
 			if (!isStaff(user)) throw new AppError(403, 'forbidden');
 			const rows = await db.select(workColumns).from(works).where(eq(works.status, 'pending')).orderBy(asc(works.proposedAt));
-			return summaries(rows, user.profile.uiLanguage ?? 'en');
+			return summaries(rows, locale ?? user.profile.uiLanguage ?? 'en');
 		},
 
 		/**
@@ -604,10 +710,10 @@ export function createExhibitions({
 		},
 
 		/** Approved works a lead may put in an exhibition (shown or not right now). */
-		async candidates({ user }: { user: Me }): Promise<WorkSummary[]> {
+		async candidates({ user, locale }: { user: Me; locale?: string }): Promise<WorkSummary[]> {
 			requireAdmin(user);
 			const rows = await db.select(workColumns).from(works).where(eq(works.status, 'approved')).orderBy(desc(works.reviewedAt));
-			return summaries(rows, user.profile.uiLanguage ?? 'en');
+			return summaries(rows, locale ?? user.profile.uiLanguage ?? 'en');
 		},
 
 		async publicExhibitions({ locale }: { locale: string }) {
@@ -638,7 +744,7 @@ export function createExhibitions({
 						altText: await translated(w.altText, w.lang, locale),
 						credits: credits.get(w.id) ?? [],
 						imageUrl: w.kind === 'canvas' ? `/exhibitions/${encodeURIComponent(row.slug)}/works/${w.id}.svg` : null,
-						html: w.kind === 'text' ? textHtml(await stateOf(w.id)) : null,
+						html: w.kind === 'text' ? await renderOnce(`html:${w.id}`, async () => textHtml(await stateOf(w.id))) : null,
 						madeAt: w.versionAt.toISOString()
 					}))
 				)
@@ -663,7 +769,7 @@ export function createExhibitions({
 			if (q.kind) conditions.push(`w.kind = $${params.push(q.kind)}`);
 			if (q.from) conditions.push(`w.version_at >= $${params.push(q.from)}::date`);
 			if (q.to) conditions.push(`w.version_at < ($${params.push(q.to)}::date + 1)`);
-			const rows = await query<{ id: string }>(`select w.id from works w where ${conditions.join(' and ')} order by w.version_at desc limit 1000`, params);
+			const rows = await query<{ id: string }>(`select w.id from works w where ${conditions.join(' and ')} order by w.version_at desc`, params);
 			if (rows.length === 0) return [];
 			const full = await db.select(workColumns).from(works).where(
 				inArray(
@@ -676,16 +782,10 @@ export function createExhibitions({
 				rows.map((r) => r.id),
 				locale
 			);
-			const contributors = await db.select({ workId: workContributors.workId, userId: workContributors.userId }).from(workContributors).where(
-				inArray(
-					workContributors.workId,
-					rows.map((r) => r.id)
-				)
-			);
-			const who = await people([...new Set(contributors.map((c) => c.userId))]);
 			let items = rows.map((r) => {
 				const w = byId.get(r.id)!;
-				const languages = [...new Set([w.lang, ...contributors.filter((c) => c.workId === w.id).flatMap((c) => who.get(c.userId)?.languages ?? [])])];
+				// The work's own language: the languages of its makers would tell something about people credited anonymously.
+				const languages = [w.lang];
 				return { id: w.id, kind: w.kind, title: w.title, statement: w.statement, lang: w.lang, credits: credits.get(w.id) ?? [], languages, madeAt: w.versionAt.toISOString(), approvedAt: w.reviewedAt?.toISOString() ?? w.versionAt.toISOString() };
 			});
 			if (q.lang) items = items.filter((i) => i.languages.some((l) => l === q.lang || l.split('-')[0] === q.lang));
@@ -694,7 +794,7 @@ export function createExhibitions({
 				const needle = q.q.toLocaleLowerCase();
 				items = items.filter((i) => i.title.toLocaleLowerCase().includes(needle) || i.statement.toLocaleLowerCase().includes(needle) || i.credits.some((c) => c.name?.toLocaleLowerCase().includes(needle)));
 			}
-			return items;
+			return items.slice(0, ARCHIVE_MAX);
 		},
 
 		/** A finished work as PDF, SVG or PNG (canvases), with its credits, for members. */
@@ -731,6 +831,9 @@ export function createExhibitions({
 			});
 			return { body: pdf, type: 'application/pdf', filename: `${base}.pdf` };
 		},
+
+		/** After an account is deleted (its works already hidden): their answers become withdrawals, curators are told. */
+		accountDeleted: (userId: string) => personWithdrew(userId, { gone: true }),
 
 		/** For data rights: the works a person was asked about, and their answers. */
 		async decisionsOf(userId: string) {

@@ -43,13 +43,54 @@ export function webpToPng(dataUrl: string): string | null {
 	}
 }
 
+/** Pictures larger than this many pixels are left out of PNG and PDF downloads: a small file can decode to gigabytes. */
+export const IMAGE_MAX_PIXELS = 4096 * 4096;
+
+/** Width and height from a PNG, JPEG, GIF or WebP file's header; null when they cannot be read. */
+export function imageSize(bytes: Uint8Array): { width: number; height: number } | null {
+	const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47) return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+	if (b.length >= 10 && b.toString('latin1', 0, 3) === 'GIF') return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+	if (b.length >= 30 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP') {
+		const kind = b.toString('latin1', 12, 16);
+		if (kind === 'VP8X') return { width: 1 + b.readUIntLE(24, 3), height: 1 + b.readUIntLE(27, 3) };
+		if (kind === 'VP8L') {
+			const bits = b.readUInt32LE(21);
+			return { width: 1 + (bits & 0x3fff), height: 1 + ((bits >> 14) & 0x3fff) };
+		}
+		if (kind === 'VP8 ') return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff };
+		return null;
+	}
+	if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) {
+		// JPEG: walk the markers to a start-of-frame.
+		let i = 2;
+		while (i + 9 < b.length) {
+			if (b[i] !== 0xff) return null;
+			const marker = b[i + 1]!;
+			const length = b.readUInt16BE(i + 2);
+			if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return { width: b.readUInt16BE(i + 7), height: b.readUInt16BE(i + 5) };
+			i += 2 + length;
+		}
+	}
+	return null;
+}
+
+/** Whether a data: image is small enough, once decoded, to draw. */
+function drawable(dataUrl: string): boolean {
+	const base64 = /^data:image\/[a-z]+;base64,([a-z0-9+/=\s]*)$/i.exec(dataUrl)?.[1];
+	if (base64 === undefined) return false;
+	const size = imageSize(new Uint8Array(Buffer.from(base64.slice(0, 4096), 'base64')));
+	return size !== null && size.width > 0 && size.height > 0 && size.width * size.height <= IMAGE_MAX_PIXELS;
+}
+
 /**
- * The SVG as resvg should get it: WebP images as PNG (an undecodable one is left out), every href that is not a
- * data: image removed (resvg would otherwise read files from the server's disk), right-to-left text re-anchored.
+ * The SVG as resvg should get it: WebP images as PNG (an undecodable one is left out, and so is any picture over
+ * IMAGE_MAX_PIXELS or whose size cannot be read), every href that is not a data: image removed (resvg would otherwise read files from the server's disk), right-to-left text re-anchored.
  */
 export function prepareForResvg(svg: string): string {
 	return svg
 		.replace(/\s(?:xlink:)?href="([^"]*)"/g, (all, href: string) => {
+			if (!drawable(href)) return '';
 			if (/^data:image\/webp;/i.test(href)) {
 				const png = webpToPng(href);
 				return png ? ` href="${png}"` : '';

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { PdfWork } from './download';
 
@@ -12,12 +13,14 @@ export interface Renderer {
 	close(): Promise<void>;
 }
 
-/** A render that takes longer than this is given up (the thread is restarted for the next one). */
+/** A render that takes longer than this is given up, and the thread restarted for the next one. */
 const TIMEOUT_MS = 60_000;
+/** Downloads waiting for the thread; more are refused (429) rather than queued for minutes. */
+const QUEUE_MAX = 16;
 
 /**
  * The worker's script. The production build puts `render-worker.js` beside `server.js` (scripts/build.js). From the
- * sources (tests, `npm run dev`) it is bundled once, with esbuild, into node_modules/.cache, where its packages resolve.
+ * sources (tests, `npm run dev`) it is bundled with esbuild into node_modules/.cache, where its packages resolve.
  */
 async function workerScript(): Promise<string> {
 	const here = fileURLToPath(import.meta.url);
@@ -34,25 +37,28 @@ async function workerScript(): Promise<string> {
 	return out;
 }
 
-export function createRenderer({ logger }: { logger: Logger }): Renderer {
+export function createRenderer({ logger, timeoutMs = () => TIMEOUT_MS }: { logger: Logger; timeoutMs?: () => number }): Renderer {
 	const log = logger.child({ ns: 'render' });
-	let worker: Promise<Worker> | null = null;
+	/** The current thread (starting, or started); null when there is none. */
+	let current: Promise<Worker> | null = null;
 	let next = 1;
+	let waiting = 0;
 	const pending = new Map<number, { resolve(bytes: Uint8Array): void; reject(err: Error): void; timer: NodeJS.Timeout }>();
 	let queue: Promise<unknown> = Promise.resolve();
 
-	function fail(err: Error) {
+	function failAll(err: Error) {
 		for (const p of pending.values()) {
 			clearTimeout(p.timer);
 			p.reject(err);
 		}
 		pending.clear();
-		worker = null;
 	}
 
 	function start(): Promise<Worker> {
-		worker ??= workerScript().then((file) => {
-			const w = new Worker(file);
+		if (current) return current;
+		const starting = workerScript().then((file) => {
+			// Pictures are decoded outside the JavaScript heap; this bounds what the thread's own code may take.
+			const w = new Worker(file, { resourceLimits: { maxOldGenerationSizeMb: 512 } });
 			w.unref();
 			w.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => {
 				const p = pending.get(m.id);
@@ -62,20 +68,31 @@ export function createRenderer({ logger }: { logger: Logger }): Renderer {
 				if (m.bytes) p.resolve(new Uint8Array(m.bytes));
 				else p.reject(new Error(m.error ?? 'render failed'));
 			});
+			const gone = (err: Error) => {
+				// Only the thread in use: one given up after a timeout may stop after its successor started.
+				if (current !== starting) return;
+				current = null;
+				failAll(err);
+			};
 			w.on('error', (err) => {
 				log.error({ err }, 'the render thread failed');
-				fail(err);
+				gone(err);
 			});
-			w.on('exit', (code) => {
-				if (pending.size > 0) fail(new Error(`the render thread stopped (exit code ${code})`));
-				worker = null;
-			});
+			w.on('exit', (code) => gone(new Error(`the render thread stopped (exit code ${code})`)));
 			return w;
 		});
-		return worker;
+		current = starting;
+		// A thread that could not start (its script, the build) is tried again on the next download.
+		starting.catch((err: unknown) => {
+			log.error({ err }, 'the render thread could not start');
+			if (current === starting) current = null;
+		});
+		return starting;
 	}
 
 	function call(message: Record<string, unknown>): Promise<Uint8Array> {
+		if (waiting >= QUEUE_MAX) return Promise.reject(new AppError(429, 'rate_limited', { retryAfterSeconds: 10 }));
+		waiting++;
 		const run = async () => {
 			const w = await start();
 			const id = next++;
@@ -83,13 +100,15 @@ export function createRenderer({ logger }: { logger: Logger }): Renderer {
 				const timer = setTimeout(() => {
 					pending.delete(id);
 					reject(new Error('render timed out'));
+					// The next download gets a new thread at once; this one is stopped.
+					if (current && pending.size === 0) current = null;
 					void w.terminate();
-				}, TIMEOUT_MS);
+				}, timeoutMs());
 				pending.set(id, { resolve, reject, timer });
 				w.postMessage({ ...message, id });
 			});
 		};
-		const result = queue.then(run, run);
+		const result = queue.then(run, run).finally(() => waiting--);
 		queue = result.catch(() => undefined);
 		return result;
 	}
@@ -98,8 +117,9 @@ export function createRenderer({ logger }: { logger: Logger }): Renderer {
 		png: (svg, options = {}) => call({ op: 'png', svg, maxSide: options.maxSide }),
 		pdf: (work) => call({ op: 'pdf', work }),
 		async close() {
-			const w = worker ? await worker.catch(() => null) : null;
-			worker = null;
+			const w = current ? await current.catch(() => null) : null;
+			current = null;
+			failAll(new Error('the renderer closed'));
 			await w?.terminate();
 		}
 	};

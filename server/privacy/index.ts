@@ -16,9 +16,7 @@ import {
 	spaceMembers,
 	surveyAnswers,
 	surveyResponses,
-	users,
-	workContributors,
-	works
+	users
 } from '../db/schema';
 import { notFound } from '../errors';
 import type { Logger } from '../logger';
@@ -38,13 +36,15 @@ export interface PrivacyOptions {
 	retentionDays: () => Promise<number>;
 	/** Age under which a participant is a minor (program_policy.minor_age). */
 	minorAge: () => Promise<number>;
+	/** Told after an account is deleted (committed): consents it gave elsewhere end (exhibitions). */
+	onDeleted?: (userId: string) => Promise<void>;
 }
 
 /**
  * A person's data rights: a download of everything Tessera holds about them, and deletion of their account.
  * What deletion keeps, and for how long, is written out in the README ("Your data").
  */
-export function createPrivacyService({ db, logger, accounts, translator, retentionDays, minorAge }: PrivacyOptions) {
+export function createPrivacyService({ db, logger, accounts, translator, retentionDays, minorAge, onDeleted }: PrivacyOptions) {
 	const log = logger.child({ ns: 'privacy' });
 
 	return {
@@ -91,14 +91,6 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 				await tx.delete(chatReadPositions).where(eq(chatReadPositions.userId, userId));
 				await tx.delete(docContributions).where(eq(docContributions.userId, userId));
 				await tx.delete(docActivityHours).where(eq(docActivityHours.userId, userId));
-				// Their consents to exhibit works end with the account: the works leave every public page (the check
-				// there reads live consents), and curators see when.
-				const taken = await tx
-					.update(workContributors)
-					.set({ decision: 'withdrawn', decidedAt: now })
-					.where(and(eq(workContributors.userId, userId), eq(workContributors.decision, 'granted')))
-					.returning({ workId: workContributors.workId });
-				if (taken.length > 0) await tx.update(works).set({ withdrawnAt: now }).where(inArray(works.id, taken.map((t) => t.workId)));
 				// Their free-text answers go, and so must any translation of them (below, with the messages').
 				const answers = await tx
 					.select({ text: surveyAnswers.text })
@@ -128,6 +120,7 @@ export function createPrivacyService({ db, logger, accounts, translator, retenti
 			// Their blanked messages' words must not stay behind in other languages.
 			await translator.forget({ texts: removedTexts });
 			log.info({ userId, ...counts }, 'account deleted');
+			await onDeleted?.(userId).catch((err: unknown) => log.error({ err, userId }, 'ending the consents of a deleted account elsewhere failed'));
 			return counts;
 		},
 

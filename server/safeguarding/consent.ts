@@ -78,13 +78,16 @@ export function createConsents({
 	logger,
 	outbox,
 	policy,
-	onParticipationChange
+	onParticipationChange,
+	onRevoked
 }: {
 	db: Db;
 	logger: Logger;
 	outbox: Outbox;
 	policy: () => Promise<Policy>;
 	onParticipationChange: (userId: string, change: { withdrawn: boolean }) => void;
+	/** After any purpose is withdrawn (committed): exhibitions take works off and tell curators. */
+	onRevoked?: (userId: string, purpose: ConsentPurpose) => void;
 }) {
 	const log = logger.child({ ns: 'consent' });
 
@@ -249,6 +252,7 @@ export function createConsents({
 		if (revoked) {
 			log.info({ userId, purpose, by }, 'consent withdrawn');
 			if (purpose === 'participation') onParticipationChange(userId, { withdrawn: true });
+			onRevoked?.(userId, purpose);
 		}
 		return revoked;
 	}

@@ -21,6 +21,8 @@ export { ageOf };
 export interface SafeguardingEvents {
 	/** Someone's participation consent was withdrawn (or their account went back to pending): close their connections to spaces. */
 	'participation:withdrawn': [{ userId: string }];
+	/** A consent of any purpose was withdrawn, by the person or their guardian (after commit). */
+	'consent:revoked': [{ userId: string; purpose: ConsentPurpose }];
 }
 
 export interface SafeguardingOptions {
@@ -107,7 +109,8 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 		logger,
 		outbox,
 		policy,
-		onParticipationChange: participationChanged
+		onParticipationChange: participationChanged,
+		onRevoked: (userId, purpose) => events.emit('consent:revoked', { userId, purpose })
 	});
 
 	const guardianAccess = createGuardianAccess({ db, logger, outbox, ledger });

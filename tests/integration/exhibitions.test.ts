@@ -12,6 +12,7 @@ import { newModerator, supervisedSpace } from '../helpers/moderation';
 import { guardianLinkToken } from '../helpers/safeguarding';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { appendParagraph, createDocument, syncedClient, type YClient } from '../helpers/yjs';
+import { waitFor } from '../helpers/wait';
 
 const drivers = await availableDrivers();
 
@@ -99,7 +100,11 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 
 		// With the guardian's yes it is shown, and the minor's credit follows the guardian's choice, not hers.
 		const token = await guardianLinkToken(url, admin, guardianEmail);
-		expect((await service().guardianWorks({ token, locale: 'en' })).map((w) => w.work.id)).toContain(work.id);
+		const forGuardian = await service().guardianWorks({ token, locale: 'en' });
+		expect(forGuardian.map((w) => w.work.id)).toContain(work.id);
+		// The guardian is outside the program: of the people, only their own child is named to them.
+		expect(JSON.stringify(forGuardian)).not.toContain('Amal');
+		expect(forGuardian[0]!.work.contributors.map((c) => c.displayName)).toEqual(['Lucía Pérez']);
 		await service().guardianDecide({ token, workId: work.id, input: { decision: 'granted', credit: 'initials', showCountry: false } });
 		const page = await service().publicExhibition({ slug: ex.slug, locale: 'en' });
 		expect(page!.works.map((w) => w.id)).toEqual([work.id]);
@@ -148,15 +153,18 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		const second = await exhibitionWith([work.id]);
 		expect(await shown(first.slug)).toEqual([work.id]);
 		expect(await shown(second.slug)).toEqual([work.id]);
-		// Over HTTP too, when the public pages are there: no copy is kept anywhere.
+		// Over HTTP too: the page and the picture, neither kept by any cache.
 		const asset = await fetch(`${url}/exhibitions/${first.slug}/works/${work.id}.svg`);
-		const before = asset.status;
+		expect(asset.status).toBe(200);
+		expect(asset.headers.get('cache-control')).toContain('no-store');
+		expect(await (await fetch(`${url}/exhibitions/${first.slug}`)).text()).toContain('Bridge');
 
 		await service().decide({ user: await me(amal), workId: work.id, input: { decision: 'withdrawn', credit: 'name', showCountry: true } });
 		expect(await shown(first.slug)).toEqual([]);
 		expect(await shown(second.slug)).toEqual([]);
 		expect(await service().publicWorkSvg({ slug: first.slug, workId: work.id })).toBeNull();
-		if (before === 200) expect((await fetch(`${url}/exhibitions/${first.slug}/works/${work.id}.svg`)).status).toBe(404);
+		expect((await fetch(`${url}/exhibitions/${first.slug}/works/${work.id}.svg`)).status).toBe(404);
+		expect(await (await fetch(`${url}/exhibitions/${first.slug}`)).text()).not.toContain('Bridge');
 		const curatorView = await service().exhibition({ user: await me(admin), id: first.id });
 		expect(curatorView.works[0]).toMatchObject({ id: work.id, public: false, withdrawnAt: expect.any(String) });
 		const mails = await server.app.database.db.select().from(outbox).where(eq(outbox.kind, 'exhibition_withdrawn'));
@@ -169,9 +177,24 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		// Agreeing again brings it back; withdrawing the exhibition purpose in the consent ledger takes it off again.
 		await service().decide({ user: await me(amal), workId: work.id, input: granted });
 		expect(await shown(first.slug)).toEqual([work.id]);
+		expect((await service().exhibition({ user: await me(admin), id: first.id })).works[0]!.withdrawnAt).toBeNull();
+		const mailed = async () => (await server.app.database.db.select().from(outbox).where(eq(outbox.kind, 'exhibition_withdrawn'))).length;
+		const before = await mailed();
 		expect((await api(url, '/api/v1/me/consents/exhibition', { method: 'DELETE', token: amal.token })).status).toBe(200);
 		expect(await shown(first.slug)).toEqual([]);
 		expect(await shown(second.slug)).toEqual([]);
+		// The curators hear of that too (it happens just after the ledger's change).
+		await waitFor(async () => ((await mailed()) > before ? true : null), { what: 'the curators told of the ledger withdrawal' });
+		expect((await service().exhibition({ user: await me(admin), id: first.id })).works[0]!.withdrawnAt).not.toBeNull();
+
+		// Declining after agreeing is taking it back as well: hidden, and the curators are told.
+		expect((await api(url, '/api/v1/me/consents', { token: amal.token, body: { purpose: 'exhibition' } })).status).toBe(200);
+		await service().decide({ user: await me(amal), workId: work.id, input: granted });
+		expect(await shown(first.slug)).toEqual([work.id]);
+		const beforeDecline = await mailed();
+		await service().decide({ user: await me(child), workId: work.id, input: { decision: 'declined', credit: 'anonymous', showCountry: false } });
+		expect(await shown(first.slug)).toEqual([]);
+		expect(await mailed()).toBeGreaterThan(beforeDecline);
 	});
 
 	it('the guardian withdrawing takes it off too; a rejected work never shows; strangers cannot see a work at all', async () => {
@@ -311,6 +334,22 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		expect(await service().publicExhibition({ slug: created.body.slug, locale: 'en' })).toBeNull();
 	});
 
+	it('what visitors would read is checked like anything written in the space; the guardian is mailed once a day, not per proposal', async () => {
+		const { docId, versionId } = await drawnTogether('Postcards');
+		const refused = await api(url, `/api/v1/documents/${docId}/works`, { token: amal.token, headers: { 'accept-language': 'es' }, body: { versionId, title: 'Postcards', statement: 'Write to me at amal.haddad@example.org', altText: 'Postcards.', lang: 'en' } });
+		expect(refused.status).toBe(422);
+		expect(refused.body.error.fields.statement).toEqual({ code: 'exhibitions_text_not_allowed', message: es.error_exhibitions_text_not_allowed });
+		const db = server.app.database.db;
+		const guardianMails = async () => (await db.select().from(outbox).where(eq(outbox.kind, 'exhibition_guardian_consent'))).filter((m) => m.toAddress === guardianEmail).length;
+		// Earlier tests proposed works with the child in them today: one mail went, and no more since.
+		expect(await guardianMails()).toBe(1);
+		await propose(docId, versionId, 'Postcards');
+		expect(await guardianMails()).toBe(1);
+		// The link of that one mail still works, and lists the new work.
+		const token = await guardianLinkToken(url, admin, guardianEmail);
+		expect((await service().guardianWorks({ token, locale: 'en' })).map((w) => w.work.title)).toContain('Postcards');
+	});
+
 	it('an observer cannot propose; a deleted contributor’s work leaves the public pages', async () => {
 		const { docId, versionId } = await drawnTogether('Garden');
 		const observer = await newUser(url);
@@ -336,9 +375,13 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		await service().review({ user: await me(moderator), workId: work.id, input: { decision: 'approve' } });
 		const ex = await exhibitionWith([work.id]);
 		expect(await shown(ex.slug)).toEqual([work.id]);
+		const mailed = async () => (await server.app.database.db.select().from(outbox).where(eq(outbox.kind, 'exhibition_withdrawn'))).length;
+		const before = await mailed();
 		const deleted = await api(url, '/api/v1/me/deletion', { method: 'POST', token: bea.token, body: { password: bea.password } });
 		expect(deleted.status, deleted.text).toBeLessThan(300);
 		expect(await shown(ex.slug)).toEqual([]);
+		expect(await mailed()).toBeGreaterThan(before);
+		expect((await service().exhibition({ user: await me(admin), id: ex.id })).works[0]!.withdrawnAt).not.toBeNull();
 		const [row] = await server.app.database.db.select().from(works).where(eq(works.id, work.id));
 		expect(row!.status).toBe('approved');
 	});

@@ -149,7 +149,9 @@ export const ERROR_CODES = [
 	'exhibitions_query_invalid',
 	'exhibitions_lang_invalid',
 	'exhibitions_kind_invalid',
-	'exhibitions_slug_taken'
+	'exhibitions_slug_taken',
+	'exhibitions_work_too_large',
+	'exhibitions_text_not_allowed'
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -13,7 +13,7 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { app, locale } = event.locals;
 	// A work taken back or turned down asks nothing any more.
-	const requests = (await app.exhibitions.myRequests({ user })).filter((r) => r.work.status === 'pending' || r.work.status === 'approved');
+	const requests = (await app.exhibitions.myRequests({ user, locale: event.locals.locale })).filter((r) => r.work.status === 'pending' || r.work.status === 'approved');
 	return {
 		meId: user.id,
 		requests: requests.map((r) => ({ ...r, work: workRow(r.work, { locale, timeZone: user.profile.timezone }) }))

@@ -15,7 +15,7 @@ function requireStaff(event: Pick<RequestEvent, 'locals'>) {
 export const load: PageServerLoad = async (event) => {
 	const user = requireStaff(event);
 	const { app, locale } = event.locals;
-	const queue = await app.exhibitions.reviewQueue({ user });
+	const queue = await app.exhibitions.reviewQueue({ user, locale: event.locals.locale });
 	return { works: queue.map((w) => workRow(w, { locale, timeZone: user.profile.timezone })) };
 };
 

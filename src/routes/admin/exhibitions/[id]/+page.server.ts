@@ -26,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
 	const { admin, id, app, locale } = context(event);
 	let x, candidates;
 	try {
-		[x, candidates] = await Promise.all([app.exhibitions.exhibition({ user: admin, id }), app.exhibitions.candidates({ user: admin })]);
+		[x, candidates] = await Promise.all([app.exhibitions.exhibition({ user: admin, id }), app.exhibitions.candidates({ user: admin, locale: event.locals.locale })]);
 	} catch (e) {
 		if (isAppError(e) && e.status === 404) error(404, { message: errorMessage('not_found', locale), code: 'not_found' });
 		throw e;

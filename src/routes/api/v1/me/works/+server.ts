@@ -4,5 +4,5 @@ import type { RequestHandler } from './$types';
 /** Works that ask for the caller's consent, with their answer and credit. */
 export const GET: RequestHandler = endpoint(async (event) => {
 	const user = requireUser(event);
-	return { works: await event.locals.app.exhibitions.myRequests({ user }) };
+	return { works: await event.locals.app.exhibitions.myRequests({ user, locale: event.locals.locale }) };
 });

@@ -8,5 +8,5 @@ export const GET: RequestHandler = endpoint(async (event) => {
 	const user = requireUser(event);
 	const id = workId.safeParse(event.params.id);
 	if (!id.success) throw notFound();
-	return event.locals.app.exhibitions.work({ user, workId: id.data });
+	return event.locals.app.exhibitions.work({ user, workId: id.data, locale: event.locals.locale });
 });

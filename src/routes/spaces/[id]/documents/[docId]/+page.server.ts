@@ -37,7 +37,7 @@ export const load: PageServerLoad = async (event) => {
 	const when = (iso: string) => formatDateTime(iso, { locale, timeZone: user.profile.timezone });
 	// Owners and members propose works; observers and supervisors only read.
 	const canPropose = detail.myRole === 'owner' || detail.myRole === 'member';
-	const works = canPropose ? await event.locals.app.exhibitions.worksOfDocument({ user, documentId }) : [];
+	const works = canPropose ? await event.locals.app.exhibitions.worksOfDocument({ user, documentId, locale: event.locals.locale }) : [];
 	return {
 		me: { id: user.id, name: user.profile.displayName },
 		document: {

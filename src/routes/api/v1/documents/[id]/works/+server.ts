@@ -10,7 +10,7 @@ export const GET: RequestHandler = endpoint(async (event) => {
 	const user = requireUser(event);
 	const id = documentId.safeParse(event.params.id);
 	if (!id.success) throw notFound();
-	return { works: await event.locals.app.exhibitions.worksOfDocument({ user, documentId: id.data }) };
+	return { works: await event.locals.app.exhibitions.worksOfDocument({ user, documentId: id.data, locale: event.locals.locale }) };
 });
 
 /** `ProposeWorkInput` → 201 `WorkSummary`: proposes the document (at a saved version) for exhibitions. */

@@ -10,5 +10,5 @@ export const PUT: RequestHandler = endpoint(async (event) => {
 	if (!id.success) throw notFound();
 	const input = await readJson(event, workConsentInput);
 	await event.locals.app.exhibitions.decide({ user, workId: id.data, input });
-	return (await event.locals.app.exhibitions.myRequests({ user })).find((r) => r.work.id === id.data) ?? null;
+	return (await event.locals.app.exhibitions.myRequests({ user, locale: event.locals.locale })).find((r) => r.work.id === id.data) ?? null;
 });

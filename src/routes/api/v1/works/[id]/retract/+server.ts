@@ -9,5 +9,5 @@ export const POST: RequestHandler = endpoint(async (event) => {
 	const id = workId.safeParse(event.params.id);
 	if (!id.success) throw notFound();
 	await event.locals.app.exhibitions.retract({ user, workId: id.data });
-	return event.locals.app.exhibitions.work({ user, workId: id.data });
+	return event.locals.app.exhibitions.work({ user, workId: id.data, locale: event.locals.locale });
 });

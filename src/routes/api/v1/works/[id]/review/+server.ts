@@ -10,5 +10,5 @@ export const POST: RequestHandler = endpoint(async (event) => {
 	if (!id.success) throw notFound();
 	const input = await readJson(event, workReviewInput);
 	await event.locals.app.exhibitions.review({ user, workId: id.data, input });
-	return event.locals.app.exhibitions.work({ user, workId: id.data });
+	return event.locals.app.exhibitions.work({ user, workId: id.data, locale: event.locals.locale });
 });
