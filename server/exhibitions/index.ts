@@ -592,6 +592,27 @@ export function createExhibitions({
 			}));
 		},
 
+		/**
+		 * What a work looks like, for the guardian deciding about it: the text as HTML, or the canvas as SVG. Only works
+		 * their child helped make; null otherwise (and for a link that does not work).
+		 */
+		async guardianPreview({ token, workId }: { token: string; workId: string }): Promise<{ kind: 'text'; html: string } | { kind: 'canvas'; svg: string } | null> {
+			let child: string;
+			try {
+				child = (await safeguarding.guardianLinkChild(token)).userId;
+			} catch {
+				return null;
+			}
+			const [row] = await db
+				.select({ work: workColumns })
+				.from(workContributors)
+				.innerJoin(works, eq(works.id, workContributors.workId))
+				.where(and(eq(workContributors.workId, workId), eq(workContributors.userId, child), eq(workContributors.guardianRequired, true)))
+				.limit(1);
+			if (!row) return null;
+			return row.work.kind === 'canvas' ? { kind: 'canvas', svg: await workSvg(row.work) } : { kind: 'text', html: await renderOnce(`html:${workId}`, async () => textHtml(await stateOf(workId))) };
+		},
+
 		/** The guardian agrees for their child (with the most the credit may show), declines or withdraws. */
 		async guardianDecide({ token, workId, input }: { token: string; workId: string; input: GuardianWorkInput }): Promise<void> {
 			const link = await safeguarding.guardianLinkChild(token);

@@ -293,7 +293,8 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await shoot(page, 'works-minor-en');
 
 		// The guardian's standing page lists both works; at most initials and no country for Harbour at night.
-		// Each proposal mailed the guardian a fresh standing link (the one before stops working): the newest is theirs now.
+		// The first proposal mailed the guardian a fresh standing link (the one before stops working); the second did not
+		// mail again the same day, so that link still works and lists both.
 		const [latest] = await app.server.app.database.db.select().from(outbox).where(eq(outbox.toAddress, guardianEmail)).orderBy(desc(outbox.createdAt)).limit(1);
 		expect(latest!.kind).toBe('exhibition_guardian_consent');
 		expect(latest!.body).toContain(nour.displayName);
@@ -309,6 +310,9 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await shoot(guardian, 'guardian-works-en');
 		const item = section.locator(`[data-guardian-work="${workId}"]`);
 		expect(await item.getByText('A short poem about boats, a lighthouse and gulls at night.').isVisible()).toBe(true);
+		// The guardian sees the work itself, not only its title: the text as it was proposed.
+		const text = item.getByRole('article', { name: 'Harbour at night' });
+		expect(await text.textContent()).toContain('Nour writes the gulls.');
 		// By keyboard: into the cap group, to "initials", past the country box, agree.
 		// Nothing is allowed until the guardian says so: the cap starts at "not named".
 		expect(await item.getByRole('radio', { name: en.works_cap_anonymous }).isChecked()).toBe(true);
@@ -346,6 +350,9 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		expect(await page.getByText(fill(en.works_mod_count, { count: 2 })).isVisible()).toBe(true);
 		const item = page.locator(`[data-review-work="${workId}"]`);
 		expect(await item.getByText('A short poem about boats, a lighthouse and gulls at night.').isVisible()).toBe(true);
+		// The guardian sees the work itself, not only its title: the text as it was proposed.
+		const text = item.getByRole('article', { name: 'Harbour at night' });
+		expect(await text.textContent()).toContain('Nour writes the gulls.');
 		expect(await item.getByText(en.works_consented_all).isVisible()).toBe(true);
 		expect(await item.getByRole('link', { name: named(en.works_mod_open_document, 'Harbour at night') }).getAttribute('href')).toBe(new URL(docUrl).pathname);
 		await expectNoAxeViolations(page, '/moderation/works (en)');

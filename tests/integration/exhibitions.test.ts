@@ -105,6 +105,13 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		// The guardian is outside the program: of the people, only their own child is named to them.
 		expect(JSON.stringify(forGuardian)).not.toContain('Amal');
 		expect(forGuardian[0]!.work.contributors.map((c) => c.displayName)).toEqual(['Lucía Pérez']);
+		// The guardian sees the drawing before deciding, through their link only.
+		const picture = await fetch(`${url}/guardian/${token}/works/${work.id}.svg`);
+		expect(picture.status).toBe(200);
+		expect(picture.headers.get('content-type')).toContain('image/svg+xml');
+		expect(picture.headers.get('cache-control')).toContain('no-store');
+		expect(await picture.text()).toContain('idea 1');
+		expect((await fetch(`${url}/guardian/${'A'.repeat(43)}/works/${work.id}.svg`)).status).toBe(404);
 		await service().guardianDecide({ token, workId: work.id, input: { decision: 'granted', credit: 'initials', showCountry: false } });
 		const page = await service().publicExhibition({ slug: ex.slug, locale: 'en' });
 		expect(page!.works.map((w) => w.id)).toEqual([work.id]);

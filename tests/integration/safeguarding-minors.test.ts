@@ -513,6 +513,10 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 				why: 'public, no account needed: a canvas work’s image only while it is approved, consented to by everyone in it and shown in a published exhibition; it carries nothing to anyone',
 				tries: () => [{ path: `/exhibitions/no-such-exhibition/works/${made}.svg`, expect: 404 }]
 			},
+			'GET /guardian/[token]/works/[workId].svg': {
+				why: 'a guardian’s standing link shows a canvas their child helped make, to decide about it; a made-up link or another work is not found',
+				tries: () => [{ path: `/guardian/${'x'.repeat(43)}/works/${made}.svg`, expect: 404 }]
+			},
 			'GET /archive/[workId]/download': {
 				why: 'signed-in members: a finished work (approved, with every contributor’s consent) as a file; any other work is not found',
 				tries: () => [{ path: `/archive/${made}/download?format=pdf`, expect: 404 }]

@@ -25,13 +25,19 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 		proposals: view.state === 'valid' ? await locals.app.matching.guardianProposals({ token: params.token, locale: locals.locale }) : [],
 		works:
 			view.state === 'valid'
-				? (await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale }))
+				? await Promise.all((await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale }))
 						// A work taken back or turned down asks nothing any more.
 						.filter((w) => w.work.status === 'pending' || w.work.status === 'approved')
-						.map((w) => ({
-						...w,
-						work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' })
-					}))
+						.map(async (w) => {
+							// What the work looks like: the guardian decides about this, not only its title.
+							const preview = w.work.kind === 'text' ? await locals.app.exhibitions.guardianPreview({ token: params.token, workId: w.work.id }) : null;
+							return {
+								...w,
+								work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' }),
+								html: preview?.kind === 'text' ? preview.html : null,
+								imageUrl: w.work.kind === 'canvas' ? `/guardian/${params.token}/works/${w.work.id}.svg` : null
+							};
+						}))
 				: [],
 		consents: view.current.map((c) => ({
 			purpose: c.purpose,
