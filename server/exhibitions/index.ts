@@ -524,7 +524,8 @@ export function createExhibitions({
 				decision: c.decision,
 				credit: c.credit,
 				showCountry: c.showCountry,
-				guardianCap: c.guardianRequired ? (c.guardianDecision === 'pending' ? null : { credit: c.guardianCredit, showCountry: c.guardianShowCountry }) : null
+				guardianCap: c.guardianRequired ? (c.guardianDecision === 'pending' ? null : { credit: c.guardianCredit, showCountry: c.guardianShowCountry }) : null,
+				minorCap: !c.guardianRequired && (c.guardianCredit !== 'name' || !c.guardianShowCountry) ? { credit: c.guardianCredit, showCountry: c.guardianShowCountry } : null
 			}));
 		},
 
@@ -590,6 +591,15 @@ export function createExhibitions({
 				credit: c.guardianCredit,
 				showCountry: c.guardianShowCountry
 			}));
+		},
+
+		/**
+		 * What a work looks like as proposed (its version, not the document as it is now), for the people who decide
+		 * about it: members of its space, its contributors, moderators and admins.
+		 */
+		async preview({ user, workId }: { user: Me; workId: string }): Promise<{ kind: 'text'; html: string } | { kind: 'canvas'; svg: string }> {
+			const row = await readable(user, workId);
+			return row.kind === 'canvas' ? { kind: 'canvas', svg: await workSvg(row) } : { kind: 'text', html: await renderOnce(`html:${workId}`, async () => textHtml(await stateOf(workId))) };
 		},
 
 		/**

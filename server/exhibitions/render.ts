@@ -24,9 +24,11 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-const SAFE_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+// No mailto: a work is shown to the public, and an address written into a child's document must not become a link
+// anyone can use (the words stay, as text).
+const SAFE_PROTOCOLS = new Set(['http:', 'https:']);
 
-/** The link target if it is an absolute http(s) or mailto URL, else null (javascript:, data:, relative ...). */
+/** The link target if it is an absolute http(s) URL, else null (mailto:, javascript:, data:, relative ...). */
 export function safeHref(href: unknown): string | null {
 	if (typeof href !== 'string' || href.length > 2048) return null;
 	try {
@@ -67,7 +69,7 @@ function marksOf(attributes: Record<string, unknown> | undefined): Mark[] {
 		if (name === 'link') {
 			const href = safeHref((value as { href?: unknown }).href);
 			// A link to anywhere else is dropped; its text stays.
-			if (href) marks.push({ tag, open: `<a href="${escapeHtml(href)}" rel="nofollow noopener">` });
+			if (href) marks.push({ tag, open: `<a href="${escapeHtml(href)}" rel="nofollow noopener noreferrer ugc">` });
 		} else marks.push({ tag, open: `<${tag}>` });
 	}
 	return marks;

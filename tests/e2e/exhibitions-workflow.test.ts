@@ -311,8 +311,7 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		const item = section.locator(`[data-guardian-work="${workId}"]`);
 		expect(await item.getByText('A short poem about boats, a lighthouse and gulls at night.').isVisible()).toBe(true);
 		// The guardian sees the work itself, not only its title: the text as it was proposed.
-		const text = item.getByRole('article', { name: 'Harbour at night' });
-		expect(await text.textContent()).toContain('Nour writes the gulls.');
+		expect(await item.locator('[data-work-preview]').textContent()).toContain('Nour writes the gulls.');
 		// By keyboard: into the cap group, to "initials", past the country box, agree.
 		// Nothing is allowed until the guardian says so: the cap starts at "not named".
 		expect(await item.getByRole('radio', { name: en.works_cap_anonymous }).isChecked()).toBe(true);
@@ -349,10 +348,11 @@ describeBrowser('exhibitions workflow: propose, consent, review, curate, publish
 		await page.waitForLoadState('networkidle');
 		expect(await page.getByText(fill(en.works_mod_count, { count: 2 })).isVisible()).toBe(true);
 		const item = page.locator(`[data-review-work="${workId}"]`);
+		// The moderator reads what would be published: the proposed version itself.
+		expect(await item.locator('[data-work-preview]').textContent()).toContain('The boats come home with lanterns.');
 		expect(await item.getByText('A short poem about boats, a lighthouse and gulls at night.').isVisible()).toBe(true);
 		// The guardian sees the work itself, not only its title: the text as it was proposed.
-		const text = item.getByRole('article', { name: 'Harbour at night' });
-		expect(await text.textContent()).toContain('Nour writes the gulls.');
+		expect(await item.locator('[data-work-preview]').textContent()).toContain('Nour writes the gulls.');
 		expect(await item.getByText(en.works_consented_all).isVisible()).toBe(true);
 		expect(await item.getByRole('link', { name: named(en.works_mod_open_document, 'Harbour at night') }).getAttribute('href')).toBe(new URL(docUrl).pathname);
 		await expectNoAxeViolations(page, '/moderation/works (en)');

@@ -7,7 +7,7 @@ import { exhibitions, outbox, works } from '../../server/db/schema';
 import { newShapeFields } from '../../src/lib/canvas/shapes';
 import { CANVAS_SHAPES } from '../../src/lib/protocol/docs';
 import { api, createSpace, joinSpace, newUser, type TestUser } from '../helpers/api';
-import { newChildMentee } from '../helpers/matching';
+import { newChildMentee, newMinorMentee } from '../helpers/matching';
 import { newModerator, supervisedSpace } from '../helpers/moderation';
 import { guardianLinkToken } from '../helpers/safeguarding';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
@@ -355,6 +355,31 @@ describe.each(drivers)('exhibitions: a work is public only with every consent an
 		// The link of that one mail still works, and lists the new work.
 		const token = await guardianLinkToken(url, admin, guardianEmail);
 		expect((await service().guardianWorks({ token, locale: 'en' })).map((w) => w.work.title)).toContain('Postcards');
+	});
+
+	it('a 17-year-old who decides alone is never shown by full name or country, whatever they choose, and is told so', async () => {
+		const teen = await newMinorMentee(url, { overrides: { displayName: 'Sami Okafor', country: 'NG' } });
+		await joinSpace(url, amal, teen, spaceId);
+		const docId = await createDocument(url, amal, spaceId, { kind: 'text', title: 'Song' });
+		for (const who of [amal, teen]) {
+			const c = await syncedClient({ url, docId, token: who.token });
+			clients.push(c);
+			appendParagraph(c.doc, `a verse by ${who.user.id.slice(0, 4)}`);
+			await c.waitStored();
+		}
+		const work = await service().propose({ user: await me(amal), documentId: docId, input: { title: 'Song', statement: 'A song.', altText: 'A song in two verses.', lang: 'en' }, baseUrl: url });
+		const teenRow = work.contributors.find((c) => c.userId === teen.id)!;
+		expect(teenRow).toMatchObject({ guardianRequired: false });
+		await service().decide({ user: await me(teen), workId: work.id, input: granted });
+		const asked = (await service().myRequests({ user: await me(teen) })).find((r) => r.work.id === work.id)!;
+		expect(asked.minorCap).toEqual({ credit: 'initials', showCountry: false });
+		await service().decide({ user: await me(amal), workId: work.id, input: granted });
+		await service().review({ user: await me(moderator), workId: work.id, input: { decision: 'approve' } });
+		const ex = await exhibitionWith([work.id]);
+		const credits = (await service().publicExhibition({ slug: ex.slug, locale: 'en' }))!.works[0]!.credits;
+		expect(credits).toContainEqual({ name: 'S. O.', country: null });
+		expect(JSON.stringify(credits)).not.toContain('Sami');
+		expect((await service().myRequests({ user: await me(amal) })).find((r) => r.work.id === work.id)!.minorCap).toBeNull();
 	});
 
 	it('an observer cannot propose; a deleted contributor’s work leaves the public pages', async () => {

@@ -517,6 +517,10 @@ describe.each(drivers)('minors and supervised spaces (%s)', (driver) => {
 				why: 'a guardian’s standing link shows a canvas their child helped make, to decide about it; a made-up link or another work is not found',
 				tries: () => [{ path: `/guardian/${'x'.repeat(43)}/works/${made}.svg`, expect: 404 }]
 			},
+			'GET /works/[workId]/preview.svg': {
+				why: 'a proposed canvas as it will be shown, for the members of its space, its contributors and staff; any other work is not found',
+				tries: () => [{ path: `/works/${made}/preview.svg`, expect: 404 }]
+			},
 			'GET /archive/[workId]/download': {
 				why: 'signed-in members: a finished work (approved, with every contributor’s consent) as a file; any other work is not found',
 				tries: () => [{ path: `/archive/${made}/download?format=pdf`, expect: 404 }]

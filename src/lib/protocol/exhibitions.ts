@@ -83,6 +83,8 @@ export interface MyWorkRequest {
 	showCountry: boolean;
 	/** For a minor: what the guardian allows at most (null until the guardian decided). */
 	guardianCap: { credit: CreditStyle; showCountry: boolean } | null;
+	/** For a minor who decides alone: the most the program lets their credit show (initials, no country). */
+	minorCap: { credit: CreditStyle; showCountry: boolean } | null;
 }
 
 /** `PUT /api/v1/me/works/:id`: the caller's answer and how they want to be credited. */

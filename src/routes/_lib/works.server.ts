@@ -1,5 +1,6 @@
 import { exhibitionInput, proposeWorkInput, workConsentInput, workId, workReviewInput } from '$server/exhibitions/validation';
 import type { WorkSummary } from '$lib/protocol/exhibitions';
+import { demoteHeadings } from './exhibitions.server';
 import { formatDate, formatDateTime } from './options.server';
 
 /** A work as the workflow pages show it: the summary plus its dates already written out for the reader. */
@@ -60,3 +61,24 @@ export const exhibitionForm = (values: Record<string, string>) =>
 	exhibitionInput.safeParse({ title: values.title, introduction: values.introduction, lang: values.lang });
 
 export const workRef = workId;
+
+/** How a page shows a proposed work: the drawing's address, or the text's HTML with its headings under the work's own. */
+export interface WorkPreviewData {
+	imageUrl: string | null;
+	html: string | null;
+}
+
+/**
+ * What a proposed work looks like (its version), for a page where people decide about it. `imageUrl` is where the
+ * canvas's SVG is served to them (`/works/<id>/preview.svg`, or the guardian's own address); a text comes as HTML,
+ * its headings moved `demote` levels down so they sit under the work's title.
+ */
+export async function workPreview(
+	render: (workId: string) => Promise<{ kind: 'text'; html: string } | { kind: 'canvas'; svg: string } | null>,
+	work: Pick<WorkSummary, 'id' | 'kind'>,
+	{ imageUrl, demote = 2 }: { imageUrl: string; demote?: number }
+): Promise<WorkPreviewData> {
+	if (work.kind === 'canvas') return { imageUrl, html: null };
+	const preview = await render(work.id);
+	return { imageUrl: null, html: preview?.kind === 'text' ? demoteHeadings(preview.html, demote) : null };
+}

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { failFromError, formValues, invalid, signInUrl } from '../_lib/forms.server';
-import { consentForm, workRow } from '../_lib/works.server';
+import { consentForm, workPreview, workRow } from '../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function requireUser(event: Pick<RequestEvent, 'locals' | 'url'>) {
@@ -16,7 +16,14 @@ export const load: PageServerLoad = async (event) => {
 	const requests = (await app.exhibitions.myRequests({ user, locale: event.locals.locale })).filter((r) => r.work.status === 'pending' || r.work.status === 'approved');
 	return {
 		meId: user.id,
-		requests: requests.map((r) => ({ ...r, work: workRow(r.work, { locale, timeZone: user.profile.timezone }) }))
+		requests: await Promise.all(
+			requests.map(async (r) => ({
+				...r,
+				work: workRow(r.work, { locale, timeZone: user.profile.timezone }),
+				// What I am agreeing to: the proposed version, which may be older than the document as it is now.
+				preview: await workPreview((id) => app.exhibitions.preview({ user, workId: id }), r.work, { imageUrl: `/works/${r.work.id}/preview.svg` })
+			}))
+		)
 	};
 };
 

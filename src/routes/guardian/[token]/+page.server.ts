@@ -3,7 +3,7 @@ import { id as mentorshipId } from '$server/matching/validation';
 import { consentPurpose } from '$server/safeguarding/validation';
 import { failFromError, formValues, invalid } from '../../_lib/forms.server';
 import { formatDate } from '../../_lib/options.server';
-import { consentForm, workRow } from '../../_lib/works.server';
+import { consentForm, workPreview, workRow } from '../../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 // The token is in the path: no cache keeps the page (the page's own meta tag keeps it out of Referer headers).
@@ -28,16 +28,14 @@ export const load: PageServerLoad = async ({ params, locals, setHeaders }) => {
 				? await Promise.all((await locals.app.exhibitions.guardianWorks({ token: params.token, locale: locals.locale }))
 						// A work taken back or turned down asks nothing any more.
 						.filter((w) => w.work.status === 'pending' || w.work.status === 'approved')
-						.map(async (w) => {
+						.map(async (w) => ({
+							...w,
+							work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' }),
 							// What the work looks like: the guardian decides about this, not only its title.
-							const preview = w.work.kind === 'text' ? await locals.app.exhibitions.guardianPreview({ token: params.token, workId: w.work.id }) : null;
-							return {
-								...w,
-								work: workRow(w.work, { locale: locals.locale, timeZone: 'UTC' }),
-								html: preview?.kind === 'text' ? preview.html : null,
-								imageUrl: w.work.kind === 'canvas' ? `/guardian/${params.token}/works/${w.work.id}.svg` : null
-							};
-						}))
+							preview: await workPreview((id) => locals.app.exhibitions.guardianPreview({ token: params.token, workId: id }), w.work, {
+								imageUrl: `/guardian/${params.token}/works/${w.work.id}.svg`
+							})
+						})))
 				: [],
 		consents: view.current.map((c) => ({
 			purpose: c.purpose,

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { errorMessage } from '$server/i18n';
 import { failFromError, formValues, invalid } from '../../_lib/forms.server';
-import { reviewForm, workRef, workRow } from '../../_lib/works.server';
+import { reviewForm, workPreview, workRef, workRow } from '../../_lib/works.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 /** Moderators and admins only; for everyone else this page does not exist (checked by every load and action). */
@@ -16,7 +16,15 @@ export const load: PageServerLoad = async (event) => {
 	const user = requireStaff(event);
 	const { app, locale } = event.locals;
 	const queue = await app.exhibitions.reviewQueue({ user, locale: event.locals.locale });
-	return { works: queue.map((w) => workRow(w, { locale, timeZone: user.profile.timezone })) };
+	return {
+		works: await Promise.all(
+			queue.map(async (w) => ({
+				...workRow(w, { locale, timeZone: user.profile.timezone }),
+				// What would be published: the proposed version, not the document as it is now.
+				preview: await workPreview((id) => app.exhibitions.preview({ user, workId: id }), w, { imageUrl: `/works/${w.id}/preview.svg` })
+			}))
+		)
+	};
 };
 
 export const actions: Actions = {
