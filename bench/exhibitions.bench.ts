@@ -68,7 +68,10 @@ it('PDF downloads of a 105k-character work: other requests while Tessera renders
 
 		let stop = pinger(ping);
 		let t = performance.now();
-		for (let i = 0; i < PDFS; i++) await renderer.pdf(work);
+		for (let i = 0; i < PDFS; i++) {
+			await renderer.pdf(work);
+			await new Promise((r) => setTimeout(r, 50));
+		}
 		const threadMs = (performance.now() - t) / PDFS;
 		const tessera = await stop();
 
@@ -76,8 +79,8 @@ it('PDF downloads of a 105k-character work: other requests while Tessera renders
 		t = performance.now();
 		for (let i = 0; i < PDFS; i++) {
 			await toPdf(work, { fonts });
-			// Let the event loop breathe between downloads, as separate requests would.
-			await new Promise((r) => setImmediate(r));
+			// A pause between downloads, as separate requests would leave: the other client gets its turn there.
+			await new Promise((r) => setTimeout(r, 50));
 		}
 		const inlineMs = (performance.now() - t) / PDFS;
 		const reference = await stop();
