@@ -5,13 +5,26 @@
  * render thread (server/exhibitions/renderer.ts); the reference is the same `toPdf` call on the main thread, as a
  * server without the thread would. Same process, same server, same fonts. The figure that matters is how the other
  * client fares while PDFs are made: its requests/s and latency.
+ *
+ * And what a visitor waits for: the public page of the demo program's exhibition (`npm run seed:demo`: eight works,
+ * texts and canvases, every consent checked on each request) through the whole stack, against a bare node:http server
+ * in the same process that calls the same service and writes the same facts into a minimal page.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { it } from 'vitest';
 import { toPdf, type PdfWork } from '../server/exhibitions/download';
 import { createFontLibrary } from '../server/exhibitions/fonts';
 import { createRenderer } from '../server/exhibitions/renderer';
+import { loadConfig } from '../server/config';
+import { seedDemo } from '../server/demo';
+import { escapeHtml } from '../server/exhibitions/render';
+import { startTessera } from '../tests/e2e/browser';
 import { startTestServer } from '../tests/helpers/server';
 import { recordResult } from './results';
 
@@ -98,5 +111,73 @@ it('PDF downloads of a 105k-character work: other requests while Tessera renders
 	} finally {
 		await renderer.close();
 		await server.close();
+	}
+});
+
+const PAGE_REQUESTS = 600;
+const PAGE_CONCURRENCY = 8;
+
+async function loadPages(url: string): Promise<{ rps: number; p50: number; p99: number }> {
+	const latencies: number[] = [];
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: PAGE_CONCURRENCY }, async () => {
+			while (next < PAGE_REQUESTS) {
+				next++;
+				const t = performance.now();
+				const res = await fetch(url);
+				if (res.status !== 200) throw new Error(`status ${res.status}`);
+				await res.arrayBuffer();
+				latencies.push(performance.now() - t);
+			}
+		})
+	);
+	const seconds = (performance.now() - started) / 1000;
+	latencies.sort((a, b) => a - b);
+	const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+	return { rps: PAGE_REQUESTS / seconds, p50: q(0.5), p99: q(0.99) };
+}
+
+it('the public exhibition page of the demo program: Tessera vs bare node:http with the same service call', { timeout: 600_000 }, async () => {
+	const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-exhibition-'));
+	let reference: Server | undefined;
+	const app = await (async () => {
+		await seedDemo({ config: loadConfig({}, { dataDir, databaseUrl: undefined, logLevel: 'silent' }) });
+		return startTessera({ dataDir });
+	})();
+	try {
+		const exhibitions = app.server.app.exhibitions;
+		const slug = 'cities-we-share';
+		const works = (await exhibitions.publicExhibition({ slug, locale: 'en' }))!.works.length;
+		reference = createServer(async (_req, res) => {
+			const page = await exhibitions.publicExhibition({ slug, locale: 'en' });
+			if (!page) return void res.writeHead(404).end();
+			const body = `<!doctype html><html lang="en"><title>${escapeHtml(page.title.text)}</title><h1>${escapeHtml(page.title.text)}</h1><p>${escapeHtml(page.introduction.text)}</p>${page.works
+				.map((w) => `<figure><h2>${escapeHtml(w.title.text)}</h2>${w.imageUrl ? `<img src="${w.imageUrl}" alt="${escapeHtml(w.altText.text)}">` : `<article>${w.html}</article>`}<figcaption>${escapeHtml(w.statement.text)}</figcaption></figure>`)
+				.join('')}</html>`;
+			res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+		});
+		await new Promise<void>((r) => reference!.listen(0, '127.0.0.1', r));
+		const refUrl = `http://127.0.0.1:${(reference.address() as AddressInfo).port}/`;
+		const pageUrl = `${app.url}/exhibitions/${slug}`;
+		await loadPages(pageUrl); // warm-up
+		await loadPages(refUrl);
+		const tessera = await loadPages(pageUrl);
+		const floor = await loadPages(refUrl);
+		recordResult({
+			bench: 'exhibitions-public-page',
+			case: 'pglite',
+			rows: [
+				{ name: `Tessera GET /exhibitions/${slug} (server-rendered, no JavaScript)`, ...tessera },
+				{ name: 'reference: bare node:http, same service call, minimal page', ...floor }
+			],
+			ratio: tessera.rps / floor.rps,
+			note: `the seeded demo program, ${works} works shown; ${PAGE_REQUESTS} requests, ${PAGE_CONCURRENCY} concurrent, keep-alive fetch from the same process`
+		});
+	} finally {
+		reference?.close();
+		await app.close();
+		await rm(dataDir, { recursive: true, force: true });
 	}
 });
