@@ -297,7 +297,7 @@ describeBrowser('canvas: two people draw together, a keyboard user adds a note, 
 	it('an image added from a file asks for a description, which the list and the other person get', async () => {
 		const picture = await a.screenshot({ clip: { x: 0, y: 0, width: 160, height: 90 } });
 		await a.locator('input[type="file"]').setInputFiles({ name: 'clue.png', mimeType: 'image/png', buffer: picture });
-		const description = a.getByRole('textbox', { name: en.canvas_field_alt });
+		const description = a.getByRole('textbox', { name: en.canvas_field_alt, exact: true });
 		await expect.poll(() => description.evaluate((el) => el === document.activeElement)).toBe(true);
 		await a.keyboard.type('A photo of the old oak');
 		await a.keyboard.press('Control+Enter');
