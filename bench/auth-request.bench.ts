@@ -12,32 +12,12 @@ import { profiles, sessions, users } from '../server/db/schema';
 import { hashToken } from '../server/accounts/session-policy';
 import { newUser } from '../tests/helpers/api';
 import { availableDrivers, startTestServer } from '../tests/helpers/server';
-import { recordResult } from './results';
+import { loadTest, recordResult } from './results';
 
 const REQUESTS = 3000;
 const CONCURRENCY = 16;
 
-async function load(url: string, token: string): Promise<{ rps: number; p50: number; p99: number }> {
-	const latencies: number[] = [];
-	let next = 0;
-	const started = performance.now();
-	await Promise.all(
-		Array.from({ length: CONCURRENCY }, async () => {
-			while (next < REQUESTS) {
-				next++;
-				const t = performance.now();
-				const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-				if (res.status !== 200) throw new Error(`status ${res.status}`);
-				await res.arrayBuffer();
-				latencies.push(performance.now() - t);
-			}
-		})
-	);
-	const seconds = (performance.now() - started) / 1000;
-	latencies.sort((a, b) => a - b);
-	const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-	return { rps: REQUESTS / seconds, p50: q(0.5), p99: q(0.99) };
-}
+const load = (url: string, token: string) => loadTest({ url, requests: REQUESTS, concurrency: CONCURRENCY, headers: { authorization: `Bearer ${token}` } });
 
 for (const driver of await availableDrivers()) {
 	it(`authenticated GET /api/v1/me on ${driver}: Tessera vs bare node:http with the same queries`, { timeout: 300_000 }, async () => {

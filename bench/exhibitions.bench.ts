@@ -26,7 +26,7 @@ import { seedDemo } from '../server/demo';
 import { escapeHtml } from '../server/exhibitions/render';
 import { startTessera } from '../tests/e2e/browser';
 import { startTestServer } from '../tests/helpers/server';
-import { recordResult } from './results';
+import { loadTest, recordResult } from './results';
 
 const PDFS = 4;
 const TRACE = new URL('../../shared/bench-data/automerge-paper.json.gz', import.meta.url);
@@ -117,27 +117,7 @@ it('PDF downloads of a 105k-character work: other requests while Tessera renders
 const PAGE_REQUESTS = 600;
 const PAGE_CONCURRENCY = 8;
 
-async function loadPages(url: string): Promise<{ rps: number; p50: number; p99: number }> {
-	const latencies: number[] = [];
-	let next = 0;
-	const started = performance.now();
-	await Promise.all(
-		Array.from({ length: PAGE_CONCURRENCY }, async () => {
-			while (next < PAGE_REQUESTS) {
-				next++;
-				const t = performance.now();
-				const res = await fetch(url);
-				if (res.status !== 200) throw new Error(`status ${res.status}`);
-				await res.arrayBuffer();
-				latencies.push(performance.now() - t);
-			}
-		})
-	);
-	const seconds = (performance.now() - started) / 1000;
-	latencies.sort((a, b) => a - b);
-	const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
-	return { rps: PAGE_REQUESTS / seconds, p50: q(0.5), p99: q(0.99) };
-}
+const loadPages = (url: string) => loadTest({ url, requests: PAGE_REQUESTS, concurrency: PAGE_CONCURRENCY });
 
 it('the public exhibition page of the demo program: Tessera vs bare node:http with the same service call', { timeout: 600_000 }, async () => {
 	const dataDir = await mkdtemp(join(tmpdir(), 'tessera-bench-exhibition-'));

@@ -42,3 +42,26 @@ export function writeSection(key: string, section: string): void {
 	text = `${head}${START}\n${sections.map((s) => s.trim()).join('\n\n')}\n${END}${tail}`;
 	writeFileSync(FILE, text);
 }
+
+/** `requests` GETs of `url`, `concurrency` at a time, keep-alive from this process: throughput and latency quantiles. */
+export async function loadTest({ url, requests, concurrency, headers = {} }: { url: string; requests: number; concurrency: number; headers?: Record<string, string> }): Promise<Omit<Row, 'name'>> {
+	const latencies: number[] = [];
+	let next = 0;
+	const started = performance.now();
+	await Promise.all(
+		Array.from({ length: concurrency }, async () => {
+			while (next < requests) {
+				next++;
+				const t = performance.now();
+				const res = await fetch(url, { headers });
+				if (res.status !== 200) throw new Error(`status ${res.status}`);
+				await res.arrayBuffer();
+				latencies.push(performance.now() - t);
+			}
+		})
+	);
+	const seconds = (performance.now() - started) / 1000;
+	latencies.sort((a, b) => a - b);
+	const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
+	return { rps: requests / seconds, p50: q(0.5), p99: q(0.99) };
+}

@@ -6,7 +6,11 @@ import { copyFileSync, writeFileSync } from 'node:fs';
 const vite = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
 if (vite.status !== 0) process.exit(vite.status ?? 1);
 
-/** A server-side entry bundled for Node, its packages left to node_modules. */
+/**
+ * A server-side entry bundled for Node, its packages left to node_modules.
+ * @param {string} entry
+ * @param {string} outfile
+ */
 const bundle = (entry, outfile) =>
 	esbuild({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', sourcemap: true, logLevel: 'warning' });
 
