@@ -3,11 +3,14 @@
  * client sending at a steady rate. Measures delivery latency of the original to the other members of the
  * room (send → `chat:message`), send → ack, acknowledged messages/s, and — with a LibreTranslate stand-in in
  * a worker of its own — the share of translations served without asking the translator, under a realistic
- * mix of repeated short phrases (bench/chat/phrases.mjs). Tessera runs against two references in this
- * process: bare Socket.IO (no storage) and a naive store-then-broadcast server (one INSERT per message, same
- * database). Writes the chat section of bench/RESULTS.md (BENCH_CHAT_QUICK=1: a short run that only prints).
+ * mix of repeated short phrases (bench/chat/phrases.mjs). Every server runs as its own process, one at a time,
+ * as it is deployed: Tessera (the server entry bundled from source), and two references, bare Socket.IO (no
+ * storage) and a naive store-then-broadcast server (one INSERT per message, same database). Writes the chat
+ * section of bench/RESULTS.md (BENCH_CHAT_QUICK=1: a short run that only prints; BENCH_CHAT_RATES=2: only
+ * those per-client rates; BENCH_CHAT_ONLY=tessera: only the servers whose names contain it).
  */
 import { loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import { it } from 'vitest';
 import { availableDrivers, postgresAdminUrl } from '../tests/helpers/server';
 import { startClients, type LoadResult, type Seat } from './chat/fleet';
@@ -16,6 +19,7 @@ import { recordChatResults, type ChatRun } from './chat/report';
 import { startTessera } from './chat/tessera';
 import { startTranslator } from './chat/translator-stand-in';
 import { quietMachine } from './quiet';
+import { processCpuMs } from './scale/deployment';
 
 const QUICK = process.env.BENCH_CHAT_QUICK === '1';
 const SPACES = QUICK ? 10 : 50;
@@ -23,7 +27,7 @@ const MEMBERS = 10;
 /** Reading languages of the 10 seats in every space: each message needs two other languages. */
 const LANGS = ['en', 'en', 'en', 'en', 'en', 'es', 'es', 'es', 'fr', 'fr'];
 /** Messages per second per client: × 500 clients = 500, 1,000 (the goal) and 1,500 messages/s in. */
-const RATES = [1, 2, 3];
+const RATES = process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : [1, 2, 3];
 const GOAL_RATE = 2;
 const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000, drainMs: 1000 } : { warmupMs: 2000, durationMs: 10_000, drainMs: 2000 };
 const ROUNDS = QUICK ? 1 : 2;
@@ -51,13 +55,13 @@ it('chat: delivery latency, acks and throughput at 500 clients in 50 spaces — 
 						members: MEMBERS,
 						// The per-person send limit and moderation's flood and repetition limits are policy, not capacity: lifted
 						// so they cannot cap the measured rate (bench clients repeat phrases from a pool); every other hook runs.
-						config: {
-							chatSendBurst: 1000,
-							chatSendPerSecond: 1000,
-							moderationFloodPerMinute: 0,
-							moderationRepeatLimit: 0,
-							translator: 'libretranslate',
-							libreTranslateUrl: translatorUrl
+						env: {
+							CHAT_SEND_BURST: '1000',
+							CHAT_SEND_PER_SECOND: '1000',
+							MODERATION_FLOOD_PER_MINUTE: '0',
+							MODERATION_REPEAT_LIMIT: '0',
+							TRANSLATOR: 'libretranslate',
+							LIBRETRANSLATE_URL: translatorUrl
 						}
 					})
 			}
@@ -77,13 +81,16 @@ it('chat: delivery latency, acks and throughput at 500 clients in 50 spaces — 
 					log(`${subject.name}: ${opened.clients} clients connected in ${opened.connectMs.toFixed(0)} ms`);
 					for (const rate of RATES) {
 						await translator.reset();
+						const cpuBefore = processCpuMs(subject.pid);
+						const t0 = performance.now();
 						const result: LoadResult = await clients.load({ perClientPerSecond: rate, seed: round * 100 + rate, ...TIMING });
+						const serverCpu = (processCpuMs(subject.pid) - cpuBefore) / (performance.now() - t0);
 						const upstream = await translator.stats();
-						runs.push({ round, subject: subject.name, persistence: subject.persistence, rate, offered: rate * seats.length, result, upstream });
+						runs.push({ round, subject: subject.name, persistence: subject.persistence, rate, offered: rate * seats.length, result, upstream, serverCpu });
 						log(
 							`round ${round} ${subject.name} @ ${rate * seats.length}/s: delivered p50 ${result.delivered.p50.toFixed(2)} p99 ${result.delivered.p99.toFixed(2)} ms ` +
 								`(${result.delivered.n}/${result.expectedDeliveries}), ack p99 ${result.ack.p99.toFixed(2)} ms, acked ${result.acked}/${result.sent}, ` +
-								`translations ${result.translations} (upstream texts ${upstream.texts}), clients ${Math.round(result.clientLoop * 100)} %` +
+								`translations ${result.translations} (upstream texts ${upstream.texts}), server CPU ${Math.round(serverCpu * 100)} %, clients ${Math.round(result.clientLoop * 100)} %` +
 								(Object.keys(result.errors).length ? `, errors ${JSON.stringify(result.errors)}` : '')
 						);
 					}
@@ -93,7 +100,8 @@ it('chat: delivery latency, acks and throughput at 500 clients in 50 spaces — 
 				}
 			}
 		}
-		const section = recordChatResults(QUICK, {
+		// A partial run (some servers or rates only) only prints.
+		const section = recordChatResults(QUICK || Boolean(only) || Boolean(process.env.BENCH_CHAT_RATES), {
 			date: new Date().toISOString().slice(0, 10),
 			load: { start, end: loadavg() },
 			spaces: SPACES,

@@ -15,6 +15,8 @@ export interface ChatRun {
 	result: LoadResult;
 	/** What the translator stand-in was asked during the run. */
 	upstream: { requests: number; texts: number };
+	/** The server process's CPU time ÷ wall time over the load (1 = one core). */
+	serverCpu: number;
 }
 
 export interface ChatResults {
@@ -62,6 +64,7 @@ export function recordChatResults(dryRun: boolean, r: ChatResults): string {
 				f(med(runs, (x) => x.result.ack.p50)),
 				f(med(runs, (x) => x.result.ack.p99)),
 				Object.keys(errors).length ? Object.entries(errors).map(([k, v]) => `${k} ${v}`).join(', ') : '0',
+				pct(med(runs, (x) => x.serverCpu)),
 				pct(med(runs, (x) => x.result.clientLoop))
 			];
 		})
@@ -98,14 +101,15 @@ export function recordChatResults(dryRun: boolean, r: ChatResults): string {
 		'',
 		`Measured ${r.date} on ${describeMachine('PGlite in a temp directory and PostgreSQL on 127.0.0.1 (TCP), as in the docs section')}. Load average ${r.load.start.map((x) => x.toFixed(2)).join(' / ')} at the start and ${r.load.end.map((x) => x.toFixed(2)).join(' / ')} at the end.`,
 		'',
-		`${clients} socket.io-client connections (WebSocket transport) in ${r.spaces} spaces of ${r.members}, all in one worker thread of the benchmark process; the servers run on its main thread on port 0, one at a time. Every client sends at a steady rate with phases spread evenly (${rates.map((x) => x * clients).join(', ')} messages/s in; each message reaches the ${r.members - 1} other members of its room). ${r.timing.durationMs / 1000} s measured after ${r.timing.warmupMs / 1000} s of warm-up, ${r.rounds} round(s) through every server in turn; p50/p99 are medians of the rounds' values, "p99 per round" lists them. Readers in every space: ${r.langs.join(', ')} (set with \`chat:language\`), and each author writes in their reading language, so every message needs two translations. Tessera translates through a LibreTranslate stand-in (its documented HTTP API, ${r.translatorDelayMs} ms per request) in a worker thread of its own; the per-person send limit is lifted for the run (it is policy, not capacity).`,
+		`${clients} socket.io-client connections (WebSocket transport) in ${r.spaces} spaces of ${r.members}, all in one worker thread of the benchmark process; each server runs as its own process on port 0 (Tessera as deployed: its server entry, bundled from source), one at a time. Every client sends at a steady rate with phases spread evenly (${rates.map((x) => x * clients).join(', ')} messages/s in; each message reaches the ${r.members - 1} other members of its room). ${r.timing.durationMs / 1000} s measured after ${r.timing.warmupMs / 1000} s of warm-up, ${r.rounds} round(s) through every server in turn; p50/p99 are medians of the rounds' values, "p99 per round" lists them. Readers in every space: ${r.langs.join(', ')} (set with \`chat:language\`), and each author writes in their reading language, so every message needs two translations. Tessera translates through a LibreTranslate stand-in (its documented HTTP API, ${r.translatorDelayMs} ms per request) in a worker thread of the benchmark process; the per-person send limit is lifted for the run (it is policy, not capacity).`,
 		'',
 		'- **delivered**: send → `chat:message` at each other member of the room (the original, before any translation).',
 		'- **ack**: send → the sender\'s ack; for Tessera and the naive server the message is stored by then.',
 		'- **acked/s**: acknowledged messages per second in the window; below the offered rate the server is not keeping up.',
+		'- **server CPU**: the server process\'s CPU time ÷ wall time during the load (100 % = one core); **clients busy**: event-loop utilisation of the clients\' worker.',
 		'',
-		'| offered | implementation | acked/s | delivered p50 ms | delivered p99 ms | p99 per round | max ms | deliveries | ack p50 ms | ack p99 ms | errors | clients busy |',
-		'|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+		'| offered | implementation | acked/s | delivered p50 ms | delivered p99 ms | p99 per round | max ms | deliveries | ack p50 ms | ack p99 ms | errors | server CPU | clients busy |',
+		'|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 		...rows.map((row) => `| ${row.join(' | ')} |`),
 		'',
 		...goalLines,

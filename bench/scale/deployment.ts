@@ -50,7 +50,7 @@ export interface Deployment {
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** utime + stime of a process in ms, from /proc (NaN elsewhere). */
-function processCpuMs(pid: number | undefined): number {
+export function processCpuMs(pid: number | undefined): number {
 	try {
 		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -125,10 +125,13 @@ async function childEntry(): Promise<string> {
 	return outfile;
 }
 
-/** Runs the server as its own process on `store`, on a port it picks unless `env.PORT` says otherwise. */
-export async function spawnServer(store: Store, env: Record<string, string> = {}): Promise<ChildServer> {
+/**
+ * Runs the server as its own process on `store`, on a port it picks unless `env.PORT` says otherwise;
+ * `nodeArgs` go to node before the entry (benchmarks: `--cpu-prof`).
+ */
+export async function spawnServer(store: Store, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
 	const entry = await childEntry();
-	const child = spawn(process.execPath, [entry], {
+	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: projectRoot,
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOGIN_MAX_PER_IP: '100000', TESSERA_CHILD_BUILD_DIR: buildDir(), ...store.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
