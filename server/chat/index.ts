@@ -118,7 +118,10 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		onStored: (results) => {
 			const fresh = results.filter((r) => r.created).map((r) => toChatMessage(r.row, r.meta.authorName));
 			if (fresh.length === 0) return;
-			if (announce.length === 0) setImmediate(flushAnnouncements);
+			// Called as the batch's INSERT answers: the senders' acks go out in the promise callbacks that follow, and a
+			// tick runs only once those are all done, so the broadcast follows the acks without waiting for a turn of
+			// the event loop (behind every other frame that arrived meanwhile).
+			if (announce.length === 0) process.nextTick(flushAnnouncements);
 			announce.push(...fresh);
 		}
 	});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { Db } from '../db';
-import { rawQuery, valuesList } from '../db/raw';
+import { rawQuery } from '../db/raw';
 import { chatMessageEdits, chatMessages, chatReadPositions, moderationQueue, profiles } from '../db/schema';
 
 export type MessageRow = typeof chatMessages.$inferSelect;
@@ -82,10 +82,13 @@ export function createChatStore(db: Db) {
 	 * building it for each batch on the event loop.
 	 */
 	async function insertPlain(rows: NewMessageRow[]): Promise<MessageRow[]> {
-		const params: unknown[] = [];
-		for (const r of rows) params.push(r.spaceId, r.authorId, r.clientId, r.text, r.lang);
+		// One array per column (see rawQuery), in the order sent: seq follows it.
+		const params = [rows.map((r) => r.spaceId), rows.map((r) => r.authorId), rows.map((r) => r.clientId), rows.map((r) => r.text), rows.map((r) => r.lang)];
 		const inserted = await raw<RawMessage>(
-			`insert into chat_messages (space_id, author_id, client_id, text, lang) values ${valuesList(rows.length, 5)}
+			`insert into chat_messages (space_id, author_id, client_id, text, lang)
+			 select space_id, author_id, client_id, text, lang
+			 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) with ordinality as t(space_id, author_id, client_id, text, lang, n)
+			 order by n
 			 on conflict (space_id, author_id, client_id) where author_id is not null do nothing
 			 returning id, seq::float8 as seq, space_id, author_id, client_id, text, lang, created_at, edited_at, deleted_at, deleted_by, held_at`,
 			params

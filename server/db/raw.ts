@@ -17,6 +17,12 @@ const cache = new WeakMap<object, RawQuery>();
  * message: building a query through drizzle costs the event loop more than the database takes to run it.
  * Everything else goes through drizzle. Write these in PostgreSQL's dialect with $n parameters, cast what the
  * two drivers would parse differently (bigint: `::float8`), and pass bytes as Buffers.
+ *
+ * A statement whose text changes with the batch size (`values ($1, …), ($6, …)`, `in ($1, $2, …)`) is a new
+ * prepared statement for every size: parsed and planned again by the server and kept by the client, per
+ * connection. Pass a batch as one array per column instead (`unnest($1::uuid[], …)`, `= any($1::text[])`),
+ * so that each of these statements is prepared once; bytes go as hex text (`decode(x, 'hex')`), since the
+ * drivers have no common way to send an array of byte strings.
  */
 export function rawQuery(db: Db): RawQuery {
 	const hit = cache.get(db);
@@ -28,15 +34,4 @@ export function rawQuery(db: Db): RawQuery {
 			: async <R>(text: string, params: unknown[]) => (await (client as PGliteLikeClient).query(text, params)).rows as R[];
 	cache.set(db, run);
 	return run;
-}
-
-/** `($1, $2, $3), ($4, $5, $6), …` for `rows` rows of `columns` parameters each. */
-export function valuesList(rows: number, columns: number): string {
-	const out: string[] = [];
-	for (let r = 0; r < rows; r++) {
-		const cells: string[] = [];
-		for (let c = 1; c <= columns; c++) cells.push(`$${r * columns + c}`);
-		out.push(`(${cells.join(', ')})`);
-	}
-	return out.join(', ');
 }

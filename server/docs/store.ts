@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import * as Y from 'yjs';
 import type { Db } from '../db';
-import { rawQuery, valuesList } from '../db/raw';
+import { rawQuery } from '../db/raw';
 import { docActivityHours, docContributions, docSnapshots, docUpdates, docVersions, documents } from '../db/schema';
 import type { UpdateStats } from './attribution';
 
@@ -80,10 +80,14 @@ export function createDocStore(db: Db) {
 			const lastIds = new Map<string, number>();
 			if (rows.length === 0) return lastIds;
 			// Run for every keystroke batch: written by hand (see rawQuery), the same INSERT drizzle would build.
-			const params: unknown[] = [];
-			for (const r of rows) params.push(r.documentId, r.authorId, toBuffer(r.data));
+			// One array per column (see rawQuery), in the order queued: ids follow it.
+			const params = [rows.map((r) => r.documentId), rows.map((r) => r.authorId), rows.map((r) => toBuffer(r.data).toString('hex'))];
 			const inserted = await raw<{ id: number; document_id: string }>(
-				`insert into doc_updates (document_id, author_id, data) values ${valuesList(rows.length, 3)} returning id::float8 as id, document_id`,
+				`insert into doc_updates (document_id, author_id, data)
+				 select document_id, author_id, decode(data, 'hex')
+				 from unnest($1::uuid[], $2::uuid[], $3::text[]) with ordinality as t(document_id, author_id, data, n)
+				 order by n
+				 returning id::float8 as id, document_id`,
 				params
 			);
 			for (const { id, document_id: documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));

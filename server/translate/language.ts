@@ -73,6 +73,21 @@ function isTraditionalChinese(locale: Intl.Locale): boolean {
  * own codes are known (from /languages), the best one it offers is chosen, else the long-standing code.
  */
 export function toLibreTranslateCode(tag: string, offered?: ReadonlySet<string>): string {
+	// Asked twice per request to the translator, and Intl's parser is slow: remembered per set of offered codes.
+	const memo = offered ? (libreCodes.get(offered) ?? new Map<string, string>()) : libreCodesDefault;
+	if (offered && !libreCodes.has(offered)) libreCodes.set(offered, memo);
+	const known = memo.get(tag);
+	if (known !== undefined) return known;
+	const code = libreTranslateCode(tag, offered);
+	if (memo.size >= 1000) memo.clear();
+	memo.set(tag, code);
+	return code;
+}
+
+const libreCodes = new WeakMap<ReadonlySet<string>, Map<string, string>>();
+const libreCodesDefault = new Map<string, string>();
+
+function libreTranslateCode(tag: string, offered?: ReadonlySet<string>): string {
 	let locale: Intl.Locale;
 	try {
 		locale = new Intl.Locale(normalizeTag(tag) ?? tag);

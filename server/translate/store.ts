@@ -1,5 +1,5 @@
 import type { Db } from '../db';
-import { rawQuery, valuesList } from '../db/raw';
+import { rawQuery } from '../db/raw';
 import type { Logger } from '../logger';
 import { translationKey } from './cache-key';
 
@@ -35,7 +35,7 @@ export interface StoreOptions {
 	maxPending: number;
 }
 
-const defaults: StoreOptions = { chunk: 500, flushDelayMs: 20, retryDelayMs: 1000, maxPending: 50_000 };
+const defaults: StoreOptions = { chunk: 500, flushDelayMs: 100, retryDelayMs: 1000, maxPending: 50_000 };
 
 /**
  * The `translations` table as a second-level cache behind the in-memory LRU: batched reads, write-behind
@@ -56,7 +56,7 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 		const found = new Map<string, string>();
 		for (let i = 0; i < keys.length; i += o.chunk) {
 			const chunk = keys.slice(i, i + o.chunk);
-			const rows = await raw<{ key: string; text: string }>(`select key, text from translations where key in (${valuesList(1, chunk.length).slice(1, -1)})`, chunk);
+			const rows = await raw<{ key: string; text: string }>('select key, text from translations where key = any($1::text[])', [chunk]);
 			for (const row of rows) found.set(row.key, row.text);
 		}
 		return found;
@@ -77,8 +77,8 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 			for (const row of rows) pending.delete(row.key);
 			try {
 				await raw(
-					`insert into translations (key, provider, source, target, text) values ${valuesList(rows.length, 5)} on conflict do nothing`,
-					rows.flatMap((r) => [r.key, r.provider, r.source, r.target, r.text])
+					'insert into translations (key, provider, source, target, text) select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) on conflict do nothing',
+					[rows.map((r) => r.key), rows.map((r) => r.provider), rows.map((r) => r.source), rows.map((r) => r.target), rows.map((r) => r.text)]
 				);
 				if (failing) logger.info({ rows: rows.length }, 'translations are being stored again');
 				failing = false;
@@ -145,7 +145,7 @@ export function createTranslationStore({ db, logger, options = {} }: { db: Db; l
 			for (const key of keys) pending.delete(key);
 			for (let i = 0; i < keys.length; i += o.chunk) {
 				const chunk = keys.slice(i, i + o.chunk);
-				await raw(`delete from translations where key in (${valuesList(1, chunk.length).slice(1, -1)})`, chunk);
+				await raw('delete from translations where key = any($1::text[])', [chunk]);
 			}
 			return keys;
 		},
