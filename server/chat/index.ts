@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Db } from '../db';
 import { AppError, notFound } from '../errors';
 import type { Logger } from '../logger';
+import { createReadCache } from '../read-cache';
 import type { SpacesService, SpaceRole } from '../spaces';
 import type { Translator } from '../translate';
 import type { Reviewed } from '../moderation/queue';
@@ -126,22 +127,19 @@ export function createChatService({ db, logger, spaces, translator, moderation: 
 		}
 	});
 
-	const roles = new Map<string, { role: Promise<SpaceRole | null>; at: number }>();
 	const roleKey = (spaceId: string, userId: string) => `${spaceId}:${userId}`;
-	/** The member's role, from a short-lived cache: sends must not cost a query each. Non-members are not cached. */
-	async function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
-		const key = roleKey(spaceId, userId);
-		const hit = roles.get(key);
-		if (hit && Date.now() - hit.at < ROLE_TTL_MS) return hit.role;
-		const role = spaces.roleOf(spaceId, userId);
-		roles.set(key, { role, at: Date.now() });
-		if (roles.size > 50_000) roles.delete(roles.keys().next().value!);
-		const resolved = await role.catch((e: unknown) => {
-			roles.delete(key);
-			throw e;
-		});
-		if (resolved === null) roles.delete(key);
-		return resolved;
+	/** Members' roles, briefly cached (see ReadCache): sends must not cost a query each. Non-members are not cached. */
+	const roles = createReadCache<string, SpaceRole | null>({
+		ttlMs: ROLE_TTL_MS,
+		max: 50_000,
+		read: (key) => {
+			const [spaceId, userId] = key.split(':') as [string, string];
+			return spaces.roleOf(spaceId, userId);
+		},
+		keep: (role) => role !== null
+	});
+	function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
+		return roles.get(roleKey(spaceId, userId));
 	}
 	const onMemberLeft = ({ spaceId, userId }: { spaceId: string; userId: string }) => void roles.delete(roleKey(spaceId, userId));
 	spaces.events.on('member:left', onMemberLeft);

@@ -83,20 +83,10 @@ export function createChatSockets({ io, chat, translator, logger, bus }: { io: I
 			io.to(room).emit('chat:message', translation ? { ...message, translation } : message);
 			if (!translation) translateFor(message, target);
 		}
-		if (bus || someoneOutside(spaceId, rooms)) io.to(spaceRoom(spaceId)).except(rooms).emit('chat:message', message);
+		// Also when every connection here is in one of those rooms: the space room's packet is what connection-state
+		// recovery replays to a reader who reconnects into a language room nobody else reads.
+		io.to(spaceRoom(spaceId)).except(rooms).emit('chat:message', message);
 	};
-	/**
-	 * Whether a connection of this process is in the space's room but in none of `rooms`. With one process that
-	 * is rare (a reader between joining the space and its language room), and checking costs less than encoding
-	 * a packet for nobody; with several, the others' connections are not known here, so the packet always goes.
-	 */
-	function someoneOutside(spaceId: string, rooms: string[]): boolean {
-		const members = adapter.rooms.get(spaceRoom(spaceId));
-		if (!members) return false;
-		const inRooms = rooms.map((room) => adapter.rooms.get(room));
-		for (const sid of members) if (!inRooms.some((r) => r?.has(sid))) return true;
-		return false;
-	}
 	/**
 	 * Held texts, their deletion while held, and rejections go to their author's connections in that space and
 	 * nowhere else: other members are not told that anything exists.

@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db';
 import { spaceMutes, spaces } from '../db/schema';
 import { AppError } from '../errors';
+import { createReadCache } from '../read-cache';
 
 /**
  * What stops someone writing in a space: a lock (everyone), a mute of them (until a time, or until lifted), or a
@@ -66,7 +67,8 @@ const MAX_SPACES = 20_000;
 
 /**
  * Mutes and locks as the chat and document relays check them on every write: one query per space every few
- * seconds at most, invalidated at once by whoever changes them on this process (`changed`).
+ * seconds at most (in the background: see ReadCache), invalidated at once by whoever changes them on this
+ * process (`changed`) or another (`changedElsewhere`).
  */
 export function createRestrictions({
 	db,
@@ -85,7 +87,7 @@ export function createRestrictions({
 		cache.delete(change.spaceId);
 		await Promise.allSettled([...followers].map((f) => f(change)));
 	}
-	const cache = new Map<string, { value: Promise<SpaceRestrictions>; at: number }>();
+	const cache = createReadCache<string, SpaceRestrictions>({ ttlMs, max: MAX_SPACES, read: (spaceId) => read(spaceId) });
 
 	async function read(spaceId: string): Promise<SpaceRestrictions> {
 		const now = new Date();
@@ -107,13 +109,7 @@ export function createRestrictions({
 	const known = new Map<string, boolean>();
 
 	function of(spaceId: string): Promise<SpaceRestrictions> {
-		const hit = cache.get(spaceId);
-		if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-		const value = read(spaceId);
-		cache.set(spaceId, { value, at: Date.now() });
-		if (cache.size > MAX_SPACES) cache.delete(cache.keys().next().value!);
-		value.catch(() => cache.delete(spaceId));
-		return value;
+		return cache.get(spaceId);
 	}
 
 	return {

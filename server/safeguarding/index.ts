@@ -7,6 +7,7 @@ import type { Db } from '../db';
 import { consents, profiles, spaceMembers, spaces as spacesTable, users } from '../db/schema';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
+import { createReadCache } from '../read-cache';
 import type { SpacesService, Tx } from '../spaces';
 import { createConsents, type ConsentPurpose } from './consent';
 import { createGuardianAccess, issueGuardianLink, type GuardianMailComposer } from './guardian-links';
@@ -43,8 +44,9 @@ const PARTICIPATION_TTL_MS = 5_000;
 export function createSafeguarding({ db, logger, accounts, spaces, config }: SafeguardingOptions) {
 	const log = logger.child({ ns: 'safeguarding' });
 	const events = new EventEmitter<SafeguardingEvents>();
-	const minorsCache = new Map<string, { ids: Promise<string[]>; at: number }>();
-	const participationCache = new Map<string, { state: Promise<Participation>; at: number }>();
+	// Both asked on every message and keystroke; see ReadCache.
+	const minorsCache = createReadCache<string, string[]>({ ttlMs: MINORS_TTL_MS, max: 10_000, read: (spaceId) => readMinors(spaceId) });
+	const participationCache = createReadCache<string, Participation>({ ttlMs: PARTICIPATION_TTL_MS, max: 50_000, read: (userId) => readParticipation(userId) });
 	const store = createPolicyStore({ db, onChange: () => minorsCache.clear() });
 	const outbox = createOutbox({ db, logger, smtpUrl: config.smtpUrl, mailFrom: config.mailFrom });
 
@@ -88,15 +90,7 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 
 	/** Whether `userId` may take part in spaces now; a short-lived cache, dropped here on every change. */
 	async function participation(userId: string): Promise<Participation> {
-		const hit = participationCache.get(userId);
-		if (hit && Date.now() - hit.at < PARTICIPATION_TTL_MS) return hit.state;
-		const state = readParticipation(userId);
-		participationCache.set(userId, { state, at: Date.now() });
-		if (participationCache.size > 50_000) participationCache.delete(participationCache.keys().next().value!);
-		return state.catch((e: unknown) => {
-			participationCache.delete(userId);
-			throw e;
-		});
+		return participationCache.get(userId);
 	}
 
 	function participationChanged(userId: string, { withdrawn }: { withdrawn: boolean }): void {
@@ -126,15 +120,7 @@ export function createSafeguarding({ db, logger, accounts, spaces, config }: Saf
 
 	/** User ids of the minors who are members of the space (any role); cached briefly, dropped on membership changes. */
 	async function minorsInCached(spaceId: string): Promise<string[]> {
-		const hit = minorsCache.get(spaceId);
-		if (hit && Date.now() - hit.at < MINORS_TTL_MS) return hit.ids;
-		const ids = readMinors(spaceId);
-		minorsCache.set(spaceId, { ids, at: Date.now() });
-		if (minorsCache.size > 10_000) minorsCache.delete(minorsCache.keys().next().value!);
-		return ids.catch((e: unknown) => {
-			minorsCache.delete(spaceId);
-			throw e;
-		});
+		return minorsCache.get(spaceId);
 	}
 
 	spaces.use({

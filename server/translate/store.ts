@@ -35,7 +35,7 @@ export interface StoreOptions {
 	maxPending: number;
 }
 
-const defaults: StoreOptions = { chunk: 500, flushDelayMs: 100, retryDelayMs: 1000, maxPending: 50_000 };
+const defaults: StoreOptions = { chunk: 500, flushDelayMs: 20, retryDelayMs: 1000, maxPending: 50_000 };
 
 /**
  * The `translations` table as a second-level cache behind the in-memory LRU: batched reads, write-behind

@@ -176,6 +176,32 @@ describe.each(drivers)('chat history and catching up (%s)', (driver) => {
 		}
 	});
 
+	it('a reader whose language nobody else reads gets what was said during a short drop, through recovery', async () => {
+		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
+		const [a, b] = [members[0]!, members[1]!];
+		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token: b.user.token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+		try {
+			await nextEvent(socket, 'connect');
+			expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+			// Alone in the Swahili room: once this connection drops, every connection left is in a room of its own language.
+			expect(await request(socket, 'chat:language', { lang: 'sw' })).toEqual({ ok: true, lang: 'sw' });
+			const seen = record<ChatMessage>(socket, 'chat:message');
+			// Recovery starts from the last packet the client got.
+			await sendOk(a.socket, spaceId, 'before the drop');
+			await waitFor(() => seen.length === 1, { what: 'first message' });
+			const dropped = nextEvent(socket, 'disconnect');
+			(socket.io.engine as unknown as { close(): void }).close();
+			await dropped;
+			const during = await sendMany(a.socket, spaceId, 3, 'while the Swahili reader is away');
+			await nextEvent(socket, 'connect', 10_000);
+			expect(socket.recovered).toBe(true);
+			await waitFor(() => seen.length === 4, { what: 'the messages missed during the drop' });
+			expect(seen.slice(1).map((m) => m.id)).toEqual(during.map((m) => m.id));
+		} finally {
+			socket.close();
+		}
+	});
+
 	/** A client that reconnects by itself, joined to the space, then cut off from the server as by a network drop. */
 	async function droppedMember(spaceId: string, token: string) {
 		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
