@@ -133,7 +133,9 @@ describe.each(drivers)('evaluation figures from a running program (%s)', (driver
 		const figures = await waitFor(
 			async () => {
 				const body = (await dashboard('')).body;
-				return body.coCreation.works === PAIRS && body.coCreation.weeks.at(-1)!.worksEdited === PAIRS ? body : null;
+				// Attribution is written every 2 s: wait until both writers of every work are in (one flush may fall between them).
+				const week = body.coCreation.weeks.at(-1)!;
+				return body.coCreation.works === PAIRS && week.worksEdited === PAIRS && week.contributors === 2 * PAIRS ? body : null;
 			},
 			{ what: 'attribution recorded', timeoutMs: 20_000 }
 		);
