@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { ChatMessage } from '../../src/lib/protocol/chat';
 import type { Db } from '../db';
-import { rawQuery } from '../db/raw';
+import { writerRawQuery } from '../db/raw';
 import { chatMessageEdits, chatMessages, chatReadPositions, moderationQueue, profiles } from '../db/schema';
 
 export type MessageRow = typeof chatMessages.$inferSelect;
@@ -75,16 +75,17 @@ export function createChatStore(db: Db) {
 		return found;
 	}
 
-	const raw = rawQuery(db);
+	const writes = writerRawQuery(db);
 
 	/**
 	 * The INSERT every batch of sends runs, written by hand (see rawQuery): the same statement drizzle builds, without
-	 * building it for each batch on the event loop.
+	 * building it for each batch on the event loop. It runs on the writer's own connection (writerRawQuery), so a
+	 * send never waits behind other queries.
 	 */
 	async function insertPlain(rows: NewMessageRow[]): Promise<MessageRow[]> {
 		// One array per column (see rawQuery), in the order sent: seq follows it.
 		const params = [rows.map((r) => r.spaceId), rows.map((r) => r.authorId), rows.map((r) => r.clientId), rows.map((r) => r.text), rows.map((r) => r.lang)];
-		const inserted = await raw<RawMessage>(
+		const inserted = await writes<RawMessage>(
 			`insert into chat_messages (space_id, author_id, client_id, text, lang)
 			 select space_id, author_id, client_id, text, lang
 			 from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[]) with ordinality as t(space_id, author_id, client_id, text, lang, n)

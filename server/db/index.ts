@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { lockDataDir } from './lock';
 import { PGliteThread } from './pglite-thread';
+import { setWriterClient } from './raw';
 import * as schema from './schema';
 
 export { schema };
@@ -52,11 +53,14 @@ export async function openDatabase({ databaseUrl, dataDir, migrationsDir, onFata
 			await lock`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {});
 			lock.release();
 		}
+		// One more connection (opened on first use), for the write every chat message waits for (see writerRawQuery).
+		const writer = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+		setWriterClient(db as unknown as Db, writer);
 		return {
 			db: db as unknown as Db,
 			kind: 'postgres',
 			ping: async () => void (await db.execute(sql`select 1`)),
-			close: () => client.end({ timeout: 5 })
+			close: async () => void (await Promise.all([client.end({ timeout: 5 }), writer.end({ timeout: 5 })]))
 		};
 	}
 	mkdirSync(dataDir, { recursive: true });

@@ -42,6 +42,8 @@ export async function startTessera(config: Partial<Config> = {}): Promise<E2eSer
 			host: '127.0.0.1',
 			dataDir,
 			databaseUrl: undefined,
+			// The embedded database serves one process: the runner's own REDIS_URL must not make this one of several.
+			redisUrl: undefined,
 			origin: undefined,
 			logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
 			buildDir,

@@ -51,6 +51,9 @@ export async function startTestServer({ db: driver, config = {} }: { db: Driver;
 		origin: undefined,
 		allowedOrigins: [],
 		trustProxy: false,
+		// One process unless a test says otherwise (cluster.ts): the runner's own REDIS_URL (CI may set it for the
+		// scale-out tests) must not turn every test server into one of several.
+		redisUrl: undefined,
 		logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
 		buildDir: buildDir(),
 		...generousLimits

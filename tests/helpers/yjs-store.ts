@@ -79,6 +79,7 @@ export async function startOnStore(store: Store, config: Partial<Config> = {}): 
 			origin: undefined,
 			allowedOrigins: [],
 			trustProxy: false,
+			redisUrl: undefined,
 			logLevel: (process.env.TEST_LOG_LEVEL as Config['logLevel'] | undefined) ?? 'silent',
 			buildDir: buildDir(),
 			loginMaxPerIp: 100_000,
@@ -131,9 +132,12 @@ async function childEntry(): Promise<string> {
  */
 export async function spawnServer(store: Store, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ChildServer> {
 	const entry = await childEntry();
+	// The store says which database the child uses, and `env` whether it is one of several: the runner's own
+	// DATABASE_URL and REDIS_URL must not leak in (a PGlite child would quietly use the runner's PostgreSQL).
+	const { DATABASE_URL: _database, REDIS_URL: _redis, ...inherited } = process.env;
 	const child = spawn(process.execPath, [...nodeArgs, entry], {
 		cwd: projectRoot,
-		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOGIN_MAX_PER_IP: '100000', TESSERA_CHILD_BUILD_DIR: buildDir(), ...store.env, ...env },
+		env: { ...inherited, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', LOGIN_MAX_PER_IP: '100000', TESSERA_CHILD_BUILD_DIR: buildDir(), ...store.env, ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	const output: string[] = [];

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../server/config';
 import { chatMessageEdits, chatMessages } from '../../server/db/schema';
 import { CHAT_MAX_CHARS, type ChatMessage } from '../../src/lib/protocol/chat';
 import { api, createSpace, joinSpace, newUser } from '../helpers/api';
 import { chatSpace, nextMessage, record, request, sendOk, storedCount } from '../helpers/chat';
-import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+import { availableDrivers, postgresAdminUrl, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets } from '../helpers/sockets';
 import { nextMatching } from '../helpers/wait';
 
@@ -69,6 +70,30 @@ describe.each(drivers)('chat (%s)', (driver) => {
 			expect(seenByB[1]!.seq).toBeGreaterThan(seenByB[0]!.seq);
 			expect(seenOutside).toEqual([]);
 		});
+
+		if (driver === 'postgres') {
+			it('a send is stored and delivered while every pooled database connection is busy: chat writes have a connection of their own', async () => {
+				const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
+				const [a, b] = members as [(typeof members)[0], (typeof members)[0]];
+				// A first message, so what every send checks (roles, locks, safeguarding) is cached, as in a live chat.
+				await sendOk(a.socket, spaceId, 'hello');
+				// Ten queries that sleep longer than the test may run hold the whole pool (anything else sent to it waits
+				// behind them); they are cancelled from outside once the message is through.
+				const marker = randomUUID();
+				const slow = Promise.allSettled(Array.from({ length: 10 }, () => server.db.execute(sql.raw(`select pg_sleep(600) -- ${marker}`))));
+				const clientId = randomUUID();
+				const arrival = nextMessage(b.socket, clientId);
+				try {
+					const ack = await request(a.socket, 'chat:send', { spaceId, clientId, text: 'still here', lang: 'en' });
+					expect(ack.ok).toBe(true);
+					expect((await arrival).text).toBe('still here');
+				} finally {
+					const admin = postgres(postgresAdminUrl, { max: 1, onnotice: () => {} });
+					await admin`select pg_cancel_backend(pid) from pg_stat_activity where query like ${`%${marker}%`} and pid <> pg_backend_pid()`.finally(() => admin.end());
+					await slow;
+				}
+			});
+		}
 
 		it('the language defaults to the connection’s reading language; a given one is kept in canonical form', async () => {
 			const { spaceId, members } = await chatSpace(server, sockets, [{ user: { readingLanguage: 'pt-BR' } }]);
