@@ -144,22 +144,32 @@ describe.each(drivers)('chat history and catching up (%s)', (driver) => {
 		expect(liveAfter.map((m) => m.clientId)).toEqual([next]);
 	});
 
+	/**
+	 * A client that reconnects by itself, as the browser's does, joined to the space (reading `lang` when given),
+	 * then cut off from the server as by a network drop. With `sender`, it first receives one message from that
+	 * member: recovery starts from the last packet a client got.
+	 */
+	async function droppedMember(spaceId: string, token: string, { lang, sender }: { lang?: string; sender?: ClientSocket } = {}) {
+		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+		await nextEvent(socket, 'connect');
+		expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
+		if (lang) expect(await request(socket, 'chat:language', { lang })).toEqual({ ok: true, lang });
+		const seen = record<ChatMessage>(socket, 'chat:message');
+		if (sender) {
+			await sendOk(sender, spaceId, 'before the drop');
+			await waitFor(() => seen.length === 1, { what: 'first message' });
+		}
+		const dropped = nextEvent(socket, 'disconnect');
+		(socket.io.engine as unknown as { close(): void }).close();
+		await dropped;
+		return { socket, seen };
+	}
+
 	it('after a short drop, connection-state recovery delivers what was missed, once, without a new space:join', async () => {
 		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
 		const [a, b] = [members[0]!, members[1]!];
-		// A client that reconnects by itself, as the browser's does.
-		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token: b.user.token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+		const { socket, seen } = await droppedMember(spaceId, b.user.token, { sender: a.socket });
 		try {
-			await nextEvent(socket, 'connect');
-			expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
-			const seen = record<ChatMessage>(socket, 'chat:message');
-			await sendOk(a.socket, spaceId, 'before the drop');
-			await waitFor(() => seen.length === 1, { what: 'first message' });
-
-			const dropped = nextEvent(socket, 'disconnect');
-			// Cut the transport under the client, as a network drop would.
-			(socket.io.engine as unknown as { close(): void }).close();
-			await dropped;
 			const during = await sendMany(a.socket, spaceId, 5, 'during the drop');
 			await nextEvent(socket, 'connect', 10_000);
 			expect(socket.recovered).toBe(true);
@@ -179,19 +189,9 @@ describe.each(drivers)('chat history and catching up (%s)', (driver) => {
 	it('a reader whose language nobody else reads gets what was said during a short drop, through recovery', async () => {
 		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
 		const [a, b] = [members[0]!, members[1]!];
-		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token: b.user.token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
+		// Alone in the Swahili room: once this connection drops, every connection left is in a room of its own language.
+		const { socket, seen } = await droppedMember(spaceId, b.user.token, { lang: 'sw', sender: a.socket });
 		try {
-			await nextEvent(socket, 'connect');
-			expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
-			// Alone in the Swahili room: once this connection drops, every connection left is in a room of its own language.
-			expect(await request(socket, 'chat:language', { lang: 'sw' })).toEqual({ ok: true, lang: 'sw' });
-			const seen = record<ChatMessage>(socket, 'chat:message');
-			// Recovery starts from the last packet the client got.
-			await sendOk(a.socket, spaceId, 'before the drop');
-			await waitFor(() => seen.length === 1, { what: 'first message' });
-			const dropped = nextEvent(socket, 'disconnect');
-			(socket.io.engine as unknown as { close(): void }).close();
-			await dropped;
 			const during = await sendMany(a.socket, spaceId, 3, 'while the Swahili reader is away');
 			await nextEvent(socket, 'connect', 10_000);
 			expect(socket.recovered).toBe(true);
@@ -201,18 +201,6 @@ describe.each(drivers)('chat history and catching up (%s)', (driver) => {
 			socket.close();
 		}
 	});
-
-	/** A client that reconnects by itself, joined to the space, then cut off from the server as by a network drop. */
-	async function droppedMember(spaceId: string, token: string) {
-		const socket: ClientSocket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token }, reconnectionDelay: 100, reconnectionDelayMax: 200 });
-		await nextEvent(socket, 'connect');
-		expect(await request(socket, 'space:join', { spaceId })).toMatchObject({ ok: true });
-		const seen = record<ChatMessage>(socket, 'chat:message');
-		const dropped = nextEvent(socket, 'disconnect');
-		(socket.io.engine as unknown as { close(): void }).close();
-		await dropped;
-		return { socket, seen };
-	}
 
 	it('a member removed while their connection was down gets neither the room back nor what was said meanwhile', async () => {
 		const { spaceId, members } = await chatSpace(server, sockets, [{}, {}]);
