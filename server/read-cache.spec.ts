@@ -106,4 +106,23 @@ describe('createReadCache', () => {
 		await settle();
 		expect([...cache.keys()]).toEqual(['b', 'c']);
 	});
+
+	it('keys read together are read again spread over the last quarter of `ttlMs`, none later than `ttlMs`', async () => {
+		const { calls, read } = controlledReads<string>();
+		const cache = createReadCache({ ttlMs: 1000, max: 1000, read });
+		const keys = Array.from({ length: 400 }, (_, i) => `k${i}`);
+		for (const key of keys) void cache.get(key);
+		for (const c of calls) c.resolve(c.key);
+		await settle();
+		const refreshedBy = (t: number) => {
+			vi.setSystemTime(t);
+			for (const key of keys) void cache.get(key);
+			return calls.length - keys.length;
+		};
+		expect(refreshedBy(749)).toBe(0);
+		const early = refreshedBy(850);
+		expect(early).toBeGreaterThan(100);
+		expect(early).toBeLessThan(300);
+		expect(refreshedBy(1000)).toBe(keys.length);
+	});
 });

@@ -89,14 +89,19 @@ export function createSpacesService({ db, logger, inviteDefaultHours }: SpacesOp
 		for (const r of rules) await r.assertParticipant?.(userId);
 	}
 
+	// Asked for every member of every space a connection joins, and again as the caches of chat and documents expire:
+	// built once and prepared on the server, not composed and parsed on every call.
+	const roleQuery = db
+		.select({ role: spaceMembers.role, accountRole: users.role })
+		.from(spaceMembers)
+		.innerJoin(users, eq(users.id, spaceMembers.userId))
+		.where(and(eq(spaceMembers.spaceId, sql.placeholder('spaceId')), eq(spaceMembers.userId, sql.placeholder('userId'))))
+		.limit(1)
+		.prepare('space_role_of');
+
 	async function roleOf(spaceId: string, userId: string): Promise<SpaceRole | null> {
 		for (const r of rules) if (r.canParticipate && !(await r.canParticipate(userId))) return null;
-		const [row] = await db
-			.select({ role: spaceMembers.role, accountRole: users.role })
-			.from(spaceMembers)
-			.innerJoin(users, eq(users.id, spaceMembers.userId))
-			.where(and(eq(spaceMembers.spaceId, spaceId), eq(spaceMembers.userId, userId)))
-			.limit(1);
+		const [row] = await roleQuery.execute({ spaceId, userId });
 		// Supervising is a staff duty: someone no longer a moderator or admin keeps no part in the spaces they supervised.
 		if (row?.role === 'supervisor' && row.accountRole !== 'moderator' && row.accountRole !== 'admin') return null;
 		return row?.role ?? null;
