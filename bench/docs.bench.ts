@@ -4,7 +4,8 @@
  * Measures update fan-out latency with 10, 50 and 200 editors on one document (one typist, and everyone
  * typing), Tessera's send → Stored ack time, cold load of the automerge-paper document from the database,
  * and heap per idle connection and per loaded document; writes the docs section of bench/RESULTS.md.
- * How each measurement is taken is written out with the results (bench/docs/report.ts).
+ * How each measurement is taken is written out with the results (bench/docs/report.ts). BENCH_DOCS_EDITORS=50
+ * runs only the fan-out cases with 50 editors and prints them.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,11 +29,14 @@ const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 2000, d
  * once every 10 s (20/s in total): Yjs spends time proportional to the number of writers on every transaction
  * (getStateVector), and one client thread cannot apply 200 typists' updates in 200 documents any faster.
  */
-const CASES: FanoutCase[] = [10, 50, 200].flatMap((editors) => [
+/** BENCH_DOCS_EDITORS=50: only the fan-out cases with that many editors (a partial run only prints). */
+const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.split(',').map(Number) : [10, 50, 200];
+const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS);
+const CASES: FanoutCase[] = EDITORS.flatMap((editors) => [
 	{ editors, writers: 'one' as const, intervalMs: 20 },
 	{ editors, writers: 'all' as const, intervalMs: editors === 200 ? 10_000 : editors * 20 }
 ]);
-const GOAL: FanoutCase = CASES[2]!;
+const GOAL: FanoutCase = { editors: 50, writers: 'one', intervalMs: 20 };
 const IDLE_CONNECTIONS = QUICK ? 50 : 200;
 const LOADED_DOCUMENTS = QUICK ? 20 : 100;
 const SMALL_EDITS = 5000;
@@ -83,6 +87,8 @@ it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websoc
 				}
 			}
 		}
+
+		if (PARTIAL) return;
 
 		const cold: DocsResults['cold'] = new Map();
 		const perConnection = new Map<string, number>();
