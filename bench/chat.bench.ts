@@ -30,7 +30,7 @@ const LANGS = ['en', 'en', 'en', 'en', 'en', 'es', 'es', 'es', 'fr', 'fr'];
 const RATES = process.env.BENCH_CHAT_RATES ? process.env.BENCH_CHAT_RATES.split(',').map(Number) : [1, 2, 3];
 const GOAL_RATE = 2;
 const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000, drainMs: 1000 } : { warmupMs: 2000, durationMs: 10_000, drainMs: 2000 };
-const ROUNDS = QUICK ? 1 : 2;
+const ROUNDS = QUICK ? 1 : 3;
 const TRANSLATOR_DELAY_MS = 30;
 
 const log = (...args: unknown[]) => console.log('[chat bench]', ...args);
