@@ -24,14 +24,14 @@ import { quietMachine } from './quiet';
 /** BENCH_DOCS_QUICK=1: a short run to try the harness; it prints but does not touch RESULTS.md. */
 const QUICK = process.env.BENCH_DOCS_QUICK === '1';
 const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 2000, durationMs: 10_000 };
+/** BENCH_DOCS_EDITORS=50: only the fan-out cases with that many editors (a partial run only prints). */
+const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.split(',').map(Number) : [10, 50, 200];
+const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS);
 /**
  * One typist every 20 ms; or everyone typing, 50 keystrokes/s in total — except with 200 typists, who type
  * once every 10 s (20/s in total): Yjs spends time proportional to the number of writers on every transaction
  * (getStateVector), and one client thread cannot apply 200 typists' updates in 200 documents any faster.
  */
-/** BENCH_DOCS_EDITORS=50: only the fan-out cases with that many editors (a partial run only prints). */
-const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.split(',').map(Number) : [10, 50, 200];
-const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS);
 const CASES: FanoutCase[] = EDITORS.flatMap((editors) => [
 	{ editors, writers: 'one' as const, intervalMs: 20 },
 	{ editors, writers: 'all' as const, intervalMs: editors === 200 ? 10_000 : editors * 20 }
