@@ -3,10 +3,10 @@
  * role, a space's locks and mutes, who in it is a minor). Changes made through Tessera remove their key at once
  * (`delete`), and the next call reads and waits; the time limit is only the backstop for changes nobody announced.
  *
- * A value is fresh for up to `ttlMs` (see below). For `staleMs` after that it is still answered at once while a single read in the
- * background replaces it, so that under load a send never waits for the database just because a timer ran out
- * (each of hundreds of members would otherwise wait in turn, every `ttlMs`). Failed reads are not kept, and
- * neither are values `keep` turns down (say, "not a member").
+ * A value is fresh for up to `ttlMs` (see below). For `staleMs` after that it is still answered at once while a
+ * single read in the background replaces it, so that under load a send never waits for the database just because
+ * a timer ran out (each of hundreds of members would otherwise wait in turn, every `ttlMs`). Failed reads are not
+ * kept, and neither are values `keep` turns down (say, "not a member").
  *
  * Each value's time is drawn between three quarters of `ttlMs` and all of it: keys read together (five hundred
  * members joining as a session starts) are not all read again in the same instant `ttlMs` later, a burst of
