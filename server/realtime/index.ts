@@ -15,6 +15,7 @@ import { localeFor } from '../i18n';
 import { fail, replier, type TesseraSocket } from './ack';
 import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
+import { boundedRecoveryAdapter } from './recovery';
 import { attachModerationRealtime, joinModeratorsRoom } from './moderation';
 import { everywhereOrHere } from './everywhere';
 import type { Logger } from '../logger';
@@ -23,6 +24,11 @@ import { spaceOfRoom } from '../moderation/live';
 export type TesseraIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 const MAX_PAYLOAD_BYTES = 64 * 1024;
+/**
+ * A connection that drops for up to two minutes gets back its rooms and what it missed. On one process at most
+ * this many broadcast packets are kept for that (see boundedRecoveryAdapter); with Redis, the adapter's stream.
+ */
+const RECOVERY = { windowMs: 2 * 60_000, maxPackets: 20_000 };
 const spaceIdPayload = z.object({ spaceId: z.uuid() });
 
 const userRoom = (userId: string) => `user:${userId}`;
@@ -38,10 +44,10 @@ export function attachRealtime({ httpServer, app }: { httpServer: HttpServer; ap
 		maxHttpBufferSize: MAX_PAYLOAD_BYTES,
 		// Other upgrade paths (/yjs, Vite's HMR in dev) belong to other handlers.
 		destroyUpgrade: false,
-		connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
+		connectionStateRecovery: { maxDisconnectionDuration: RECOVERY.windowMs, skipMiddlewares: false },
 		cors: { origin: false },
 		// With REDIS_URL: rooms, broadcasts and recovered sessions span every process.
-		...(app.scale.adapter ? { adapter: app.scale.adapter } : {})
+		adapter: app.scale.adapter ?? boundedRecoveryAdapter(RECOVERY)
 	});
 
 	const chat = createChatSockets({ io, chat: app.chat, translator: app.translator, logger: app.logger, bus: app.scale.mode === 'redis' ? app.scale.bus : undefined });

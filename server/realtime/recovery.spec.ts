@@ -1,0 +1,136 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { boundedRecoveryAdapter, type RecoveryLimits } from './recovery';
+
+/** A bare Socket.IO server on port 0 with the bounded recovery adapter; every connection joins the rooms it asks for. */
+async function serve(limits: RecoveryLimits) {
+	const http = createServer();
+	const io = new Server(http, { adapter: boundedRecoveryAdapter(limits), connectionStateRecovery: { maxDisconnectionDuration: limits.windowMs } });
+	io.on('connection', (socket) => {
+		const rooms = socket.handshake.auth.rooms as string[] | undefined;
+		if (!socket.recovered && rooms) socket.join(rooms);
+	});
+	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+	return { io, url, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+}
+
+const open: { close(): unknown }[] = [];
+afterEach(async () => {
+	for (const o of open.splice(0)) await o.close();
+});
+
+/** Connects (joining `rooms`), records `note` events, and waits until one broadcast has arrived: recovery starts from the last one seen. */
+async function reader(server: Awaited<ReturnType<typeof serve>>, rooms: string[]) {
+	const socket: ClientSocket = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { rooms } });
+	open.push({ close: () => socket.close() });
+	await new Promise((resolve) => socket.once('connect', resolve));
+	const seen: string[] = [];
+	socket.on('note', (text: string) => seen.push(text));
+	server.io.to(rooms[0]!).emit('note', 'before');
+	await waitFor(() => seen.length === 1);
+	return { socket, seen };
+}
+
+/** Cuts the connection as a network drop would (not a goodbye), so the server keeps its session. */
+async function drop(socket: ClientSocket): Promise<void> {
+	const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+	(socket.io.engine as unknown as { close(): void }).close();
+	await gone;
+}
+
+async function reconnect(socket: ClientSocket): Promise<void> {
+	const back = new Promise((resolve) => socket.once('connect', resolve));
+	socket.connect();
+	await back;
+}
+
+async function waitFor(check: () => boolean): Promise<void> {
+	for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
+	expect(check()).toBe(true);
+}
+
+/** Lets the server see the drop (its socket closes a moment after the client's). */
+async function serverSawDrop(io: Server, count: number): Promise<void> {
+	await waitFor(() => io.of('/').sockets.size === count);
+}
+
+describe('bounded connection-state recovery', () => {
+	it('after a short drop, replays what the rooms got meanwhile, once, and nothing sent elsewhere', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a', 'b']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		server.io.to('a').emit('note', 'to a');
+		server.io.to('elsewhere').emit('note', 'to another room');
+		server.io.to('b').except('a').emit('note', 'to b, not a');
+		server.io.to('b').emit('note', 'to b');
+		await reconnect(socket);
+		expect(socket.recovered).toBe(true);
+		await waitFor(() => seen.length === 3);
+		expect(seen).toEqual(['before', 'to a', 'to b']);
+		// Still in its rooms.
+		server.io.to('b').emit('note', 'live');
+		await waitFor(() => seen.length === 4);
+	});
+
+	it('does not recover a client that missed more packets than are kept: it starts afresh', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 20 });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		for (let i = 0; i < 40; i++) server.io.to('a').emit('note', `missed ${i}`);
+		await reconnect(socket);
+		expect(socket.recovered).toBe(false);
+		// A fresh connection joined its rooms anew and gets what comes next, and nothing of the replay.
+		server.io.to('a').emit('note', 'after');
+		await waitFor(() => seen.length === 2);
+		expect(seen).toEqual(['before', 'after']);
+	});
+
+	it('recovers a client whose missed packets are all still kept, however many were sent before', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 20 });
+		open.push(server);
+		for (let i = 0; i < 100; i++) server.io.to('a').emit('note', `old ${i}`);
+		const { socket, seen } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		for (let i = 0; i < 10; i++) server.io.to('a').emit('note', `missed ${i}`);
+		await reconnect(socket);
+		expect(socket.recovered).toBe(true);
+		await waitFor(() => seen.length === 11);
+		expect(seen.slice(1)).toEqual(Array.from({ length: 10 }, (_, i) => `missed ${i}`));
+	});
+
+	it('does not recover a session past the window, nor the same session twice', async () => {
+		const server = await serve({ windowMs: 300, maxPackets: 100 });
+		open.push(server);
+		const late = await reader(server, ['a']);
+		await drop(late.socket);
+		await serverSawDrop(server.io, 0);
+		await new Promise((r) => setTimeout(r, 400));
+		await reconnect(late.socket);
+		expect(late.socket.recovered).toBe(false);
+
+		const twice = await reader(server, ['a']);
+		const auth = { ...(twice.socket as unknown as { auth: object }).auth };
+		await drop(twice.socket);
+		await serverSawDrop(server.io, 1);
+		await reconnect(twice.socket);
+		expect(twice.socket.recovered).toBe(true);
+		// Someone else presenting the same private id and offset gets a connection of their own.
+		const pid = (twice.socket as unknown as { _pid: string; _lastOffset: string })._pid;
+		const offset = (twice.socket as unknown as { _lastOffset: string })._lastOffset;
+		const copy: ClientSocket = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { ...auth } });
+		open.push({ close: () => copy.close() });
+		Object.assign(copy, { _pid: pid, _lastOffset: offset });
+		await new Promise((resolve) => copy.once('connect', resolve));
+		expect(copy.recovered).toBe(false);
+		expect(copy.id).not.toBe(twice.socket.id);
+	});
+});
