@@ -2,32 +2,44 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connect, type Socket as ClientSocket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { boundedRecoveryAdapter, type RecoveryLimits } from './recovery';
 
 /** A bare Socket.IO server on port 0 with the bounded recovery adapter; every connection joins the rooms it asks for. */
-async function serve(limits: RecoveryLimits) {
+async function serve(limits: RecoveryLimits, { refuseFirstRecovery = false } = {}) {
 	const http = createServer();
-	const io = new Server(http, { adapter: boundedRecoveryAdapter(limits), connectionStateRecovery: { maxDisconnectionDuration: limits.windowMs } });
+	const io = new Server(http, { adapter: boundedRecoveryAdapter(limits), connectionStateRecovery: { maxDisconnectionDuration: limits.windowMs, skipMiddlewares: false } });
+	let refused = false;
+	io.use((socket, next) => {
+		if (refuseFirstRecovery && socket.recovered && !refused) {
+			refused = true;
+			return next(new Error('not now'));
+		}
+		next();
+	});
 	io.on('connection', (socket) => {
 		const rooms = socket.handshake.auth.rooms as string[] | undefined;
 		if (!socket.recovered && rooms) socket.join(rooms);
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-	return { io, url, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
+	const adapter = io.of('/').adapter as unknown as { prune(now: number): void };
+	return { io, url, adapter, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
 }
 
 const open: { close(): unknown }[] = [];
 afterEach(async () => {
+	vi.useRealTimers();
 	for (const o of open.splice(0)) await o.close();
 });
+
+type Offsets = { _pid: string; _lastOffset: string };
 
 /** Connects (joining `rooms`), records `note` events, and waits until one broadcast has arrived: recovery starts from the last one seen. */
 async function reader(server: Awaited<ReturnType<typeof serve>>, rooms: string[]) {
 	const socket: ClientSocket = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { rooms } });
 	open.push({ close: () => socket.close() });
-	await new Promise((resolve) => socket.once('connect', resolve));
+	await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 	const seen: string[] = [];
 	socket.on('note', (text: string) => seen.push(text));
 	server.io.to(rooms[0]!).emit('note', 'before');
@@ -43,7 +55,7 @@ async function drop(socket: ClientSocket): Promise<void> {
 }
 
 async function reconnect(socket: ClientSocket): Promise<void> {
-	const back = new Promise((resolve) => socket.once('connect', resolve));
+	const back = new Promise<void>((resolve) => socket.once('connect', () => resolve()));
 	socket.connect();
 	await back;
 }
@@ -107,7 +119,7 @@ describe('bounded connection-state recovery', () => {
 		expect(seen.slice(1)).toEqual(Array.from({ length: 10 }, (_, i) => `missed ${i}`));
 	});
 
-	it('does not recover a session past the window, nor the same session twice', async () => {
+	it('does not recover a session past the window, nor one whose socket is connected', async () => {
 		const server = await serve({ windowMs: 300, maxPackets: 100 });
 		open.push(server);
 		const late = await reader(server, ['a']);
@@ -124,13 +136,79 @@ describe('bounded connection-state recovery', () => {
 		await reconnect(twice.socket);
 		expect(twice.socket.recovered).toBe(true);
 		// Someone else presenting the same private id and offset gets a connection of their own.
-		const pid = (twice.socket as unknown as { _pid: string; _lastOffset: string })._pid;
-		const offset = (twice.socket as unknown as { _lastOffset: string })._lastOffset;
+		const { _pid: pid, _lastOffset: offset } = twice.socket as unknown as Offsets;
 		const copy: ClientSocket = connect(server.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { ...auth } });
 		open.push({ close: () => copy.close() });
 		Object.assign(copy, { _pid: pid, _lastOffset: offset });
-		await new Promise((resolve) => copy.once('connect', resolve));
+		await new Promise<void>((resolve) => copy.once('connect', () => resolve()));
 		expect(copy.recovered).toBe(false);
 		expect(copy.id).not.toBe(twice.socket.id);
+	});
+	it('recovers a client of a quiet room however many packets other rooms got meanwhile', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 20 });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['quiet']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		for (let i = 0; i < 50; i++) server.io.to('busy').emit('note', `busy ${i}`);
+		server.io.to('quiet').emit('note', 'missed');
+		await reconnect(socket);
+		expect(socket.recovered).toBe(true);
+		await waitFor(() => seen.length === 2);
+		expect(seen).toEqual(['before', 'missed']);
+	});
+
+	it('lets packets older than the window go: a client that had not got one is not recovered', async () => {
+		vi.useFakeTimers({ toFake: ['Date'] });
+		const start = Date.now();
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		const offsets = socket as unknown as Offsets;
+		const lastSeen = offsets._lastOffset;
+		server.io.to('a').emit('note', 'lost on the way');
+		await waitFor(() => seen.length === 2);
+		// As if that packet never arrived (the connection was already dead, and the server did not know yet).
+		offsets._lastOffset = lastSeen;
+		vi.setSystemTime(start + 50_000);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		vi.setSystemTime(start + 61_000);
+		server.adapter.prune(Date.now());
+		await reconnect(socket);
+		expect(socket.recovered).toBe(false);
+	});
+
+	it('does not replay what was broadcast before the client connected, whatever offset it presents', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 });
+		open.push(server);
+		// An offset this server really gave out, before the second client connected.
+		const first = await reader(server, ['a']);
+		const earlierOffset = (first.socket as unknown as Offsets)._lastOffset;
+		for (let i = 0; i < 5; i++) server.io.to('a').emit('note', `earlier ${i}`);
+		const late = await reader(server, ['a']);
+		await drop(late.socket);
+		await serverSawDrop(server.io, 1);
+		(late.socket as unknown as Offsets)._lastOffset = earlierOffset;
+		await reconnect(late.socket);
+		expect(late.socket.recovered).toBe(false);
+		expect(late.seen.some((text) => text.startsWith('earlier'))).toBe(false);
+	});
+
+	it('keeps the session when a reconnect is refused, so the next attempt recovers', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 }, { refuseFirstRecovery: true });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		const refused = new Promise<Error>((resolve) => socket.once('connect_error', resolve));
+		socket.connect();
+		expect((await refused).message).toBe('not now');
+		await reconnect(socket);
+		expect(socket.recovered).toBe(true);
+		// Back in its room.
+		server.io.to('a').emit('note', 'after');
+		await waitFor(() => seen.length === 2);
+		expect(seen).toEqual(['before', 'after']);
 	});
 });

@@ -15,7 +15,7 @@ const PRUNE_EVERY_MS = 5_000;
 export interface RecoveryLimits {
 	/** How long a dropped connection can be recovered (Socket.IO's `maxDisconnectionDuration`). */
 	windowMs: number;
-	/** Broadcast packets kept for recovery at most; beyond it the oldest go first. */
+	/** Broadcast packets kept for recovery (up to an eighth more before the oldest go, together). */
 	maxPackets: number;
 }
 
@@ -25,10 +25,14 @@ export interface RecoveryLimits {
  * a thousand chat messages a second, each sent to a few rooms and followed by its translations, that is several
  * hundred thousand packets held at once, and a reconnecting client's offset is looked up by scanning them all.
  *
- * Here at most `maxPackets` are kept (the most recent), pruned by age every few seconds, and an offset names its
- * packet's position, so a lookup costs nothing. When the packets a client missed are no longer all there, it is
- * not recovered: it joins its spaces again and catches up from history, as after any longer drop. A quiet server
- * keeps the whole window; a very busy one, the last few seconds.
+ * Here the most recent `maxPackets` are kept (a slice more before the oldest are let go together), pruned by age
+ * every few seconds, and an offset names its packet's position, so a lookup costs nothing. For each room the
+ * position of the last packet let go is remembered: a client is recovered unless a packet let go could have been
+ * meant for one of its rooms after its offset. Then it joins its spaces again and catches up from history, as
+ * after any longer drop. A quiet room is recovered on a busy server; a busy room, after a drop of a few seconds.
+ *
+ * An offset is accepted only from the socket's own time (its first connection, carried across recoveries), so a
+ * client cannot ask for what was broadcast before it was there. A session is recovered by one socket at a time.
  */
 export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits): typeof Adapter {
 	return class BoundedRecoveryAdapter extends Adapter {
@@ -37,8 +41,13 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 		#kept: Kept[] = [];
 		/** Position of `#kept[0]`; positions count every packet ever kept, from 1. */
 		#first = 1;
-		#sessions = new Map<PrivateSessionId, SessionToPersist & { disconnectedAt: number }>();
-		readonly #timer = setInterval(() => this.#prune(Date.now()), PRUNE_EVERY_MS);
+		/** Per room, the position of the last packet let go that was sent to it; `#droppedToAll`, to every socket. */
+		#dropped = new Map<Room, number>();
+		#droppedToAll = 0;
+		/** Per socket id, the last position when it first connected: the oldest offset it can present. */
+		#since = new Map<string, number>();
+		#sessions = new Map<PrivateSessionId, SessionToPersist & { disconnectedAt: number; since: number }>();
+		readonly #timer = setInterval(() => this.prune(Date.now()), PRUNE_EVERY_MS);
 
 		constructor(nsp: unknown) {
 			super(nsp);
@@ -49,56 +58,58 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 			clearInterval(this.#timer);
 		}
 
+		override addAll(id: string, rooms: Set<Room>): Promise<void> | void {
+			if (!this.#since.has(id)) this.#since.set(id, this.#last());
+			return super.addAll(id, rooms);
+		}
+
+		override delAll(id: string): void {
+			this.#since.delete(id);
+			super.delAll(id);
+		}
+
 		override persistSession(session: SessionToPersist): void {
-			this.#sessions.set(session.pid, { ...session, disconnectedAt: Date.now() });
+			this.#sessions.set(session.pid, { ...session, disconnectedAt: Date.now(), since: this.#since.get(session.sid) ?? this.#last() });
 		}
 
 		override restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
-			const session = this.#sessions.get(pid);
 			// Socket.IO's own adapters answer null when nothing can be recovered; its type does not say so.
 			const none = Promise.resolve(null as unknown as Session);
+			const session = this.#sessions.get(pid);
 			if (!session) return none;
-			this.#sessions.delete(pid);
-			if (session.disconnectedAt + windowMs < Date.now()) return none;
+			if (session.disconnectedAt + windowMs < Date.now()) {
+				this.#sessions.delete(pid);
+				return none;
+			}
+			// Kept until it expires (a reconnect refused by a middleware may try again), but never for two sockets at once.
+			if (this.sids.has(session.sid)) return none;
 			const position = this.#positionOf(offset);
-			// Every packet after the client's last one must still be here (the one before the first kept will do).
-			if (position === undefined || position < this.#first - 1 || position >= this.#first + this.#kept.length) return none;
+			if (position === undefined || position < session.since || position > this.#last() || this.#droppedToAll > position) return none;
+			if (session.rooms.some((room) => (this.#dropped.get(room) ?? 0) > position)) return none;
 			const missedPackets: unknown[][] = [];
-			for (let i = position + 1 - this.#first; i < this.#kept.length; i++) {
+			for (let i = Math.max(0, position + 1 - this.#first); i < this.#kept.length; i++) {
 				const packet = this.#kept[i]!;
 				if (reaches(session.rooms, packet.opts)) missedPackets.push(packet.data);
 			}
-			const { disconnectedAt: _at, ...restored } = session;
+			this.#since.set(session.sid, session.since);
+			const { disconnectedAt: _at, since: _since, ...restored } = session;
 			return Promise.resolve({ ...restored, missedPackets });
 		}
 
 		override broadcast(packet: { type: number; id?: number; data: unknown[] }, opts: BroadcastOptions): void {
 			// Packets waiting for an acknowledgement cannot be replayed (the callback is gone), nor volatile ones.
 			if (packet.type === 2 && packet.id === undefined && opts.flags?.volatile === undefined) {
-				const position = this.#first + this.#kept.length;
+				const position = this.#last() + 1;
 				// The offset travels as the event's last argument; the client sends back the last one it saw.
 				packet.data.push(`${this.#tag}.${position.toString(36)}`);
 				this.#kept.push({ opts, data: packet.data, emittedAt: Date.now() });
-				// Dropped in slices, not one by one, so the array is not shifted on every packet.
 				if (this.#kept.length >= maxPackets + Math.ceil(maxPackets / 8)) this.#drop(this.#kept.length - maxPackets);
 			}
 			super.broadcast(packet, opts);
 		}
 
-		#positionOf(offset: string): number | undefined {
-			const dot = offset.lastIndexOf('.');
-			if (dot < 0 || offset.slice(0, dot) !== this.#tag) return undefined;
-			const position = parseInt(offset.slice(dot + 1), 36);
-			return Number.isSafeInteger(position) ? position : undefined;
-		}
-
-		#drop(count: number): void {
-			if (count <= 0) return;
-			this.#kept.splice(0, count);
-			this.#first += count;
-		}
-
-		#prune(now: number): void {
+		/** Lets go of what is past the window (every few seconds by itself; public for tests). */
+		prune(now: number): void {
 			const threshold = now - windowMs;
 			for (const [pid, session] of this.#sessions) if (session.disconnectedAt < threshold) this.#sessions.delete(pid);
 			// Packets are in the order they were sent: find the first one still inside the window.
@@ -110,6 +121,36 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 				else hi = mid;
 			}
 			this.#drop(lo);
+			// What was let go matters only to rooms someone is in, or was in when their connection dropped.
+			const wanted = new Set<Room>();
+			for (const session of this.#sessions.values()) for (const room of session.rooms) wanted.add(room);
+			for (const room of this.#dropped.keys()) if (!this.rooms.has(room) && !wanted.has(room)) this.#dropped.delete(room);
+			const recovering = new Set([...this.#sessions.values()].map((s) => s.sid));
+			for (const id of this.#since.keys()) if (!this.sids.has(id) && !recovering.has(id)) this.#since.delete(id);
+		}
+
+		#last(): number {
+			return this.#first + this.#kept.length - 1;
+		}
+
+		#positionOf(offset: string): number | undefined {
+			const dot = offset.lastIndexOf('.');
+			if (dot < 0 || offset.slice(0, dot) !== this.#tag) return undefined;
+			const position = parseInt(offset.slice(dot + 1), 36);
+			return Number.isSafeInteger(position) ? position : undefined;
+		}
+
+		/** Lets go of the oldest `count` packets (in one slice, not one by one), remembering where each was sent. */
+		#drop(count: number): void {
+			if (count <= 0) return;
+			for (let i = 0; i < count; i++) {
+				const { opts } = this.#kept[i]!;
+				const position = this.#first + i;
+				if (opts.rooms.size === 0) this.#droppedToAll = position;
+				else for (const room of opts.rooms) this.#dropped.set(room, position);
+			}
+			this.#kept.splice(0, count);
+			this.#first += count;
 		}
 	};
 }
