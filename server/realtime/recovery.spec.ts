@@ -6,14 +6,30 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { boundedRecoveryAdapter, type RecoveryLimits } from './recovery';
 
 /** A bare Socket.IO server on port 0 with the bounded recovery adapter; every connection joins the rooms it asks for. */
-async function serve(limits: RecoveryLimits, { refuseFirstRecovery = false } = {}) {
+async function serve(limits: RecoveryLimits, { refuseFirstRecovery = false, duringRecovery }: { refuseFirstRecovery?: boolean; duringRecovery?: (io: Server, step: string) => void } = {}) {
 	const http = createServer();
 	const io = new Server(http, { adapter: boundedRecoveryAdapter(limits), connectionStateRecovery: { maxDisconnectionDuration: limits.windowMs, skipMiddlewares: false } });
+	if (duringRecovery) {
+		// As the app's guard does: the session is checked against the database after the adapter found it.
+		const adapter = io.of('/').adapter;
+		const restore = adapter.restoreSession.bind(adapter);
+		adapter.restoreSession = async (pid, offset) => {
+			const session = await restore(pid, offset);
+			duringRecovery(io, 'checks');
+			await new Promise((r) => setTimeout(r, 20));
+			return session;
+		};
+	}
 	let refused = false;
-	io.use((socket, next) => {
+	io.use(async (socket, next) => {
 		if (refuseFirstRecovery && socket.recovered && !refused) {
 			refused = true;
 			return next(new Error('not now'));
+		}
+		// As the app's authentication does: a middleware that waits on the database.
+		if (duringRecovery && socket.recovered) {
+			duringRecovery(io, 'middleware');
+			await new Promise((r) => setTimeout(r, 20));
 		}
 		next();
 	});
@@ -23,7 +39,7 @@ async function serve(limits: RecoveryLimits, { refuseFirstRecovery = false } = {
 	});
 	await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
 	const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-	const adapter = io.of('/').adapter as unknown as { prune(now: number): void };
+	const adapter = io.of('/').adapter as unknown as { prune(now: number): void; restoreSession(pid: string, offset: string): Promise<unknown> };
 	return { io, url, adapter, close: () => new Promise<void>((resolve) => io.close(() => resolve())) };
 }
 
@@ -210,5 +226,62 @@ describe('bounded connection-state recovery', () => {
 		server.io.to('a').emit('note', 'after');
 		await waitFor(() => seen.length === 2);
 		expect(seen).toEqual(['before', 'after']);
+	});
+	it('delivers what the rooms got while the reconnect was being checked, once', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 }, { duringRecovery: (io, step) => io.to('a').emit('note', `during ${step}`) });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		server.io.to('a').emit('note', 'missed');
+		await reconnect(socket);
+		expect(socket.recovered).toBe(true);
+		server.io.to('a').emit('note', 'after');
+		await waitFor(() => seen.includes('after'));
+		expect(seen).toEqual(['before', 'missed', 'during checks', 'during middleware', 'after']);
+	});
+
+	it('recovers again after a second drop, and not from a session already used', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		for (const round of [1, 2]) {
+			await drop(socket);
+			await serverSawDrop(server.io, 0);
+			server.io.to('a').emit('note', `missed ${round}`);
+			server.io.to('elsewhere').emit('note', 'not for it');
+			await reconnect(socket);
+			expect(socket.recovered).toBe(true);
+			await waitFor(() => seen.length === 1 + round);
+		}
+		expect(seen).toEqual(['before', 'missed 1', 'missed 2']);
+		// Sent away by the server (not a drop): nothing to recover, not even the session used before.
+		const gone = new Promise((resolve) => socket.once('disconnect', resolve));
+		server.io.disconnectSockets();
+		await gone;
+		await reconnect(socket);
+		expect(socket.recovered).toBe(false);
+	});
+
+	it('does not recover a client when packets sent to everyone were let go after its offset', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 20 });
+		open.push(server);
+		const { socket } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		for (let i = 0; i < 40; i++) server.io.emit('note', `to everyone ${i}`);
+		await reconnect(socket);
+		expect(socket.recovered).toBe(false);
+	});
+
+	it('hands a session to one reconnect at a time', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 100 });
+		open.push(server);
+		const { socket } = await reader(server, ['a']);
+		const { _pid: pid, _lastOffset: offset } = socket as unknown as Offsets;
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		expect(await server.adapter.restoreSession(pid, offset)).toMatchObject({ pid, rooms: expect.arrayContaining(['a']) });
+		expect(await server.adapter.restoreSession(pid, offset)).toBeNull();
 	});
 });

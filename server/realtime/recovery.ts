@@ -11,6 +11,17 @@ interface Kept {
 
 /** How often packets and sessions past the recovery window are let go. */
 const PRUNE_EVERY_MS = 5_000;
+/** A recovery that has not connected after this long (its checks failed, or it was cut off) no longer holds its session. */
+const RESTORE_MAX_MS = 30_000;
+/** socket.io-parser's EVENT packet type. */
+const EVENT = 2;
+
+/** What the adapter needs of a Socket.IO server-side socket to finish its recovery. */
+interface ReplaySocket {
+	connected: boolean;
+	packet(packet: { type: number; data: unknown[] }): void;
+	disconnect(close: boolean): unknown;
+}
 
 export interface RecoveryLimits {
 	/** How long a dropped connection can be recovered (Socket.IO's `maxDisconnectionDuration`). */
@@ -32,7 +43,10 @@ export interface RecoveryLimits {
  * after any longer drop. A quiet room is recovered on a busy server; a busy room, after a drop of a few seconds.
  *
  * An offset is accepted only from the socket's own time (its first connection, carried across recoveries), so a
- * client cannot ask for what was broadcast before it was there. A session is recovered by one socket at a time.
+ * client cannot ask for what was broadcast before it was there. A session is recovered by one socket at a time,
+ * and used up once that socket is connected. Socket.IO's own adapter loses what is broadcast while a recovered
+ * socket's checks and middlewares run (the replay is put together before them, and the socket is not yet among
+ * the connected ones): here that goes to the socket as it connects.
  */
 export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits): typeof Adapter {
 	return class BoundedRecoveryAdapter extends Adapter {
@@ -47,6 +61,12 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 		/** Per socket id, the last position when it first connected: the oldest offset it can present. */
 		#since = new Map<string, number>();
 		#sessions = new Map<PrivateSessionId, SessionToPersist & { disconnectedAt: number; since: number }>();
+		/**
+		 * Recoveries under way, by socket id: the session, and the last position its replay covered. Until the socket
+		 * is connected (checks and middlewares wait on the database) broadcasts do not reach it; they are sent to it
+		 * once it is.
+		 */
+		#restoring = new Map<string, { pid: PrivateSessionId; upTo: number; at: number }>();
 		readonly #timer = setInterval(() => this.prune(Date.now()), PRUNE_EVERY_MS);
 
 		constructor(nsp: unknown) {
@@ -60,11 +80,19 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 
 		override addAll(id: string, rooms: Set<Room>): Promise<void> | void {
 			if (!this.#since.has(id)) this.#since.set(id, this.#last());
-			return super.addAll(id, rooms);
+			void super.addAll(id, rooms);
+			// Socket.IO joins a socket to its own room as it connects: a recovered one gets what it missed meanwhile.
+			const restoring = this.#restoring.get(id);
+			if (restoring && rooms.has(id)) {
+				const socket = (this.nsp as { sockets: Map<string, ReplaySocket> }).sockets.get(id);
+				if (socket?.connected) this.#finishRecovery(id, socket, restoring);
+			}
 		}
 
 		override delAll(id: string): void {
 			this.#since.delete(id);
+			// A recovery that did not get as far as connecting (refused, or cut off): its session may be tried again.
+			this.#restoring.delete(id);
 			super.delAll(id);
 		}
 
@@ -81,8 +109,11 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 				this.#sessions.delete(pid);
 				return none;
 			}
-			// Kept until it expires (a reconnect refused by a middleware may try again), but never for two sockets at once.
-			if (this.sids.has(session.sid)) return none;
+			// Kept until the recovered socket is connected (a reconnect refused by a middleware may try again), and
+			// never taken by two at once.
+			const now = Date.now();
+			const underWay = this.#restoring.get(session.sid);
+			if (this.sids.has(session.sid) || (underWay && now - underWay.at < RESTORE_MAX_MS)) return none;
 			const position = this.#positionOf(offset);
 			if (position === undefined || position < session.since || position > this.#last() || this.#droppedToAll > position) return none;
 			if (session.rooms.some((room) => (this.#dropped.get(room) ?? 0) > position)) return none;
@@ -92,13 +123,14 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 				if (reaches(session.rooms, packet.opts)) missedPackets.push(packet.data);
 			}
 			this.#since.set(session.sid, session.since);
+			this.#restoring.set(session.sid, { pid, upTo: this.#last(), at: now });
 			const { disconnectedAt: _at, since: _since, ...restored } = session;
 			return Promise.resolve({ ...restored, missedPackets });
 		}
 
 		override broadcast(packet: { type: number; id?: number; data: unknown[] }, opts: BroadcastOptions): void {
 			// Packets waiting for an acknowledgement cannot be replayed (the callback is gone), nor volatile ones.
-			if (packet.type === 2 && packet.id === undefined && opts.flags?.volatile === undefined) {
+			if (packet.type === EVENT && packet.id === undefined && opts.flags?.volatile === undefined) {
 				const position = this.#last() + 1;
 				// The offset travels as the event's last argument; the client sends back the last one it saw.
 				packet.data.push(`${this.#tag}.${position.toString(36)}`);
@@ -125,8 +157,28 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 			const wanted = new Set<Room>();
 			for (const session of this.#sessions.values()) for (const room of session.rooms) wanted.add(room);
 			for (const room of this.#dropped.keys()) if (!this.rooms.has(room) && !wanted.has(room)) this.#dropped.delete(room);
+			for (const [id, underWay] of this.#restoring) if (now - underWay.at >= RESTORE_MAX_MS && !this.sids.has(id)) this.#restoring.delete(id);
 			const recovering = new Set([...this.#sessions.values()].map((s) => s.sid));
 			for (const id of this.#since.keys()) if (!this.sids.has(id) && !recovering.has(id)) this.#since.delete(id);
+		}
+
+		/**
+		 * The recovered socket is connected: its session is used up, and the packets for its rooms broadcast since its
+		 * replay was put together go to it now, ahead of its CONNECT packet (the client holds events until then). If
+		 * one of them was let go already, it cannot be recovered after all: it is disconnected, and starts afresh.
+		 */
+		#finishRecovery(id: string, socket: ReplaySocket, { pid, upTo }: { pid: PrivateSessionId; upTo: number }): void {
+			this.#restoring.delete(id);
+			this.#sessions.delete(pid);
+			const rooms = [...(this.sids.get(id) ?? [])];
+			if (this.#droppedToAll > upTo || rooms.some((room) => (this.#dropped.get(room) ?? 0) > upTo)) {
+				process.nextTick(() => socket.disconnect(true));
+				return;
+			}
+			for (let i = Math.max(0, upTo + 1 - this.#first); i < this.#kept.length; i++) {
+				const packet = this.#kept[i]!;
+				if (reaches(rooms, packet.opts)) socket.packet({ type: EVENT, data: packet.data });
+			}
 		}
 
 		#last(): number {
