@@ -236,6 +236,8 @@ describe('bounded connection-state recovery', () => {
 		server.io.to('a').emit('note', 'missed');
 		await reconnect(socket);
 		expect(socket.recovered).toBe(true);
+		// Already there as the connection comes up, like the rest of the replay.
+		expect(seen).toEqual(['before', 'missed', 'during checks', 'during middleware']);
 		server.io.to('a').emit('note', 'after');
 		await waitFor(() => seen.includes('after'));
 		expect(seen).toEqual(['before', 'missed', 'during checks', 'during middleware', 'after']);
@@ -283,5 +285,21 @@ describe('bounded connection-state recovery', () => {
 		await serverSawDrop(server.io, 0);
 		expect(await server.adapter.restoreSession(pid, offset)).toMatchObject({ pid, rooms: expect.arrayContaining(['a']) });
 		expect(await server.adapter.restoreSession(pid, offset)).toBeNull();
+	});
+	it('goes on as a fresh connection when what it missed during the checks was let go meanwhile', async () => {
+		const server = await serve({ windowMs: 60_000, maxPackets: 20 }, { duringRecovery: (io, step) => step === 'checks' && [...Array(40).keys()].forEach((i) => io.to('a').emit('note', `burst ${i}`)) });
+		open.push(server);
+		const { socket, seen } = await reader(server, ['a']);
+		await drop(socket);
+		await serverSawDrop(server.io, 0);
+		await reconnect(socket);
+		// The client is told, so it can catch up from history; the connection stays up and is in its rooms afresh.
+		expect(socket.recovered).toBe(false);
+		expect(socket.connected).toBe(true);
+		const [serverSocket] = await server.io.fetchSockets();
+		expect([...serverSocket!.rooms].sort()).toEqual([serverSocket!.id, 'a'].sort());
+		server.io.to('a').emit('note', 'after');
+		await waitFor(() => seen.includes('after'));
+		expect(seen.filter((text) => text === 'after')).toHaveLength(1);
 	});
 });

@@ -19,8 +19,9 @@ const EVENT = 2;
 /** What the adapter needs of a Socket.IO server-side socket to finish its recovery. */
 interface ReplaySocket {
 	connected: boolean;
+	recovered: boolean;
+	pid: string;
 	packet(packet: { type: number; data: unknown[] }): void;
-	disconnect(close: boolean): unknown;
 }
 
 export interface RecoveryLimits {
@@ -165,14 +166,18 @@ export function boundedRecoveryAdapter({ windowMs, maxPackets }: RecoveryLimits)
 		/**
 		 * The recovered socket is connected: its session is used up, and the packets for its rooms broadcast since its
 		 * replay was put together go to it now, ahead of its CONNECT packet (the client holds events until then). If
-		 * one of them was let go already, it cannot be recovered after all: it is disconnected, and starts afresh.
+		 * one of them was let go already, it cannot be recovered after all: the connection goes on as a fresh one. Its
+		 * CONNECT packet (written right after this) carries a new private id, so the client sees it was not recovered
+		 * and joins its spaces and catches up from history; the rooms it had are left for that to rebuild.
 		 */
 		#finishRecovery(id: string, socket: ReplaySocket, { pid, upTo }: { pid: PrivateSessionId; upTo: number }): void {
 			this.#restoring.delete(id);
 			this.#sessions.delete(pid);
 			const rooms = [...(this.sids.get(id) ?? [])];
 			if (this.#droppedToAll > upTo || rooms.some((room) => (this.#dropped.get(room) ?? 0) > upTo)) {
-				process.nextTick(() => socket.disconnect(true));
+				for (const room of rooms) if (room !== id) this.del(id, room);
+				socket.recovered = false;
+				socket.pid = randomBytes(15).toString('base64url');
 				return;
 			}
 			for (let i = Math.max(0, upTo + 1 - this.#first); i < this.#kept.length; i++) {
