@@ -108,8 +108,9 @@ function toPolicy(row: typeof programPolicy.$inferSelect): Policy {
 }
 
 /**
- * Reads and writes the single policy row. The row is cached in memory; an update here drops the cache at once,
- * and the cache also expires after `ttlMs` so other processes sharing the database pick up a change.
+ * Reads and writes the single policy row. The row is cached in memory; an update here replaces it at once,
+ * and it is read again after `ttlMs` so other processes sharing the database pick up a change (for up to another
+ * `ttlMs` the old row is answered while that read runs).
  */
 export function createPolicyStore({ db, ttlMs = 30_000, onChange }: { db: Db; ttlMs?: number; onChange?: (p: Policy) => void }) {
 	let cached: { policy: Policy; at: number } | null = null;
@@ -129,9 +130,16 @@ export function createPolicyStore({ db, ttlMs = 30_000, onChange }: { db: Db; tt
 		 * outside the open transaction would wait for it forever.
 		 */
 		async get(tx?: Pick<Db, 'select'>): Promise<Policy> {
-			if (cached && Date.now() - cached.at < ttlMs) return cached.policy;
+			const age = cached ? Date.now() - cached.at : Infinity;
+			if (cached && age < ttlMs) return cached.policy;
 			if (tx) return load(tx);
 			loading ??= load(db).finally(() => (loading = null));
+			// For another `ttlMs` an expired row is answered at once while it is read again: every chat send reads the
+			// policy, and none should wait for the database (or a pool busy with slow queries) because a timer ran out.
+			if (cached && age < 2 * ttlMs) {
+				loading.catch(() => {});
+				return cached.policy;
+			}
 			return loading;
 		},
 

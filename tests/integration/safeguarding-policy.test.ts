@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { auditLog } from '../../server/db/schema';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { minorBody } from '../helpers/safeguarding';
-import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
+import { availableDrivers, postgresAdminUrl, startTestServer, type TestServer } from '../helpers/server';
 
 const drivers = await availableDrivers();
 
@@ -112,4 +114,28 @@ describe.each(drivers)('program policy (%s)', (driver) => {
 		const [still] = await server.db.select().from(auditLog).where(eq(auditLog.id, entry!.id));
 		expect(still!.detail).toBe(JSON.stringify({ contactFilterForMinors: false }));
 	});
+	if (driver === 'postgres') {
+		it('once the cached policy is past its time it is still answered while it is read again: nothing waits for a busy pool', async () => {
+			// Read just now (an update, even one that changes nothing, refreshes the cache).
+			const current = (await api(url, '/api/v1/admin/policy', { token: admin.token })).body.policy as { retentionDays: number };
+			expect((await api(url, '/api/v1/admin/policy', { method: 'PUT', token: admin.token, body: { retentionDays: current.retentionDays } })).status).toBe(200);
+			const before = await server.app.safeguarding.policy();
+			const marker = randomUUID();
+			const adminDb = postgres(postgresAdminUrl, { max: 1, onnotice: () => {} });
+			const sleeping = async () => Number((await adminDb`select count(*) as n from pg_stat_activity where query like ${`%${marker}%`} and pid <> pg_backend_pid()`)[0]!.n);
+			// Ten queries that sleep longer than the test may run hold the whole pool; cancelled from outside below.
+			const slow = Promise.allSettled(Array.from({ length: 10 }, () => server.db.execute(sql.raw(`select pg_sleep(600) -- ${marker}`))));
+			try {
+				for (let i = 0; i < 100 && (await sleeping()) < 10; i++) await new Promise((r) => setTimeout(r, 50));
+				expect(await sleeping()).toBe(10);
+				vi.useFakeTimers({ toFake: ['Date'] });
+				vi.setSystemTime(Date.now() + 31_000);
+				expect(await server.app.safeguarding.policy()).toEqual(before);
+			} finally {
+				vi.useRealTimers();
+				await adminDb`select pg_cancel_backend(pid) from pg_stat_activity where query like ${`%${marker}%`} and pid <> pg_backend_pid()`.finally(() => adminDb.end());
+				await slow;
+			}
+		});
+	}
 });
