@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CANVAS_SHAPES, TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
@@ -157,6 +158,73 @@ describe('document text moderation', () => {
 		expect(links.map((op) => [op.insert, op.attributes!.link!.href])).toEqual([['mural', 'https://example.org/mural']]);
 		expect((firstNode(srv.doc).toDelta() as { insert: string }[]).map((op) => op.insert).join('')).toBe('Our mural and my chat');
 		expect(firstNode(author.doc).toDelta()).toEqual(firstNode(srv.doc).toDelta());
+	});
+
+	it('reads the same window around an edit as the whole text would give, wherever the edit lands in a long paragraph', () => {
+		// The checker sees 120 characters before the first new one and 60 after the last; the server finds them
+		// from the new items outward instead of copying the paragraph. Embeds count as U+FFFC, formatting not at all.
+		const flat = (node: Y.XmlText) => (node.toDelta() as { insert: unknown }[]).map((op) => (typeof op.insert === 'string' ? op.insert : '\uFFFC')).join('');
+		const op = fc.oneof(
+			fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), str: fc.string({ minLength: 1, maxLength: 40 }) }),
+			fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 30 }) }),
+			fc.record({ kind: fc.constant('embed' as const), at: fc.nat() }),
+			fc.record({ kind: fc.constant('bold' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 30 }) })
+		);
+		const writes = fc.array(fc.record({ at: fc.nat(), str: fc.string({ minLength: 1, maxLength: 8 }) }), { minLength: 1, maxLength: 3 });
+		fc.assert(
+			fc.property(fc.array(fc.tuple(fc.nat(2), op), { minLength: 1, maxLength: 60 }), writes, fc.boolean(), (history, edit, deleteOne) => {
+				const seen: string[] = [];
+				const recorder = (t: string) => (seen.push(t), check('ok'));
+				const srv = new Y.Doc();
+				const node = new Y.XmlText('x'.repeat(150));
+				srv.getXmlFragment(TEXT_FRAGMENT).insert(0, [node]);
+				const clients = [0, 1, 2].map(() => {
+					const d = new Y.Doc();
+					Y.applyUpdate(d, Y.encodeStateAsUpdate(srv));
+					return d;
+				});
+				const nodeOf = (d: Y.Doc) => d.getXmlFragment(TEXT_FRAGMENT).get(0) as Y.XmlText;
+				const sync = (d: Y.Doc) => {
+					Y.applyUpdate(srv, Y.encodeStateAsUpdate(d, Y.encodeStateVector(srv)));
+					Y.applyUpdate(d, Y.encodeStateAsUpdate(srv, Y.encodeStateVector(d)));
+				};
+				for (const [who, o] of history) {
+					const d = clients[who]!;
+					const t = nodeOf(d);
+					const at = o.at % (t.length + 1);
+					if (o.kind === 'insert') t.insert(at, o.str);
+					else if (o.kind === 'embed') t.insertEmbed(at, { src: 'x.png' });
+					else if (t.length > at) (o.kind === 'delete' ? t.delete(at, Math.min(o.len, t.length - at)) : t.format(at, Math.min(o.len, t.length - at), { bold: true }));
+					sync(d);
+				}
+				// The last update writes in one place or several (in order), and may delete one of its own new characters.
+				const author = clients[0]!;
+				sync(author);
+				const t = nodeOf(author);
+				const sv = Y.encodeStateVector(author);
+				let lo = Infinity;
+				let hi = -1;
+				let floor = 0;
+				for (const w of edit) {
+					const at = floor + (w.at % (t.length - floor + 1));
+					t.insert(at, w.str);
+					lo = Math.min(lo, at);
+					hi = at + w.str.length;
+					floor = hi;
+				}
+				if (deleteOne && edit.at(-1)!.str.length > 1) {
+					t.delete(hi - 2, 1);
+					hi -= 1;
+				}
+				const expected = flat(t).slice(Math.max(0, lo - 120), hi + 60);
+				srv.transact((tr) => {
+					Y.applyUpdate(srv, Y.encodeStateAsUpdate(author, sv));
+					inspectText(node, tr, recorder);
+				});
+				expect(seen).toEqual([expected]);
+			}),
+			{ numRuns: 300, seed: 20261129 }
+		);
 	});
 
 	it("writes a shape's author as the person who set it, whatever the client claimed", () => {

@@ -198,24 +198,34 @@ export interface Removal {
  * Runs inside the transaction that applied the update.
  */
 export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): Removal | null {
+	// An allowed keystroke (nearly all of them) costs the window around it, not the paragraph: a long text is
+	// walked, and copied whole, only when a hook objects or one update wrote in several places of it.
+	const added = addedItems(node, tr).filter((item) => item.content instanceof Y.ContentString);
+	if (added.length === 0) return null;
+	let decision: Decision;
+	let edit: { lo: number; hi: number } | null = null;
+	if (added.length === 1) {
+		const item = added[0]!;
+		const offset = Math.max(0, (tr.beforeState.get(item.id.client) ?? 0) - item.id.clock);
+		const str = (item.content as Y.ContentString).str;
+		const before = (textBefore(item, WINDOW_BEFORE) + str.slice(0, offset)).slice(-WINDOW_BEFORE);
+		decision = check(before + str.slice(offset) + textAfter(item, WINDOW_AFTER));
+	} else {
+		edit = editedRange(node, tr);
+		if (!edit) return null;
+		decision = check(textBetween(node, Math.max(0, edit.lo - WINDOW_BEFORE), Math.min(node.length, edit.hi + WINDOW_AFTER)));
+	}
+	if (decision.action === 'allow' || decision.action === 'redact') return null;
+	edit ??= editedRange(node, tr);
+	if (!edit) return null;
+	const { lo, hi } = edit;
+	const from = Math.max(0, lo - WINDOW_BEFORE);
+	const to = Math.min(node.length, hi + WINDOW_AFTER);
 	const list = runs(node);
+	const text = textOf(node);
 	// The clients whose new characters are here; their older characters here count as the author's too.
 	const authors = new Map<number, number>();
-	let lo = Infinity;
-	let hi = -1;
-	for (const r of list) {
-		const before = tr.beforeState.get(r.client) ?? 0;
-		if (r.clock + r.str.length <= before) continue;
-		authors.set(r.client, 0);
-		lo = Math.min(lo, r.index + Math.max(0, before - r.clock));
-		hi = Math.max(hi, r.index + r.str.length);
-	}
-	if (hi < 0) return null;
-	const text = textOf(node);
-	const from = Math.max(0, lo - WINDOW_BEFORE);
-	const to = Math.min(text.length, hi + WINDOW_AFTER);
-	const decision = check(text.slice(from, to));
-	if (decision.action === 'allow' || decision.action === 'redact') return null;
+	for (const r of list) if (r.clock + r.str.length > (tr.beforeState.get(r.client) ?? 0)) authors.set(r.client, 0);
 	// What they wrote of this sentence up to the edit; then the whole sentence; then all of theirs around it.
 	const [sa, sb] = sentenceAround(text, lo, hi);
 	const candidates = [rangesOf(list, authors, sa, hi), rangesOf(list, authors, sa, sb), rangesOf(list, authors, from, to)];
@@ -228,6 +238,83 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 	}
 	if (chosen.length === 0) return null;
 	return removeRanges(node, text, chosen, decision);
+}
+
+/**
+ * The items of `node` this transaction added and did not delete, found in the document's store from each
+ * client's clock before the transaction (it is still open: the store already holds them).
+ */
+function addedItems(node: Y.XmlText, tr: Y.Transaction): Y.Item[] {
+	const out: Y.Item[] = [];
+	for (const [client, structs] of tr.doc.store.clients) {
+		const before = tr.beforeState.get(client) ?? 0;
+		const last = structs[structs.length - 1];
+		if (!last || last.id.clock + last.length <= before) continue;
+		for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+			const s = structs[i];
+			if (s instanceof Y.Item && s.parent === node && !s.deleted) out.push(s);
+		}
+	}
+	return out;
+}
+
+/** Up to `count` characters of the node's text before `item` (embeds as U+FFFC). */
+function textBefore(item: Y.Item, count: number): string {
+	let s = '';
+	for (let n = item.left; n && s.length < count; n = n.left) {
+		if (n.deleted || !n.countable) continue;
+		s = (n.content instanceof Y.ContentString ? n.content.str : '\uFFFC'.repeat(n.length)) + s;
+	}
+	return s.slice(Math.max(0, s.length - count));
+}
+
+/** Up to `count` characters of the node's text after `item` (embeds as U+FFFC). */
+function textAfter(item: Y.Item, count: number): string {
+	let s = '';
+	for (let n = item.right; n && s.length < count; n = n.right) {
+		if (n.deleted || !n.countable) continue;
+		s += n.content instanceof Y.ContentString ? n.content.str : '\uFFFC'.repeat(n.length);
+	}
+	return s.slice(0, count);
+}
+
+/**
+ * From the first to the last character this transaction wrote into the node (indexes as in `textOf`), found
+ * in one walk without allocating; null when it wrote none there.
+ */
+function editedRange(node: Y.XmlText, tr: Y.Transaction): { lo: number; hi: number } | null {
+	let lo = Infinity;
+	let hi = -1;
+	let index = 0;
+	for (let n = node._start; n; n = n.right) {
+		if (n.deleted || !n.countable) continue;
+		if (n.content instanceof Y.ContentString) {
+			const before = tr.beforeState.get(n.id.client) ?? 0;
+			if (n.id.clock + n.length > before) {
+				lo = Math.min(lo, index + Math.max(0, before - n.id.clock));
+				hi = Math.max(hi, index + n.length);
+			}
+		}
+		index += n.length;
+	}
+	return hi < 0 ? null : { lo, hi };
+}
+
+/** The node's text from index `from` to `to`, embeds as U+FFFC, read up to `to` only. */
+function textBetween(node: Y.XmlText, from: number, to: number): string {
+	let s = '';
+	let index = 0;
+	for (let n = node._start; n && index < to; n = n.right) {
+		if (n.deleted || !n.countable) continue;
+		const end = index + n.length;
+		if (end > from) {
+			const a = Math.max(from, index) - index;
+			const b = Math.min(to, end) - index;
+			s += n.content instanceof Y.ContentString ? n.content.str.slice(a, b) : '\uFFFC'.repeat(b - a);
+		}
+		index = end;
+	}
+	return s;
 }
 
 /** Deletes `ranges` (ascending) from the node and says where they were. */
@@ -283,11 +370,7 @@ export function stampAuthors(tr: Y.Transaction, ydoc: Y.Doc, author: { id: strin
  * this transaction whose target the immediate hooks refuse is taken off the text, which stays.
  */
 export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): Removal | null {
-	let fresh = false;
-	for (let n = node._start; n && !fresh; n = n.right) {
-		if (n.deleted || !(n.content instanceof Y.ContentFormat) || n.content.key !== 'link') continue;
-		fresh = n.id.clock >= (tr.beforeState.get(n.id.client) ?? 0) && n.content.value !== null;
-	}
+	const fresh = addedItems(node, tr).some((n) => n.content instanceof Y.ContentFormat && n.content.key === 'link' && n.content.value !== null);
 	if (!fresh) return null;
 	let index = 0;
 	let removal: Removal | null = null;
