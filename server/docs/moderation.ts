@@ -166,41 +166,6 @@ function without(text: string, ranges: Range[]): string {
 	return s + text.slice(at);
 }
 
-/** `text` from `from` to `to` with `ranges` (ascending, inside that span) taken out. */
-function cut(text: string, ranges: Range[], from: number, to: number): string {
-	return without(text, ranges).slice(from, Math.max(from, to - ranges.reduce((n, [a, b]) => n + b - a, 0)));
-}
-
-const refuses = (decision: Decision) => decision.action === 'hold' || decision.action === 'block';
-
-/**
- * Whether an edit made what the hooks refuse in its window (`from`, the edit's `lo` and `hi`, `to`), and the
- * span to judge it by. Text already there can be refused on its own: contact details a moderator approved,
- * or written before a minor joined. Typing next to it is not the typist's finding: the context on each side
- * is trimmed to the most the hooks accept without the edit's characters (`added`), and the edit is blamed
- * only if the trimmed span is refused with them. Null when it is not.
- */
-function blamedWindow(check: Check, text: string, [from, lo, hi, to]: [number, number, number, number], added: Range[]): Range | null {
-	if (!refuses(check(cut(text, added, from, to)))) return [from, to];
-	const before = cut(text, added, lo, hi);
-	if (refuses(check(before))) return [from, to];
-	// The longest context on the left, then on the right, that the text as it was passes with (binary searches:
-	// a longer context holds whatever a shorter one does).
-	let a = lo;
-	for (let low = from, high = lo; low < high; ) {
-		const mid = (low + high) >> 1;
-		if (refuses(check(text.slice(mid, lo) + before))) low = mid + 1;
-		else high = a = mid;
-	}
-	let b = hi;
-	for (let low = hi, high = to; low < high; ) {
-		const mid = (low + high + 1) >> 1;
-		if (refuses(check(text.slice(a, lo) + before + text.slice(hi, mid)))) high = mid - 1;
-		else low = b = mid;
-	}
-	return refuses(check(text.slice(a, b))) ? [a, b] : null;
-}
-
 /** From the start of the sentence holding `lo` to the end of the one holding `hi`. */
 function sentenceAround(text: string, lo: number, hi: number): Range {
 	let a = lo;
@@ -254,21 +219,19 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 	edit ??= editedRange(node, tr);
 	if (!edit) return null;
 	const { lo, hi } = edit;
+	const from = Math.max(0, lo - WINDOW_BEFORE);
+	const to = Math.min(node.length, hi + WINDOW_AFTER);
 	const list = runs(node);
 	const text = textOf(node);
 	// The clients whose new characters are here; their older characters here count as the author's too.
 	const authors = new Map<number, number>();
 	for (const r of list) if (r.clock + r.str.length > (tr.beforeState.get(r.client) ?? 0)) authors.set(r.client, 0);
-	const written = new Map([...authors.keys()].map((client) => [client, tr.beforeState.get(client) ?? 0]));
-	const window = blamedWindow(check, text, [Math.max(0, lo - WINDOW_BEFORE), lo, hi, Math.min(text.length, hi + WINDOW_AFTER)], rangesOf(list, written, lo, hi));
-	if (!window) return null;
-	const [from, to] = window;
 	// What they wrote of this sentence up to the edit; then the whole sentence; then all of theirs around it.
 	const [sa, sb] = sentenceAround(text, lo, hi);
 	const candidates = [rangesOf(list, authors, sa, hi), rangesOf(list, authors, sa, sb), rangesOf(list, authors, from, to)];
 	let chosen = candidates[2]!;
 	for (const c of candidates) {
-		if (c.length > 0 && !refuses(check(cut(text, c, from, to)))) {
+		if (c.length > 0 && check(without(text, c).slice(from, Math.max(from, to - c.reduce((n, [a, b]) => n + b - a, 0)))).action === 'allow') {
 			chosen = c;
 			break;
 		}
@@ -427,39 +390,25 @@ export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): 
 	return removal;
 }
 
-/** The value a shape field had before this transaction (the last one set under its key earlier), or ''. */
-function valueBefore(shape: Y.Map<unknown>, field: ShapeTextField, tr: Y.Transaction): string {
-	for (let n = shape._map.get(field)?.left; n; n = n.left) {
-		if (n.id.clock >= (tr.beforeState.get(n.id.client) ?? 0)) continue;
-		const content = n.content instanceof Y.ContentAny ? n.content.arr[0] : undefined;
-		return typeof content === 'string' ? content : '';
-	}
-	return '';
+/** The value a shape field had before this transaction set it (its predecessor under the same key). */
+function previousValue(shape: Y.Map<unknown>, field: ShapeTextField): string {
+	const current = shape._map.get(field);
+	const left = current?.left;
+	const content = left && left.content instanceof Y.ContentAny ? left.content.arr[0] : undefined;
+	return typeof content === 'string' ? content : '';
 }
 
 /**
- * Checks a shape's text field after a client set it; when the immediate hooks object to what the edit wrote,
- * puts back the value the field had before this transaction. What the field already held (contact details
- * a moderator approved, say) is not the editor's finding: only the changed part, with as much context as the
- * old text passes with, is judged then.
+ * Checks a shape's text field after a client set it; when the immediate hooks object, puts back the value it
+ * had (or empties it when that was objectionable too).
  */
-export function inspectField(target: Extract<Target, { type: 'field' }>, tr: Y.Transaction, check: Check): Removal | null {
+export function inspectField(target: Extract<Target, { type: 'field' }>, check: Check): Removal | null {
 	const value = target.shape.get(target.field);
 	if (typeof value !== 'string' || value === '') return null;
 	const decision = check(value.slice(0, FIELD_MAX));
 	if (decision.action === 'allow' || decision.action === 'redact') return null;
-	const previous = valueBefore(target.shape, target.field, tr);
-	if (previous && refuses(check(previous.slice(0, FIELD_MAX)))) {
-		const [now, then] = [value.slice(0, FIELD_MAX), previous.slice(0, FIELD_MAX)];
-		let lo = 0;
-		while (lo < now.length && lo < then.length && now[lo] === then[lo]) lo++;
-		let tail = 0;
-		while (tail < now.length - lo && tail < then.length - lo && now[now.length - 1 - tail] === then[then.length - 1 - tail]) tail++;
-		const hi = now.length - tail;
-		// Only deletions (as in text, which is checked for what is written): nothing of theirs to judge.
-		if (lo >= hi || !blamedWindow(check, now, [0, lo, hi, now.length], [[lo, hi]])) return null;
-	}
-	target.shape.set(target.field, previous);
+	const previous = previousValue(target.shape, target.field);
+	target.shape.set(target.field, previous && check(previous).action === 'allow' ? previous : '');
 	return { decision, text: value, place: { type: 'field', shapeId: target.shapeId, field: target.field } };
 }
 

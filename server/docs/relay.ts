@@ -627,7 +627,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 				const link = inspectLinks(target.node, tr, check);
 				if (link) removals.push(link);
 			}
-			const removal = target.type === 'text' ? inspectText(target.node, tr, check) : inspectField(target, tr, check);
+			const removal = target.type === 'text' ? inspectText(target.node, tr, check) : inspectField(target, check);
 			if (removal) removals.push(removal);
 			else if (pipeline.hasDeferred) settleLater(doc, target, conn, tr);
 		}
