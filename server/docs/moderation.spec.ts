@@ -105,6 +105,28 @@ describe('document text moderation', () => {
 		expect(text(srv.doc)).toBe('');
 	});
 
+	it('checks every paragraph of a long paste, also after taking a refused link out of one of them', () => {
+		const srv = server();
+		const author = typist(srv);
+		const removals = author.edit((d) => {
+			const paragraphs = Array.from({ length: 300 }, (_, i) => {
+				const p = new Y.XmlElement('paragraph');
+				const t = new Y.XmlText(i === 120 ? 'See my chat' : i === 250 ? 'Or call 0612 345 678' : `Paragraph ${i} of the essay.`);
+				if (i === 120) t.format(7, 4, { link: { href: 'https://wa.me/447700900123' } });
+				p.insert(0, [t]);
+				return p;
+			});
+			d.getXmlFragment(TEXT_FRAGMENT).insert(0, paragraphs);
+		});
+		expect(removals.map((r) => r.text).sort()).toEqual(['Or call 0612 345 678', 'https://wa.me/447700900123']);
+		const paragraphs = text(srv.doc).split('\n');
+		expect(paragraphs).toHaveLength(300);
+		expect(paragraphs[120]).toBe('See my chat');
+		expect(paragraphs[250]).toBe('');
+		expect(paragraphs[249]).toBe('Paragraph 249 of the essay.');
+		expect(text(author.doc)).toBe(text(srv.doc));
+	});
+
 	it('puts approved text back where it was taken from, or at the end when that paragraph is gone', () => {
 		const srv = server();
 		const author = typist(srv);

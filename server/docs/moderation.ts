@@ -241,21 +241,35 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 }
 
 /**
+ * Each open transaction's new items by parent, gathered once however many nodes it touched (a paste of many
+ * paragraphs). Forgotten when moderation changes the document inside that transaction (deleting or unlinking
+ * can split items).
+ */
+const addedByTransaction = new WeakMap<Y.Transaction, Map<unknown, Y.Item[]>>();
+
+/**
  * The items of `node` this transaction added and did not delete, found in the document's store from each
  * client's clock before the transaction (it is still open: the store already holds them).
  */
 function addedItems(node: Y.XmlText, tr: Y.Transaction): Y.Item[] {
-	const out: Y.Item[] = [];
-	for (const [client, structs] of tr.doc.store.clients) {
-		const before = tr.beforeState.get(client) ?? 0;
-		const last = structs[structs.length - 1];
-		if (!last || last.id.clock + last.length <= before) continue;
-		for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
-			const s = structs[i];
-			if (s instanceof Y.Item && s.parent === node && !s.deleted) out.push(s);
+	let byParent = addedByTransaction.get(tr);
+	if (!byParent) {
+		byParent = new Map();
+		for (const [client, structs] of tr.doc.store.clients) {
+			const before = tr.beforeState.get(client) ?? 0;
+			const last = structs[structs.length - 1];
+			if (!last || last.id.clock + last.length <= before) continue;
+			for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+				const s = structs[i];
+				if (!(s instanceof Y.Item) || s.deleted) continue;
+				const list = byParent.get(s.parent);
+				if (list) list.push(s);
+				else byParent.set(s.parent, [s]);
+			}
 		}
+		addedByTransaction.set(tr, byParent);
 	}
-	return out;
+	return (byParent.get(node) ?? []).filter((item) => !item.deleted);
 }
 
 /** Up to `count` characters of the node's text before `item` (embeds as U+FFFC). */
@@ -319,6 +333,7 @@ function textBetween(node: Y.XmlText, from: number, to: number): string {
 
 /** Deletes `ranges` (ascending) from the node and says where they were. */
 function removeRanges(node: Y.XmlText, text: string, ranges: Range[], decision: Decision): Removal {
+	if (node.doc?._transaction) addedByTransaction.delete(node.doc._transaction);
 	for (const [a, b] of [...ranges].reverse()) node.delete(a, b - a);
 	const removed = ranges.map(([a, b]) => text.slice(a, b)).join(' … ');
 	const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, ranges[0]![0], -1))).toString('base64');
@@ -381,6 +396,7 @@ export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): 
 			const decision = check(href.slice(0, FIELD_MAX));
 			if (decision.action === 'hold' || decision.action === 'block') {
 				node.format(index, length, { link: null });
+				addedByTransaction.delete(tr);
 				const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, index, -1))).toString('base64');
 				removal ??= { decision, text: href, place: { type: 'text', position } };
 			}
