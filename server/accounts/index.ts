@@ -265,13 +265,18 @@ export function createAccountsService(options: AccountsOptions) {
 
 		/** Whether a session (by its stored id) is still live and its account active, without touching it. */
 		async isSessionLive(sessionId: string): Promise<boolean> {
+			return (await service.liveSessionRole(sessionId)) !== null;
+		},
+
+		/** The account role behind a session still live with its account active (as `isSessionLive`), else null. */
+		async liveSessionRole(sessionId: string): Promise<Role | null> {
 			const [row] = await db
-				.select({ session: sessions, status: users.status })
+				.select({ session: sessions, status: users.status, role: users.role })
 				.from(sessions)
 				.innerJoin(users, eq(users.id, sessions.userId))
 				.where(eq(sessions.id, sessionId))
 				.limit(1);
-			return !!row && row.status !== 'suspended' && sessionState(row.session, policy, new Date()) === 'valid';
+			return row && row.status !== 'suspended' && sessionState(row.session, policy, new Date()) === 'valid' ? row.role : null;
 		},
 
 		/** Marks a live session as in use (socket events count as activity); never revives an expired one. */

@@ -16,7 +16,8 @@ import { fail, replier, type TesseraSocket } from './ack';
 import { createEventLimiter } from './event-limit';
 import { authenticateUpgrade } from './auth';
 import { boundedRecoveryAdapter } from './recovery';
-import { attachModerationRealtime, joinModeratorsRoom } from './moderation';
+import { attachModerationRealtime, joinModeratorsRoom, MODERATORS_ROOM } from './moderation';
+import { isStaff } from '../moderation/actions';
 import { everywhereOrHere } from './everywhere';
 import type { Logger } from '../logger';
 import { spaceOfRoom } from '../moderation/live';
@@ -248,8 +249,8 @@ export async function connectedBySpace(io: TesseraIo, log: Logger): Promise<Map<
 
 /**
  * Connection-state recovery gives a dropped connection its rooms back and replays what they missed, before any
- * middleware runs. Only when it would still be let in now: its session live, and still a member of every space
- * it was in. Otherwise it connects afresh (authenticated by io.use, rejoining what it may), so someone removed
+ * middleware runs. Only when it would still be let in now: its session live, still a member of every space it
+ * was in, and still staff if it was in the moderators' room. Otherwise it connects afresh (authenticated by io.use, rejoining what it may), so someone removed
  * from a space or suspended while their network was down is never sent that space's messages.
  */
 function guardRecovery(io: TesseraIo, app: Tessera): void {
@@ -260,7 +261,11 @@ function guardRecovery(io: TesseraIo, app: Tessera): void {
 		const session = await restore(pid, offset);
 		if (!session) return session;
 		const data = session.data as Partial<SocketData>;
-		if (!data.userId || !data.sessionId || !(await app.accounts.isSessionLive(data.sessionId))) return null;
+		if (!data.userId || !data.sessionId) return null;
+		const role = await app.accounts.liveSessionRole(data.sessionId);
+		if (!role) return null;
+		// The moderators' room's alerts sent meanwhile would be replayed to someone who is no longer staff.
+		if (session.rooms.includes(MODERATORS_ROOM) && !isStaff(role)) return null;
 		const spaces = new Set([...session.rooms].filter((r) => r.startsWith('space:')).map((r) => r.slice('space:'.length).split(':')[0]!));
 		for (const spaceId of spaces) if (!(await app.spaces.roleOf(spaceId, data.userId))) return null;
 		return session;

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../server/db/schema';
 import type { ModerationAlert, ServerToClientEvents } from '../../src/lib/protocol/events';
 import { api, newUser, type TestUser } from '../helpers/api';
 import { record, request } from '../helpers/chat';
-import { minorBirthDate, newModerator, supervisedSpace } from '../helpers/moderation';
+import { minorBirthDate, newModerator, setRole, supervisedSpace } from '../helpers/moderation';
 import { availableDrivers, startTestServer, type TestServer } from '../helpers/server';
 import { Sockets, type ClientSocket } from '../helpers/sockets';
-import { nextMatching, waitFor } from '../helpers/wait';
+import { nextEvent, nextMatching, waitFor } from '../helpers/wait';
 
 const drivers = await availableDrivers();
 
@@ -134,6 +135,38 @@ describe.each(drivers)('moderator console: live spaces and joining as supervisor
 		expect(await request(sminor, 'chat:send', { spaceId, clientId: randomUUID(), text: 'see you soon' })).toMatchObject({ ok: true });
 		await next;
 		expect(seenByMentor).toEqual([]);
+	});
+
+	it.each([
+		['still a moderator', 'moderator', true],
+		['made a mentor meanwhile', 'mentor', false]
+	] as const)('a moderator whose connection drops and comes back %s: alerts sent meanwhile are replayed only to staff', async (_, role, recovered) => {
+		const { spaceId, minor } = await minorsSpace();
+		const sminor = await connectTo(minor, spaceId);
+		const staffer = await newModerator(server.url, admin);
+		// Reconnected by hand below, as the browser's client would by itself.
+		const socket = io(server.url, { path: '/socket.io', transports: ['websocket'], forceNew: true, auth: { token: staffer.token }, reconnection: false });
+		try {
+			await nextEvent(socket, 'connect');
+			// One alert first: recovery resumes from the last packet the connection got.
+			const first = nextMatching<ModerationAlert>(socket, 'moderation:alert', (a) => a.spaceId === spaceId);
+			expect(await request(sminor, 'chat:send', { spaceId, clientId: randomUUID(), text: 'call me on 0612 345 678' })).toMatchObject({ ok: true, message: { held: 'pending' } });
+			await first;
+			const alerts = record<ModerationAlert>(socket, 'moderation:alert');
+			const dropped = nextEvent(socket, 'disconnect');
+			(socket.io.engine as unknown as { close(): void }).close();
+			await dropped;
+			await setRole(server.url, admin, staffer, role);
+			expect(await request(sminor, 'chat:send', { spaceId, clientId: randomUUID(), text: 'my number is 0612 345 679' })).toMatchObject({ ok: true, message: { held: 'pending' } });
+			socket.connect();
+			await nextEvent(socket, 'connect');
+			expect(socket.recovered).toBe(recovered);
+			// A round trip on that connection: anything sent to it before is in by now.
+			expect(await request(socket, 'space:join', { spaceId: randomUUID() })).toMatchObject({ ok: false });
+			expect(alerts.map((a) => a.spaceId)).toEqual(recovered ? [spaceId] : []);
+		} finally {
+			socket.close();
+		}
 	});
 
 	it('joining a space that does not exist, or with a malformed id, is not_found and changes nothing', async () => {
