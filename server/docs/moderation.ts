@@ -242,19 +242,24 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 
 /**
  * Each open transaction's new items by parent, gathered once however many nodes it touched (a paste of many
- * paragraphs). Forgotten when moderation changes the document inside that transaction (deleting or unlinking
- * can split items).
+ * paragraphs). A node moderation changed inside that transaction (deleting or unlinking can split items) is
+ * marked stale and read again from its own items, leaving the others cached.
  */
-const addedByTransaction = new WeakMap<Y.Transaction, Map<unknown, Y.Item[]>>();
+const addedByTransaction = new WeakMap<Y.Transaction, { byParent: Map<unknown, Y.Item[]>; stale: Set<Y.XmlText> }>();
+
+/** Moderation changed `node` inside `tr`: its cached new items may no longer be the whole story. */
+function changedByModeration(node: Y.XmlText, tr: Y.Transaction | null): void {
+	if (tr) addedByTransaction.get(tr)?.stale.add(node);
+}
 
 /**
  * The items of `node` this transaction added and did not delete, found in the document's store from each
  * client's clock before the transaction (it is still open: the store already holds them).
  */
 function addedItems(node: Y.XmlText, tr: Y.Transaction): Y.Item[] {
-	let byParent = addedByTransaction.get(tr);
-	if (!byParent) {
-		byParent = new Map();
+	let cache = addedByTransaction.get(tr);
+	if (!cache) {
+		const byParent = new Map<unknown, Y.Item[]>();
 		for (const [client, structs] of tr.doc.store.clients) {
 			const before = tr.beforeState.get(client) ?? 0;
 			const last = structs[structs.length - 1];
@@ -267,9 +272,15 @@ function addedItems(node: Y.XmlText, tr: Y.Transaction): Y.Item[] {
 				else byParent.set(s.parent, [s]);
 			}
 		}
-		addedByTransaction.set(tr, byParent);
+		addedByTransaction.set(tr, (cache = { byParent, stale: new Set() }));
 	}
-	return (byParent.get(node) ?? []).filter((item) => !item.deleted);
+	if (cache.stale.has(node)) {
+		const fresh: Y.Item[] = [];
+		for (let n = node._start; n; n = n.right) if (!n.deleted && n.id.clock + n.length > (tr.beforeState.get(n.id.client) ?? 0)) fresh.push(n);
+		cache.byParent.set(node, fresh);
+		cache.stale.delete(node);
+	}
+	return (cache.byParent.get(node) ?? []).filter((item) => !item.deleted);
 }
 
 /** Up to `count` characters of the node's text before `item` (embeds as U+FFFC). */
@@ -333,7 +344,7 @@ function textBetween(node: Y.XmlText, from: number, to: number): string {
 
 /** Deletes `ranges` (ascending) from the node and says where they were. */
 function removeRanges(node: Y.XmlText, text: string, ranges: Range[], decision: Decision): Removal {
-	if (node.doc?._transaction) addedByTransaction.delete(node.doc._transaction);
+	changedByModeration(node, node.doc?._transaction ?? null);
 	for (const [a, b] of [...ranges].reverse()) node.delete(a, b - a);
 	const removed = ranges.map(([a, b]) => text.slice(a, b)).join(' … ');
 	const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, ranges[0]![0], -1))).toString('base64');
@@ -396,7 +407,7 @@ export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): 
 			const decision = check(href.slice(0, FIELD_MAX));
 			if (decision.action === 'hold' || decision.action === 'block') {
 				node.format(index, length, { link: null });
-				addedByTransaction.delete(tr);
+				changedByModeration(node, tr);
 				const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, index, -1))).toString('base64');
 				removal ??= { decision, text: href, place: { type: 'text', position } };
 			}

@@ -163,7 +163,8 @@ describe.each(drivers)('moderator console: live spaces and joining as supervisor
 			expect(socket.recovered).toBe(recovered);
 			// A round trip on that connection: anything sent to it before is in by now.
 			expect(await request(socket, 'space:join', { spaceId: randomUUID() })).toMatchObject({ ok: false });
-			expect(alerts.map((a) => a.spaceId)).toEqual(recovered ? [spaceId] : []);
+			// Only this space's: a late alert from an earlier test may reach the moderators' room too.
+			expect(alerts.filter((a) => a.spaceId === spaceId)).toHaveLength(recovered ? 1 : 0);
 		} finally {
 			socket.close();
 		}
