@@ -4,7 +4,7 @@ import * as Y from 'yjs';
 import { CANVAS_SHAPES, TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import { contactHook, wordListHook } from '../moderation/hooks';
 import { createModerationPipeline } from '../moderation/pipeline';
-import { changedTargets, inspectField, inspectLinks, inspectText, restoreText, stampAuthors, type Removal } from './moderation';
+import { changedTargets, inspectDeletions, inspectField, inspectLinks, inspectText, restoreText, stampAuthors, type Removal } from './moderation';
 
 const pipeline = createModerationPipeline([wordListHook(), contactHook()]);
 const check = (text: string) =>
@@ -28,6 +28,8 @@ function server(kind: 'text' | 'canvas' = 'text') {
 				for (const t of changedTargets(tr, kind, doc)) {
 					const link = t.type === 'text' ? inspectLinks(t.node, tr, check) : null;
 					if (link) removals.push(link);
+					const joined = t.type === 'text' ? inspectDeletions(t.node, tr, check) : null;
+					if (joined) removals.push(joined);
 					const r = t.type === 'text' ? inspectText(t.node, tr, check) : inspectField(t, check);
 					if (r) removals.push(r);
 				}
@@ -95,6 +97,134 @@ describe('document text moderation', () => {
 		const b = typist(srv);
 		expect(b.edit((d) => firstNode(d).insert(firstNode(d).length, ' Lovely sketch!'))).toEqual([]);
 		expect(text(srv.doc)).toBe('My favourite number is 555. Lovely sketch!');
+	});
+
+	it('puts back characters whose deletion would join the text around them into contact details', () => {
+		const srv = server();
+		const author = typist(srv);
+		author.edit((d) => paragraph(d, 'Call 555 12x34567 or 555 98y76543 today'));
+		// Deleting the x makes a phone number of the digits on either side: that deletion is refused, the x stays.
+		const [removal, ...more] = author.edit((d) => firstNode(d).delete(11, 1));
+		expect(more).toEqual([]);
+		expect(removal!.decision).toMatchObject({ action: 'block', reason: 'contact_phone' });
+		expect(removal!.text).toContain('555 1234567');
+		expect(text(srv.doc)).toBe('Call 555 12x34567 or 555 98y76543 today');
+		expect(text(author.doc)).toBe(text(srv.doc));
+		// Two deletions in one update: the one that joins a number is refused, and the other place is checked too.
+		const [second] = author.edit((d) => {
+			firstNode(d).delete(33, 6);
+			firstNode(d).delete(27, 1);
+		});
+		expect(second!.decision).toMatchObject({ action: 'block', reason: 'contact_phone' });
+		expect(text(srv.doc)).toBe('Call 555 12x34567 or 555 98y76543');
+		expect(text(author.doc)).toBe(text(srv.doc));
+		// A deletion that joins nothing refused goes through, and so does taking contact details out.
+		expect(author.edit((d) => firstNode(d).delete(0, 5))).toEqual([]);
+		expect(text(srv.doc)).toBe('555 12x34567 or 555 98y76543');
+		// Written before the filter applied (no minor in the space then): not checked on the way in.
+		paragraph(srv.doc, 'Old note: call 555 123 4567 now');
+		const minor = typist(srv);
+		expect(minor.edit((d) => firstNode(d).delete(15, 4))).toEqual([]);
+		expect(text(srv.doc).split('\n')[0]).toBe('Old note: call 123 4567 now');
+	});
+
+	it('judges each deleted place against the text before the whole update, also beside an insertion, and puts formatting back', () => {
+		const srv = server();
+		const writer = typist(srv);
+		writer.edit((d) => paragraph(d, 'Call 555 12x34567 today'));
+		// The C and the x in one update: both places read the joined number, and did not before the update: both come back.
+		const [joined, ...more] = writer.edit((d) => {
+			firstNode(d).delete(11, 1);
+			firstNode(d).delete(0, 1);
+		});
+		expect(more).toEqual([]);
+		expect(joined!.decision).toMatchObject({ action: 'block', reason: 'contact_phone' });
+		expect(text(srv.doc)).toBe('Call 555 12x34567 today');
+		// Two numbers joined in one update do not cover for each other: each was allowed before the update.
+		const twice = typist(srv);
+		twice.edit((d) => firstNode(d).insert(23, ' or 555 98y76543'));
+		expect(twice.edit((d) => {
+			firstNode(d).delete(33, 1);
+			firstNode(d).delete(11, 1);
+		})).toHaveLength(1);
+		expect(text(srv.doc)).toBe('Call 555 12x34567 today or 555 98y76543');
+		// Someone else selects the x and types a dash: the x comes back first, and the dash beside it joins nothing.
+		const other = typist(srv);
+		const removals = other.edit((d) => {
+			firstNode(d).delete(11, 1);
+			firstNode(d).insert(11, '-');
+		});
+		expect(removals.map((r) => r.decision.action)).toEqual(['block']);
+		expect(text(srv.doc)).toMatch(/^Call 555 12(x-|-x)34567 today or 555 98y76543$/);
+		expect(text(other.doc)).toBe(text(srv.doc));
+		// The x deleted and a slur typed in one update: the x comes back and stays (it is nobody's new writing), the slur goes.
+		const kept = text(srv.doc);
+		const rude = typist(srv);
+		rude.edit((d) => {
+			const node = firstNode(d);
+			node.insert(node.length, ' you absolute retard');
+			node.delete(kept.indexOf('x'), 1);
+		});
+		expect(text(srv.doc)).toBe(kept);
+		expect(text(rude.doc)).toBe(kept);
+		// A bold x comes back bold, and text beside a link does not come back inside it.
+		const styled = server();
+		const author = typist(styled);
+		const link = { href: 'https://example.org/' };
+		author.edit((d) => {
+			paragraph(d, '');
+			firstNode(d).insert(0, 'Call 555 12', {});
+			firstNode(d).insert(11, 'x', { bold: true });
+			firstNode(d).insert(12, '34567 ', {});
+			firstNode(d).insert(18, 'page 555 12', { link });
+			firstNode(d).insert(29, 'z34567', {});
+		});
+		const delta = firstNode(styled.doc).toDelta();
+		expect(delta).toEqual([
+			{ insert: 'Call 555 12' },
+			{ insert: 'x', attributes: { bold: true } },
+			{ insert: '34567 ' },
+			{ insert: 'page 555 12', attributes: { link } },
+			{ insert: 'z34567' }
+		]);
+		expect(author.edit((d) => firstNode(d).delete(11, 1))).toHaveLength(1);
+		expect(author.edit((d) => firstNode(d).delete(29, 1))).toHaveLength(1);
+		expect(firstNode(styled.doc).toDelta()).toEqual(delta);
+		expect(firstNode(author.doc).toDelta()).toEqual(delta);
+	});
+
+	it("takes out only what an update wrote when taking the author's older characters too would join someone else's into a number", () => {
+		const srv = server();
+		const a = typist(srv);
+		a.edit((d) => paragraph(d, 'Call 555 12'));
+		const b = typist(srv);
+		b.edit((d) => firstNode(d).insert(11, 'x'));
+		Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(srv.doc, Y.encodeStateVector(a.doc)));
+		a.edit((d) => firstNode(d).insert(12, '34567 today'));
+		Y.applyUpdate(b.doc, Y.encodeStateAsUpdate(srv.doc, Y.encodeStateVector(b.doc)));
+		const [removal] = b.edit((d) => firstNode(d).insert(23, ' you absolute retard'));
+		expect(removal!.text).toBe(' you absolute retard');
+		expect(text(srv.doc)).toBe('Call 555 12x34567 today');
+	});
+
+	it('checks a deletion in many places of a paragraph as a whole, and puts every deleted character back when it is refused', () => {
+		const srv = server();
+		const author = typist(srv);
+		const start = 'Call 555 12x34567. ' + 'ab '.repeat(300);
+		author.edit((d) => paragraph(d, start));
+		const [removal] = author.edit((d) => {
+			// Every b (from the last one back, so the indexes hold), then the x: 301 places in one update.
+			for (let k = 299; k >= 0; k--) firstNode(d).delete(19 + 3 * k + 1, 1);
+			firstNode(d).delete(11, 1);
+		});
+		expect(removal!.decision).toMatchObject({ action: 'block', reason: 'contact_phone' });
+		expect(text(srv.doc)).toBe(start);
+		expect(text(author.doc)).toBe(start);
+		// The same many places without the x: nothing is joined, all of it goes through.
+		expect(author.edit((d) => {
+			for (let k = 299; k >= 0; k--) firstNode(d).delete(19 + 3 * k + 1, 1);
+		})).toEqual([]);
+		expect(text(srv.doc)).toBe('Call 555 12x34567. ' + 'a '.repeat(300));
 	});
 
 	it('checks a pasted paragraph as a whole, inside a new element', () => {

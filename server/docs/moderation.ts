@@ -12,6 +12,8 @@ import type { Decision, ModerationPipeline, PolicyView } from '../moderation/pip
  * that goes out carries the insertion and its deletion together, with the deleted text already garbage
  * collected, so other readers never receive it. The author's own copy receives the deletion too. Held text
  * waits in the moderation queue with the place it came from and goes back there when a moderator approves.
+ * A deletion that would join the text around it into something refused is undone the same way: the deleted
+ * characters are put back in that transaction.
  *
  * Hooks that are not immediate (the classifier webhook) read a text once its author has paused; what they
  * hold or block is then removed the same way, in a transaction of the server's own.
@@ -200,7 +202,7 @@ export interface Removal {
 export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): Removal | null {
 	// An allowed keystroke (nearly all of them) costs the window around it, not the paragraph: a long text is
 	// walked, and copied whole, only when a hook objects or one update wrote in several places of it.
-	const added = addedItems(node, tr).filter((item) => item.content instanceof Y.ContentString);
+	const added = addedItems(node, tr).filter((item) => item.content instanceof Y.ContentString && !isPutBack(tr, item.id.client, item.id.clock));
 	if (added.length === 0) return null;
 	let decision: Decision;
 	let edit: { lo: number; hi: number } | null = null;
@@ -225,10 +227,13 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 	const text = textOf(node);
 	// The clients whose new characters are here; their older characters here count as the author's too.
 	const authors = new Map<number, number>();
-	for (const r of list) if (r.clock + r.str.length > (tr.beforeState.get(r.client) ?? 0)) authors.set(r.client, 0);
-	// What they wrote of this sentence up to the edit; then the whole sentence; then all of theirs around it.
+	for (const r of list) if (r.clock + r.str.length > (tr.beforeState.get(r.client) ?? 0) && !isPutBack(tr, r.client, r.clock)) authors.set(r.client, 0);
+	// What they wrote of this sentence up to the edit; then the whole sentence; then all of theirs around it; then
+	// only what this update wrote, when taking out their older characters too would join what is left into
+	// something refused (an x of theirs between someone else's digits).
 	const [sa, sb] = sentenceAround(text, lo, hi);
-	const candidates = [rangesOf(list, authors, sa, hi), rangesOf(list, authors, sa, sb), rangesOf(list, authors, from, to)];
+	const fresh = new Map([...authors.keys()].map((client) => [client, tr.beforeState.get(client) ?? 0]));
+	const candidates = [rangesOf(list, authors, sa, hi), rangesOf(list, authors, sa, sb), rangesOf(list, authors, from, to), rangesOf(list, fresh, from, to)];
 	let chosen = candidates[2]!;
 	for (const c of candidates) {
 		if (c.length > 0 && check(without(text, c).slice(from, Math.max(from, to - c.reduce((n, [a, b]) => n + b - a, 0)))).action === 'allow') {
@@ -241,6 +246,189 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 }
 
 /**
+ * Places a transaction deleted from that are checked one by one at most, over all its paragraphs; a paragraph with
+ * more places than are left is checked whole (a crafted update deleting in thousands of places costs a few checks
+ * per paragraph, not one per place).
+ */
+const MAX_DELETION_PLACES = 256;
+/** Per open transaction: how many deletion places may still be checked one by one. */
+const deletionChecks = new WeakMap<Y.Transaction, number>();
+
+/** Per open transaction: the clock ranges of the server's own client that `putBack` wrote (they are nobody's edit). */
+const putBackByTransaction = new WeakMap<Y.Transaction, { client: number; from: number; to: number }[]>();
+
+/** Whether the item at this id is characters moderation put back in this transaction (not the author's writing). */
+export function isPutBack(tr: Y.Transaction, client: number, clock: number): boolean {
+	const ranges = putBackByTransaction.get(tr);
+	return ranges !== undefined && ranges.some((r) => r.client === client && clock >= r.from && clock < r.to);
+}
+
+/**
+ * Deleting can join the text on either side into something the hooks refuse: type "555 12x34567", then delete
+ * the x. Each place this transaction deleted characters of the node from is checked as it reads now; when it is
+ * refused now and was not with that place's characters in it, they are put back, with their formatting, and that
+ * deletion is refused (nothing anyone wrote is taken out). Deleting text that was refused already, such as contact
+ * details written earlier, goes through. Costs nothing when the transaction deleted nothing here (nearly every
+ * keystroke). Runs before `inspectText` in the same transaction, which then leaves what it put back alone.
+ */
+export function inspectDeletions(node: Y.XmlText, tr: Y.Transaction, check: Check): Removal | null {
+	const deleted = deletedBy(tr).get(node);
+	if (!deleted || node._item?.deleted) return null;
+	const gone = [...deleted].filter((n) => n.countable);
+	if (gone.length === 0) return null;
+	const places = deletionPlaces(new Set(gone));
+	/** There before this transaction (formatting included): not written in it, and not deleted or deleted in it. */
+	const before = (n: Y.Item) => (!n.deleted || deleted.has(n)) && n.id.clock < (tr.beforeState.get(n.id.client) ?? 0);
+	let refused: { decision: Decision; text: string } | null = null;
+	let at = 0;
+	const budget = deletionChecks.get(tr) ?? MAX_DELETION_PLACES;
+	if (places.length > budget) {
+		const now = textBetween(node, 0, Infinity);
+		const decision = check(now);
+		if (allowed(decision) || !allowed(check(textWith(node, before)))) return null;
+		refused = { decision, text: now };
+		at = putBack(node, places, before);
+	} else {
+		deletionChecks.set(tr, budget - places.length);
+		// Places are judged in turn, each as the text would read with the ones refused before it put back.
+		const back = new Set<Y.Item>();
+		const refusedPlaces: Y.Item[][] = [];
+		const now = (n: Y.Item) => !n.deleted || back.has(n);
+		for (const place of places) {
+			const first = place[0]!;
+			const last = place[place.length - 1]!;
+			const reads = textBefore(first, WINDOW_BEFORE, now) + textAfter(last, WINDOW_AFTER, now);
+			const decision = check(reads);
+			if (allowed(decision)) continue;
+			// Refused before this transaction's deletions too (all of them back: two joins must not cover for each
+			// other): this deletion did not make it so.
+			if (!allowed(check(textBefore(first, WINDOW_BEFORE, before) + place.map(visibleText).join('') + textAfter(last, WINDOW_AFTER, before)))) continue;
+			refused ??= { decision, text: reads };
+			refusedPlaces.push(place);
+			for (const n of place) back.add(n);
+		}
+		if (refusedPlaces.length > 0) at = putBack(node, refusedPlaces, before);
+	}
+	if (!refused) return null;
+	const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, at, -1))).toString('base64');
+	return { decision: { ...refused.decision, action: 'block' }, text: refused.text.trim().slice(0, FIELD_MAX), place: { type: 'text', position } };
+}
+
+function allowed(decision: Decision): boolean {
+	return decision.action === 'allow' || decision.action === 'redact';
+}
+
+/**
+ * Inserts the deleted items of `places` again where they were, with the formatting they had (as `present` says
+ * the text was), in one walk of the node; returns the index of the first place. Text goes back as it was; anything
+ * else that counts as characters (an embed) as as many U+FFFC: the server writes nothing a client chose.
+ */
+function putBack(node: Y.XmlText, places: Y.Item[][], present: (n: Y.Item) => boolean): number {
+	changedByModeration(node, node.doc?._transaction ?? null);
+	const starts = new Set(places.map((p) => p[0]!));
+	const wanted = new Set(places.flat());
+	const inserts: { index: number; text: string; attributes: Record<string, unknown> }[] = [];
+	const attributes: Record<string, unknown> = {};
+	let index = 0;
+	let pending: { index: number; text: string; attributes: Record<string, unknown> } | null = null;
+	for (let n = node._start; n; n = n.right) {
+		if (n.content instanceof Y.ContentFormat) {
+			if (!present(n)) continue;
+			if (n.content.value === null) delete attributes[n.content.key];
+			else attributes[n.content.key] = n.content.value;
+			continue;
+		}
+		if (starts.has(n)) pending = null;
+		if (wanted.has(n)) {
+			const text = visibleText(n);
+			const same = pending && JSON.stringify(pending.attributes) === JSON.stringify(attributes);
+			if (pending && same) pending.text += text;
+			else inserts.push((pending = { index, text, attributes: { ...attributes } }));
+			continue;
+		}
+		if (!n.deleted && n.countable) index += n.length;
+	}
+	// One delta, walked once however many places (an insert per place would walk the paragraph each time); explicit
+	// attributes, so none leak in from around.
+	const delta: { retain?: number; insert?: string; attributes?: Record<string, unknown> }[] = [];
+	let at = 0;
+	for (const { index: i, text, attributes: a } of inserts) {
+		if (i > at) delta.push({ retain: i - at });
+		delta.push({ insert: text, attributes: a });
+		at = i;
+	}
+	const doc = node.doc!;
+	const from = Y.getState(doc.store, doc.clientID);
+	node.applyDelta(delta, { sanitize: false });
+	const tr = doc._transaction;
+	if (tr) {
+		const ranges = putBackByTransaction.get(tr) ?? [];
+		ranges.push({ client: doc.clientID, from, to: Y.getState(doc.store, doc.clientID) });
+		putBackByTransaction.set(tr, ranges);
+	}
+	return inserts[0]?.index ?? 0;
+}
+
+/**
+ * Each open transaction's deletions of items that were there before it, by parent, read once from its delete set
+ * before moderation changes anything in it (what moderation deletes is not the author's deletion).
+ */
+const deletedByTransaction = new WeakMap<Y.Transaction, Map<unknown, Set<Y.Item>>>();
+
+function deletedBy(tr: Y.Transaction): Map<unknown, Set<Y.Item>> {
+	let byParent = deletedByTransaction.get(tr);
+	if (byParent) return byParent;
+	byParent = new Map();
+	for (const [client, ranges] of tr.deleteSet.clients) {
+		const structs = tr.doc.store.clients.get(client);
+		if (!structs) continue;
+		const before = tr.beforeState.get(client) ?? 0;
+		for (const { clock, len } of ranges) {
+			const end = Math.min(clock + len, before);
+			if (clock >= end) continue;
+			for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+				const s = structs[i]!;
+				if (s.id.clock >= end) break;
+				if (!(s instanceof Y.Item) || !s.deleted || !(s.parent instanceof Y.XmlText)) continue;
+				const set = byParent.get(s.parent);
+				if (set) set.add(s);
+				else byParent.set(s.parent, new Set([s]));
+			}
+		}
+	}
+	deletedByTransaction.set(tr, byParent);
+	return byParent;
+}
+
+/** The deleted items grouped by place: runs with nothing visible between them, in document order within a run. */
+function deletionPlaces(gone: Set<Y.Item>): Y.Item[][] {
+	const places: Y.Item[][] = [];
+	for (const item of gone) {
+		let left = item.left;
+		while (left && !gone.has(left) && (left.deleted || !left.countable)) left = left.left;
+		if (left && gone.has(left)) continue;
+		const place = [item];
+		for (let n = item.right; n; n = n.right) {
+			if (gone.has(n)) place.push(n);
+			else if (!n.deleted && n.countable) break;
+		}
+		places.push(place);
+	}
+	return places;
+}
+
+function visibleText(item: Y.Item): string {
+	return item.content instanceof Y.ContentString ? item.content.str : '\uFFFC'.repeat(item.length);
+}
+
+/** The node's text with the items `present` says are there (embeds as U+FFFC). */
+function textWith(node: Y.XmlText, present: (n: Y.Item) => boolean): string {
+	let s = '';
+	for (let n = node._start; n; n = n.right) if (n.countable && present(n)) s += visibleText(n);
+	return s;
+}
+
+/**
  * Each open transaction's new items by parent, gathered once however many nodes it touched (a paste of many
  * paragraphs). A node moderation changed inside that transaction (deleting or unlinking can split items) is
  * marked stale and read again from its own items, leaving the others cached.
@@ -249,7 +437,9 @@ const addedByTransaction = new WeakMap<Y.Transaction, { byParent: Map<unknown, Y
 
 /** Moderation changed `node` inside `tr`: its cached new items may no longer be the whole story. */
 function changedByModeration(node: Y.XmlText, tr: Y.Transaction | null): void {
-	if (tr) addedByTransaction.get(tr)?.stale.add(node);
+	if (!tr) return;
+	deletedBy(tr);
+	addedByTransaction.get(tr)?.stale.add(node);
 }
 
 /**
@@ -283,23 +473,19 @@ function addedItems(node: Y.XmlText, tr: Y.Transaction): Y.Item[] {
 	return (cache.byParent.get(node) ?? []).filter((item) => !item.deleted);
 }
 
-/** Up to `count` characters of the node's text before `item` (embeds as U+FFFC). */
-function textBefore(item: Y.Item, count: number): string {
+const visible = (n: Y.Item) => !n.deleted;
+
+/** Up to `count` characters of the node's text before `item` (embeds as U+FFFC); `present` says which items count. */
+function textBefore(item: Y.Item, count: number, present = visible): string {
 	let s = '';
-	for (let n = item.left; n && s.length < count; n = n.left) {
-		if (n.deleted || !n.countable) continue;
-		s = (n.content instanceof Y.ContentString ? n.content.str : '\uFFFC'.repeat(n.length)) + s;
-	}
+	for (let n = item.left; n && s.length < count; n = n.left) if (n.countable && present(n)) s = visibleText(n) + s;
 	return s.slice(Math.max(0, s.length - count));
 }
 
-/** Up to `count` characters of the node's text after `item` (embeds as U+FFFC). */
-function textAfter(item: Y.Item, count: number): string {
+/** Up to `count` characters of the node's text after `item` (embeds as U+FFFC); `present` says which items count. */
+function textAfter(item: Y.Item, count: number, present = visible): string {
 	let s = '';
-	for (let n = item.right; n && s.length < count; n = n.right) {
-		if (n.deleted || !n.countable) continue;
-		s += n.content instanceof Y.ContentString ? n.content.str : '\uFFFC'.repeat(n.length);
-	}
+	for (let n = item.right; n && s.length < count; n = n.right) if (n.countable && present(n)) s += visibleText(n);
 	return s.slice(0, count);
 }
 
@@ -315,7 +501,7 @@ function editedRange(node: Y.XmlText, tr: Y.Transaction): { lo: number; hi: numb
 		if (n.deleted || !n.countable) continue;
 		if (n.content instanceof Y.ContentString) {
 			const before = tr.beforeState.get(n.id.client) ?? 0;
-			if (n.id.clock + n.length > before) {
+			if (n.id.clock + n.length > before && !isPutBack(tr, n.id.client, n.id.clock)) {
 				lo = Math.min(lo, index + Math.max(0, before - n.id.clock));
 				hi = Math.max(hi, index + n.length);
 			}
@@ -406,8 +592,8 @@ export function inspectLinks(node: Y.XmlText, tr: Y.Transaction, check: Check): 
 		if (typeof href === 'string') {
 			const decision = check(href.slice(0, FIELD_MAX));
 			if (decision.action === 'hold' || decision.action === 'block') {
-				node.format(index, length, { link: null });
 				changedByModeration(node, tr);
+				node.format(index, length, { link: null });
 				const position = Buffer.from(Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(node, index, -1))).toString('base64');
 				removal ??= { decision, text: href, place: { type: 'text', position } };
 			}

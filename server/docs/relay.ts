@@ -27,8 +27,10 @@ import {
 	changedTargets,
 	currentText,
 	inspectField,
+	inspectDeletions,
 	inspectLinks,
 	inspectText,
+	isPutBack,
 	stampAuthors,
 	removeWrittenSince,
 	restoreText,
@@ -627,9 +629,11 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 				const link = inspectLinks(target.node, tr, check);
 				if (link) removals.push(link);
 			}
+			const joined = target.type === 'text' ? inspectDeletions(target.node, tr, check) : null;
+			if (joined) removals.push(joined);
 			const removal = target.type === 'text' ? inspectText(target.node, tr, check) : inspectField(target, check);
 			if (removal) removals.push(removal);
-			else if (pipeline.hasDeferred) settleLater(doc, target, conn, tr);
+			if (!removal && pipeline.hasDeferred) settleLater(doc, target, conn, tr);
 		}
 		if (doc.ref.kind === 'canvas' && stampAuthors(tr, doc.ydoc, conn.identity)) doc.echo = true;
 		return removals;
@@ -661,7 +665,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			for (const [client, structs] of doc.ydoc.store.clients) {
 				const before = tr.beforeState.get(client) ?? 0;
 				const last = structs[structs.length - 1];
-				if (last && last.id.clock + last.length > before && !entry.since.has(client)) entry.since.set(client, before);
+				if (last && last.id.clock + last.length > before && !entry.since.has(client) && !isPutBack(tr, client, before)) entry.since.set(client, before);
 			}
 		}
 		clearTimeout(entry.timer);

@@ -101,6 +101,34 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 		expect(paragraphs(await storedState(url, docId, mentor.token))[0]).toBe(paragraphs(reader.doc)[0]);
 	});
 
+	it("refuses a deletion that would join a phone number in a minor's document: the character comes back, nobody receives the number, a blocked record is kept", async () => {
+		const mentor = await newUser(url, { role: 'mentor' });
+		const minor = await newUser(url, { birthDate: minorBirthDate() });
+		const spaceId = await supervisedSpace(url, { owner: mentor, supervisor: moderator, members: [minor] });
+		const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Numbers' });
+		const writer = await open(docId, mentor);
+		const reader = await open(docId, minor);
+		const told = notices(writer);
+		const received: string[] = [];
+		reader.doc.on('update', () => received.push(paragraphs(reader.doc).join('\n')));
+
+		appendParagraph(writer.doc, 'Call 555 12x34567 today');
+		await waitFor(() => paragraphs(reader.doc)[0] === 'Call 555 12x34567 today', { what: 'the text at the minor' });
+		const node = (writer.doc.getXmlFragment(TEXT_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+		node.delete(11, 1);
+		await writer.waitStored();
+		await waitFor(() => told.length > 0, { what: 'the removed notice' });
+
+		expect(told).toEqual([{ action: 'removed', reason: 'contact_phone' }]);
+		await waitFor(() => paragraphs(writer.doc)[0] === 'Call 555 12x34567 today', { what: 'the x back at its author' });
+		await server.app.docs.relay.flush();
+		expect(paragraphs(await storedState(url, docId, mentor.token))[0]).toBe('Call 555 12x34567 today');
+		expect(paragraphs(reader.doc)[0]).toBe('Call 555 12x34567 today');
+		expect(received.some((t) => /555 1234567/.test(t))).toBe(false);
+		const rows = await server.db.select().from(moderationQueue).where(eq(moderationQueue.targetId, docId));
+		expect(rows).toEqual([expect.objectContaining({ kind: 'doc', status: 'blocked', authorId: mentor.id, hook: 'contact_details', reason: 'contact_phone' })]);
+	});
+
 	it('tells connected moderators at once that text written in a document waits, without the text or its author', async () => {
 		const mentor = await newUser(url, { role: 'mentor' });
 		const minor = await newUser(url, { birthDate: minorBirthDate() });
@@ -194,6 +222,41 @@ describe.each(drivers)('moderation of document and canvas text (%s)', (driver) =
 			await waitFor(() => !paragraphs(writer.doc).join('').includes('meet me alone'), { what: 'the text taken out' });
 			await server.app.docs.relay.flush();
 			expect(paragraphs(await storedState(url, docId, owner.token)).join('')).not.toContain('meet me alone');
+		} finally {
+			remove();
+		}
+	});
+
+	it('leaves characters put back after a refused deletion in place when the classifier later takes out what the author wrote', async () => {
+		const remove = server.app.moderation.pipeline.use({
+			name: 'classifier',
+			async check(ctx) {
+				return ctx.text.includes('meet me alone') ? { action: 'hold', reason: 'grooming' } : undefined;
+			}
+		});
+		try {
+			const mentor = await newUser(url, { role: 'mentor' });
+			const minor = await newUser(url, { birthDate: minorBirthDate() });
+			const spaceId = await supervisedSpace(url, { owner: mentor, supervisor: moderator, members: [minor] });
+			const docId = await createDocument(url, mentor, spaceId, { kind: 'text', title: 'Plans' });
+			const writer = await open(docId, mentor);
+			const reader = await open(docId, minor);
+			const told = notices(writer);
+			appendParagraph(writer.doc, 'Call 555 12x34567 today.');
+			await writer.waitStored();
+			// Past the pause: the classifier has read the first sentence, and a new pause starts with what follows.
+			await new Promise((r) => setTimeout(r, 400));
+			await type(writer, ' Lets meet me alone');
+			const node = (writer.doc.getXmlFragment(TEXT_FRAGMENT).get(0) as Y.XmlElement).get(0) as Y.XmlText;
+			node.delete(11, 1);
+			await waitFor(() => told.length >= 2, { what: 'both notices' });
+			expect(told).toEqual([
+				{ action: 'removed', reason: 'contact_phone' },
+				{ action: 'held', reason: 'grooming' }
+			]);
+			await waitFor(() => paragraphs(reader.doc)[0] === 'Call 555 12x34567 today.', { what: 'the classifier removal at the minor' });
+			await server.app.docs.relay.flush();
+			expect(paragraphs(await storedState(url, docId, mentor.token))[0]).toBe('Call 555 12x34567 today.');
 		} finally {
 			remove();
 		}
