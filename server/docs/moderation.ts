@@ -217,7 +217,7 @@ export function inspectText(node: Y.XmlText, tr: Y.Transaction, check: Check): R
 		if (!edit) return null;
 		decision = check(textBetween(node, Math.max(0, edit.lo - WINDOW_BEFORE), Math.min(node.length, edit.hi + WINDOW_AFTER)));
 	}
-	if (decision.action === 'allow' || decision.action === 'redact') return null;
+	if (allowed(decision)) return null;
 	edit ??= editedRange(node, tr);
 	if (!edit) return null;
 	const { lo, hi } = edit;
@@ -264,9 +264,9 @@ export function isPutBack(tr: Y.Transaction, client: number, clock: number): boo
 }
 
 /**
- * Deleting can join the text on either side into something the hooks refuse: type "555 12x34567", then delete
- * the x. Each place this transaction deleted characters of the node from is checked as it reads now; when it is
- * refused now and was not with that place's characters in it, they are put back, with their formatting, and that
+ * Deleting can join the text on either side into something the hooks refuse: type "555 12x34567", then delete the
+ * x. Each place this transaction deleted characters of the node from is checked as it reads now; when it is
+ * refused now and was not before the update, that place's characters are put back, with their formatting, and that
  * deletion is refused (nothing anyone wrote is taken out). Deleting text that was refused already, such as contact
  * details written earlier, goes through. Costs nothing when the transaction deleted nothing here (nearly every
  * keystroke). Runs before `inspectText` in the same transaction, which then leaves what it put back alone.
@@ -619,7 +619,7 @@ export function inspectField(target: Extract<Target, { type: 'field' }>, check: 
 	const value = target.shape.get(target.field);
 	if (typeof value !== 'string' || value === '') return null;
 	const decision = check(value.slice(0, FIELD_MAX));
-	if (decision.action === 'allow' || decision.action === 'redact') return null;
+	if (allowed(decision)) return null;
 	const previous = previousValue(target.shape, target.field);
 	target.shape.set(target.field, previous && check(previous).action === 'allow' ? previous : '');
 	return { decision, text: value, place: { type: 'field', shapeId: target.shapeId, field: target.field } };
