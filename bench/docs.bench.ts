@@ -26,7 +26,10 @@ const QUICK = process.env.BENCH_DOCS_QUICK === '1';
 const TIMING = QUICK ? { warmupMs: 500, durationMs: 2000 } : { warmupMs: 2000, durationMs: 10_000 };
 /** BENCH_DOCS_EDITORS=50: only the fan-out cases with that many editors (a partial run only prints). */
 const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.split(',').map(Number) : [10, 50, 200];
-const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS);
+/** BENCH_DOCS_WRITERS=one: only the one-typist cases; BENCH_DOCS_ONLY=postgres,y-websocket: only servers whose name holds one of these (case-insensitive); BENCH_DOCS_ROUNDS=n. */
+const WRITERS = (process.env.BENCH_DOCS_WRITERS ?? 'one,all').split(',');
+const ONLY = process.env.BENCH_DOCS_ONLY?.toLowerCase().split(',');
+const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS || process.env.BENCH_DOCS_WRITERS || ONLY);
 /**
  * One typist every 20 ms; or everyone typing, 50 keystrokes/s in total — except with 200 typists, who type
  * once every 10 s (20/s in total): Yjs spends time proportional to the number of writers on every transaction
@@ -35,13 +38,13 @@ const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS);
 const CASES: FanoutCase[] = EDITORS.flatMap((editors) => [
 	{ editors, writers: 'one' as const, intervalMs: 20 },
 	{ editors, writers: 'all' as const, intervalMs: editors === 200 ? 10_000 : editors * 20 }
-]);
+]).filter((c) => WRITERS.includes(c.writers));
 const GOAL: FanoutCase = { editors: 50, writers: 'one', intervalMs: 20 };
 const IDLE_CONNECTIONS = QUICK ? 50 : 200;
 const LOADED_DOCUMENTS = QUICK ? 20 : 100;
 const SMALL_EDITS = 5000;
 const COLD_REPEAT = QUICK ? 2 : 5;
-const ROUNDS = QUICK ? 1 : 3;
+const ROUNDS = Number(process.env.BENCH_DOCS_ROUNDS) || (QUICK ? 1 : 3);
 
 const drivers = await availableDrivers();
 
@@ -71,6 +74,12 @@ it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websoc
 	try {
 		for (const driver of drivers) subjects.push(await startTessera(driver));
 		subjects.push(await startReference(), await startHocuspocus());
+		if (ONLY) {
+			for (const s of subjects.splice(0)) {
+				if (ONLY.some((o) => s.name.toLowerCase().includes(o))) subjects.push(s);
+				else await s.close();
+			}
+		}
 		const small = await fleet.prepare({ name: 'small', edits: SMALL_EDITS });
 		const paper = await fleet.prepare({ name: 'paper' });
 		log(`documents ready: paper ${paper.bytes} B in ${paper.buildMs.toFixed(0)} ms, small ${small.bytes} B`);

@@ -45,6 +45,8 @@ export interface Config {
 	docsPingIntervalMs: number;
 	/** Stored updates after which a document's log is folded into its snapshot. */
 	docsCompactAfterUpdates: number;
+	/** How long a document update waits for others to share its database write, in ms (its Stored ack waits as long). */
+	docsWriteLingerMs: number;
 	/** Which machine translator chat uses; 'auto' picks LibreTranslate, then Apertium, by which URL is set. */
 	translator: 'libretranslate' | 'apertium' | 'none';
 	libreTranslateUrl: string | undefined;
@@ -128,6 +130,7 @@ const envSchema = z.object({
 	DOCS_MAX_OPEN_PER_USER: z.coerce.number().int().min(1).default(32),
 	DOCS_PING_INTERVAL_SECONDS: z.coerce.number().int().min(1).default(30),
 	DOCS_COMPACT_AFTER_UPDATES: z.coerce.number().int().min(10).default(1000),
+	DOCS_WRITE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(4),
 	TRANSLATOR: z.enum(['auto', 'libretranslate', 'apertium', 'none']).default('auto'),
 	LIBRETRANSLATE_URL: z.url({ protocol: /^https?$/ }).optional(),
 	LIBRETRANSLATE_API_KEY: z.string().optional(),
@@ -189,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
 		docsAuthTimeoutMs: 10_000,
 		docsPingIntervalMs: e.DOCS_PING_INTERVAL_SECONDS * 1000,
 		docsCompactAfterUpdates: e.DOCS_COMPACT_AFTER_UPDATES,
+		docsWriteLingerMs: e.DOCS_WRITE_LINGER_MS,
 		translator: pickTranslator(e.TRANSLATOR, e.LIBRETRANSLATE_URL, e.APERTIUM_URL),
 		libreTranslateUrl: e.LIBRETRANSLATE_URL,
 		libreTranslateApiKey: e.LIBRETRANSLATE_API_KEY,

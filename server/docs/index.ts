@@ -22,7 +22,7 @@ export interface DocsOptions {
 	logger: Logger;
 	accounts: AccountsService;
 	spaces: SpacesService;
-	config: Pick<Config, 'docsMaxDocumentBytes' | 'docsMaxOpenPerUser' | 'docsPingIntervalMs' | 'docsCompactAfterUpdates'>;
+	config: Pick<Config, 'docsMaxDocumentBytes' | 'docsMaxOpenPerUser' | 'docsPingIntervalMs' | 'docsCompactAfterUpdates' | 'docsWriteLingerMs'>;
 	/** Moderation of the text written into documents and canvases. */
 	moderation?: RelayModeration;
 	/** Locks, mutes, pauses and lost supervision: who may not write in a space now. */
@@ -42,7 +42,8 @@ export function createDocsService({ db, logger, accounts, spaces: spacesService,
 			maxDocumentBytes: config.docsMaxDocumentBytes,
 			maxOpenPerUser: config.docsMaxOpenPerUser,
 			pingIntervalMs: config.docsPingIntervalMs,
-			compactAfterUpdates: config.docsCompactAfterUpdates
+			compactAfterUpdates: config.docsCompactAfterUpdates,
+			writeLingerMs: config.docsWriteLingerMs
 		},
 		moderation,
 		bus: scale?.mode === 'redis' ? scale.bus : undefined

@@ -5,6 +5,7 @@ import { CANVAS_SHAPES, TEXT_FRAGMENT, type DocumentKind } from '../../src/lib/p
 import type { UpdateStats } from './attribution';
 import type { DecodedUpdate } from './dependencies';
 import { encodeAwareness, encodeUpdate } from './protocol';
+import { framed, type Framed } from './wire';
 
 export interface DocumentRef {
 	id: string;
@@ -119,9 +120,9 @@ export type Publish = (doc: LiveDoc, kind: 'update' | 'awareness', data: Uint8Ar
 
 /**
  * A document held in memory with its awareness, fanning out every change to its other connections: each
- * update encoded once and sent to everyone but its origin; awareness changes to everyone.
+ * update encoded (and framed for the wire) once and sent to everyone but its origin; awareness changes to everyone.
  */
-export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8Array) => void, publish?: Publish): LiveDoc {
+export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Framed) => void, publish?: Publish): LiveDoc {
 	const ydoc = new Y.Doc({ gc: true });
 	// Typed roots from the start: updates then land in a Y.XmlFragment / Y.Map (not a generic type), which the
 	// moderation of document text reads.
@@ -154,7 +155,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 		doc.lastUpdate = update;
 		// The stored state reaches clients in their sync step 2, not as an update.
 		if (origin === LOAD) return;
-		const frame = encodeUpdate(update);
+		const frame = framed(encodeUpdate(update));
 		for (const c of doc.conns) if (c !== origin || doc.echo) send(c, frame);
 		// What this process applied (as stored, after moderation) goes to the others; what came from them does not go back.
 		if (publish && origin !== REMOTE) publish(doc, 'update', update, origin);
@@ -175,7 +176,7 @@ export function createLiveDoc(ref: DocumentRef, send: (conn: Conn, frame: Uint8A
 			}
 		}
 		const payload = awarenessProtocol.encodeAwarenessUpdate(awareness, changed);
-		const frame = encodeAwareness(payload);
+		const frame = framed(encodeAwareness(payload));
 		for (const c of doc.conns) send(c, frame);
 		// Each process times out the states it has not heard renewed for 30 s (y-protocols' outdatedTimeout), its
 		// own clients' and the other processes' alike: so the states of a process that died go away on the others

@@ -44,12 +44,15 @@ import type { ModerationPipeline } from '../moderation/pipeline';
 import { TEXT_FRAGMENT } from '../../src/lib/protocol/docs';
 import type { DocStore } from './store';
 import { createWriter, type WrittenBatch } from './writer';
+import { sendFramed, type Framed } from './wire';
 
 export interface RelayLimits {
 	maxDocumentBytes: number;
 	maxOpenPerUser: number;
 	pingIntervalMs: number;
 	compactAfterUpdates: number;
+	/** How long an update waits for others to share its write (see writer.ts). */
+	writeLingerMs: number;
 }
 
 export interface ConnectOptions {
@@ -139,6 +142,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		store,
 		logger,
 		onWritten,
+		lingerMs: limits.writeLingerMs,
 		// The update can never be stored: its sender must not wait for an acknowledgement that will not come.
 		onRefused: (e) => e.ack && close(e.ack.conn, 1011, 'an update could not be stored')
 	});
@@ -753,7 +757,7 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 		return restored;
 	}
 
-	function send(conn: Conn, frame: Uint8Array): void {
+	function send(conn: Conn, frame: Uint8Array | Framed): void {
 		if (conn.closed || conn.ws.readyState !== conn.ws.OPEN) return;
 		if (conn.ws.bufferedAmount > SEND_BUFFER_MAX) {
 			// Closing politely would queue behind the same backlog; cut it off and let it resync later.
@@ -761,7 +765,8 @@ export function createRelay({ store, logger, limits, moderation, bus }: RelayOpt
 			conn.ws.terminate();
 			return disconnect(conn);
 		}
-		conn.ws.send(frame, { binary: true });
+		if (frame instanceof Uint8Array) conn.ws.send(frame, { binary: true });
+		else sendFramed(conn.ws, frame);
 	}
 
 	function close(conn: Conn, code: number, reason: string): void {

@@ -27,15 +27,21 @@ export interface WriterOptions<C> {
 	onRefused?: (entry: WriteEntry<C>) => void;
 	maxRows?: number;
 	maxBytes?: number;
+	/**
+	 * How long the first update waits for others to join its write, ms (0: the next turn of the event loop). A
+	 * write then starts after the fan-out it follows has gone out, and a burst over many documents shares one INSERT.
+	 */
+	lingerMs?: number;
 }
 
 /**
- * Group commit: the first update is written at once, and whatever arrives while a write is in flight goes
- * into the next one, so a busy document costs one INSERT per round trip, not one per keystroke. Entries are
+ * Group commit: the first update is written after a short linger (`lingerMs`), and whatever arrives meanwhile or
+ * while a write is in flight goes into the next one, so a busy document costs one INSERT per round trip, not one
+ * per keystroke. Entries are
  * written strictly in the order queued. When the database fails, the batch stays in memory and is retried
  * with backoff; nothing is acknowledged until it is stored.
  */
-export function createWriter<C>({ store, logger, onWritten, onRefused, maxRows = 500, maxBytes = 8 * 1024 * 1024 }: WriterOptions<C>) {
+export function createWriter<C>({ store, logger, onWritten, onRefused, maxRows = 500, maxBytes = 8 * 1024 * 1024, lingerMs = 0 }: WriterOptions<C>) {
 	const log = logger.child({ ns: 'docs.writer' });
 	let queue: WriteEntry<C>[] = [];
 	let running: Promise<void> | null = null;
@@ -107,7 +113,7 @@ export function createWriter<C>({ store, logger, onWritten, onRefused, maxRows =
 
 	function kick(): void {
 		if (running) return;
-		running = new Promise<void>((resolve) => setImmediate(resolve))
+		running = new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve)))
 			.then(run)
 			.finally(() => {
 				running = null;

@@ -14,6 +14,7 @@ import {
 	rawUpgrade,
 	relayStats,
 	sharedDocument,
+	storedState,
 	syncedClient,
 	waitConverged,
 	YClient
@@ -285,5 +286,42 @@ describe.each(drivers)('Yjs relay (%s)', (driver) => {
 		const late = await synced(docId, owner);
 		await waitFor(() => converged([crowd[0]!.doc, late.doc]), { what: 'newcomer equal to the crowd' });
 		expect(paragraphs(late.doc).join('').length).toBeGreaterThan(0);
+	});
+});
+
+describe.each(drivers)('Yjs relay, group commit (%s)', (driver) => {
+	const LINGER_MS = 300;
+	let server: TestServer;
+	const clients: YClient[] = [];
+	beforeAll(async () => {
+		server = await startTestServer({ db: driver, config: { docsWriteLingerMs: LINGER_MS } });
+		await newUser(server.url); // the first account is the admin
+	});
+	afterEach(() => {
+		for (const c of clients.splice(0)) c.destroy();
+	});
+	afterAll(() => server?.close());
+
+	it('updates to different documents within the linger share one write, and each is acknowledged only once it is stored', async () => {
+		const owner = await newUser(server.url);
+		const docs = [await sharedDocument(server.url, owner), await sharedDocument(server.url, owner)];
+		for (const { docId } of docs) clients.push(await syncedClient({ url: server.url, docId, token: owner.token, acks: true }));
+		await Promise.all(clients.map((c) => c.waitStored()));
+		const before = relayStats(server);
+
+		appendParagraph(clients[0]!.doc, 'first document');
+		await new Promise((r) => setTimeout(r, LINGER_MS / 6));
+		// Sent, not yet stored: the write waits for the linger, and so does the acknowledgement.
+		expect(clients[0]!.allStored).toBe(false);
+		appendParagraph(clients[1]!.doc, 'second document');
+		await Promise.all(clients.map((c) => c.waitStored()));
+
+		const after = relayStats(server);
+		expect(after.rows - before.rows).toBe(2);
+		expect(after.batches - before.batches).toBe(1);
+		for (const [i, { docId }] of docs.entries()) {
+			const stored = await storedState(server.url, docId, owner.token);
+			expect(paragraphs(stored)).toEqual([i === 0 ? 'first document' : 'second document']);
+		}
 	});
 });
