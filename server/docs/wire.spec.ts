@@ -19,7 +19,7 @@ async function pair(perMessageDeflate: boolean) {
 	const received: { data: Buffer; binary: boolean }[] = [];
 	client.on('message', (data, binary) => received.push({ data: data as Buffer, binary }));
 	await new Promise((r) => client.once('open', r));
-	return { server: await serverSide, received };
+	return { server: await serverSide, client, received };
 }
 
 const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + n) & 0xff);
@@ -52,6 +52,19 @@ describe('wire frames made once for a fan-out', () => {
 		await until(() => received.length === expected.length);
 		expect(received.map((r) => r.binary)).toEqual(expected.map(() => true));
 		expect(received.map((r) => [...r.data])).toEqual(expected.map((e) => [...e]));
+	});
+
+	it('sends nothing after a close, as ws.send does', async () => {
+		const { server, client, received } = await pair(false);
+		const closed = new Promise((r) => client.once('close', r));
+		sendFramed(server, framed(bytes(3)));
+		server.close(1000, 'bye');
+		const socket = (server as unknown as { _socket: { bytesWritten: number } })._socket;
+		const written = socket.bytesWritten;
+		sendFramed(server, framed(bytes(4)));
+		expect(socket.bytesWritten).toBe(written);
+		await closed;
+		expect(received.map((r) => [...r.data])).toEqual([[...bytes(3)]]);
 	});
 
 	it('takes ws.send on a connection that negotiated compression (the frame would lack its RSV1 bit)', async () => {

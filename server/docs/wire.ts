@@ -23,12 +23,14 @@ interface RawSender {
 }
 
 /**
- * Sends `message` on `ws`: the frame made once goes straight to the sender when nothing else is queued in it and
- * the connection compresses nothing (the relay's server has permessage-deflate off); anything else takes `ws.send`.
+ * Sends `message` on `ws`: the frame made once goes straight to the sender when the socket is a server's and
+ * open, nothing else is queued in its sender, and it compresses nothing (the relay's server has permessage-deflate
+ * off); anything else takes `ws.send` (which, for one, sends nothing after a close).
  */
 export function sendFramed(ws: WebSocket, message: Framed): void {
-	const sender = (ws as unknown as { _sender?: RawSender })._sender;
-	const direct = sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0 && !ws.extensions;
+	const { _sender: sender, _isServer: server } = ws as unknown as { _sender?: RawSender; _isServer?: boolean };
+	const direct =
+		ws.readyState === ws.OPEN && server === true && sender && typeof sender.sendFrame === 'function' && sender._state === 0 && sender._queue?.length === 0 && !ws.extensions;
 	if (!direct) return ws.send(message.data, { binary: true });
 	message.wire ??= wireFrame(message.data);
 	sender.sendFrame!([message.wire]);

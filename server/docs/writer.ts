@@ -113,7 +113,9 @@ export function createWriter<C>({ store, logger, onWritten, onRefused, maxRows =
 
 	function kick(): void {
 		if (running) return;
-		running = new Promise<void>((resolve) => (lingerMs > 0 ? setTimeout(resolve, lingerMs) : setImmediate(resolve)))
+		// Only an update waits for company; markers alone (a load's barrier, an ack for what needs no storage) do not.
+		const linger = lingerMs > 0 && queue.some((e) => !e.marker);
+		running = new Promise<void>((resolve) => (linger ? setTimeout(resolve, lingerMs) : setImmediate(resolve)))
 			.then(run)
 			.finally(() => {
 				running = null;

@@ -310,8 +310,11 @@ describe.each(drivers)('Yjs relay, group commit (%s)', (driver) => {
 		const before = relayStats(server);
 
 		appendParagraph(clients[0]!.doc, 'first document');
+		// Queued and waiting (without the linger it would leave the queue in the same turn of the event loop).
+		await waitFor(() => relayStats(server).pendingWrites === 1, { what: 'the update queued for the writer' });
 		await new Promise((r) => setTimeout(r, LINGER_MS / 6));
 		// Sent, not yet stored: the write waits for the linger, and so does the acknowledgement.
+		expect(relayStats(server).pendingWrites).toBe(1);
 		expect(clients[0]!.allStored).toBe(false);
 		appendParagraph(clients[1]!.doc, 'second document');
 		await Promise.all(clients.map((c) => c.waitStored()));
