@@ -101,7 +101,7 @@ export function recordDocsResults(dryRun: boolean, r: DocsResults): string {
 		'',
 		`#### Tessera: send → Stored ack`,
 		'',
-		'Time from a writer sending an update to the `[100, n]` message saying it is stored in the database (`?acks=1`). Neither peer has an equivalent: the reference server writes to LevelDB without waiting and never tells the client, Hocuspocus stores on a 2–10 s debounce and never tells the client either.',
+		'Time from a writer sending an update to the `[100, n]` message saying it is stored in the database (`?acks=1`); it includes the linger of the writer before each batch (`DOCS_WRITE_LINGER_MS`, 4 ms by default). Neither peer has an equivalent: the reference server writes to LevelDB without waiting and never tells the client, Hocuspocus stores on a 2–10 s debounce and never tells the client either.',
 		'',
 		...table(
 			['case', ...ours.map((o) => `${o} p50 / p99 ms`)],
