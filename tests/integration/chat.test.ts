@@ -88,9 +88,19 @@ describe.each(drivers)('chat (%s)', (driver) => {
 					expect(ack.ok).toBe(true);
 					expect((await arrival).text).toBe('still here');
 				} finally {
+					// Cancelled until all ten have ended: one may still have been waiting in the pool (a background read
+					// had a connection) and start only after the first cancel.
 					const admin = postgres(postgresAdminUrl, { max: 1, onnotice: () => {} });
-					await admin`select pg_cancel_backend(pid) from pg_stat_activity where query like ${`%${marker}%`} and pid <> pg_backend_pid()`.finally(() => admin.end());
-					await slow;
+					let ended = false;
+					void slow.then(() => (ended = true));
+					try {
+						while (!ended) {
+							await admin`select pg_cancel_backend(pid) from pg_stat_activity where query like ${`%${marker}%`} and pid <> pg_backend_pid()`;
+							await Promise.race([slow, new Promise((r) => setTimeout(r, 100))]);
+						}
+					} finally {
+						await admin.end();
+					}
 				}
 			});
 		}
