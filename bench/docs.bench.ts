@@ -29,6 +29,8 @@ const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.
 /** BENCH_DOCS_WRITERS=one: only the one-typist cases; BENCH_DOCS_ONLY=postgres,y-websocket: only servers whose name holds one of these (case-insensitive); BENCH_DOCS_ROUNDS=n. */
 const WRITERS = (process.env.BENCH_DOCS_WRITERS ?? 'one,all').split(',');
 const ONLY = process.env.BENCH_DOCS_ONLY?.toLowerCase().split(',');
+/** BENCH_DOCS_PROFILE=1: with a partial run, also profile each server on the goal case and print the summary. */
+const PROFILE_ONLY = process.env.BENCH_DOCS_PROFILE === '1';
 const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS || process.env.BENCH_DOCS_WRITERS || ONLY);
 /**
  * One typist every 20 ms; or everyone typing, 50 keystrokes/s in total — except with 200 typists, who type
@@ -44,7 +46,8 @@ const IDLE_CONNECTIONS = QUICK ? 50 : 200;
 const LOADED_DOCUMENTS = QUICK ? 20 : 100;
 const SMALL_EDITS = 5000;
 const COLD_REPEAT = QUICK ? 2 : 5;
-const ROUNDS = Number(process.env.BENCH_DOCS_ROUNDS) || (QUICK ? 1 : 3);
+// Five rounds: at 50 editors one round's p99 moves by 1–3 ms on a shared 2-core machine, more than the servers differ.
+const ROUNDS = Number(process.env.BENCH_DOCS_ROUNDS) || (QUICK ? 1 : 5);
 
 const drivers = await availableDrivers();
 
@@ -97,7 +100,18 @@ it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websoc
 			}
 		}
 
-		if (PARTIAL) return;
+		if (PARTIAL && !PROFILE_ONLY) return;
+		if (PARTIAL) {
+			for (const s of subjects) {
+				await runFanout(fleet, s, GOAL, TIMING, async (body) => {
+					const { result, profile } = await profileWhile(`/tmp/tessera-bench-docs-${slug(s.name)}.cpuprofile`, body);
+					log(`${s.name} profile: ${profile.busyMs.toFixed(0)} ms busy of ${profile.wallMs.toFixed(0)};`, profile.areas.map((a) => `${a.what} ${Math.round(a.share * 100)} %`).join(', '));
+					log(`${s.name} top functions:`, profile.functions.map((f) => `${f.what} ${Math.round(f.share * 100)} %`).join('; '));
+					return result;
+				});
+			}
+			return;
+		}
 
 		const cold: DocsResults['cold'] = new Map();
 		const perConnection = new Map<string, number>();
