@@ -30,9 +30,33 @@ function plainError(e) {
 const transactions = new Map();
 const ROLLBACK = Symbol('rollback');
 
+const BYTEA = 17;
+
+/**
+ * Bytes in and out as hex through Buffer. PGlite's own bytea serializer and parser go one byte at a time in
+ * JavaScript: 270 ms to write 1 MiB and 131 ms to read it back, against 28 ms and 6 ms this way (PGlite 0.5.17).
+ * Snapshots, versions and large updates are bytea, and this one thread serves every query.
+ */
+const byteaAsHex = {
+	serializers: {
+		[BYTEA]: (value) => {
+			if (!(value instanceof Uint8Array)) throw new Error('Invalid input for bytea type');
+			return '\\x' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+		}
+	},
+	parsers: {
+		// The server's output is always hex (bytea_output = 'hex', the default): "\x" then two digits a byte.
+		[BYTEA]: (text) => {
+			const bytes = new Uint8Array((text.length - 2) >>> 1);
+			Buffer.from(bytes.buffer).write(text.slice(2), 'hex');
+			return bytes;
+		}
+	}
+};
+
 let db;
 try {
-	db = await PGlite.create({ dataDir: workerData.dataDir });
+	db = await PGlite.create({ dataDir: workerData.dataDir, ...byteaAsHex });
 	parentPort.postMessage({ ready: true });
 } catch (e) {
 	parentPort.postMessage({ failed: plainError(e) });

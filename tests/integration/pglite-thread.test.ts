@@ -87,6 +87,26 @@ describe('PGlite in its own thread', () => {
 		expect(rows).toEqual([]);
 	});
 
+	it('stores and reads back bytes exactly: every byte value, empty, a view into a larger buffer, 1 MiB', async () => {
+		const every = Uint8Array.from({ length: 512 }, (_, i) => i % 256);
+		const backing = Uint8Array.from({ length: 64 }, (_, i) => 255 - i);
+		const view = backing.subarray(5, 21);
+		const large = Uint8Array.from({ length: 1 << 20 }, (_, i) => (i * 7919 + (i >> 8)) & 255);
+		const cases = [every, new Uint8Array(0), view, large];
+		for (const [i, data] of cases.entries()) await db.query('insert into t (id, name, data) values ($1, $2, $3)', [100 + i, `bytes ${i}`, data]);
+		const { rows } = await db.query<{ id: number; data: Uint8Array }>('select id, data from t where id >= 100 order by id');
+		expect(rows.map((r) => r.data.byteLength)).toEqual([512, 0, 16, 1 << 20]);
+		for (const [i, data] of cases.entries()) {
+			expect(rows[i]!.data).toBeInstanceOf(Uint8Array);
+			expect(Buffer.compare(Buffer.from(rows[i]!.data), Buffer.from(data.buffer, data.byteOffset, data.byteLength))).toBe(0);
+		}
+		// What the database holds, read as text on its side: the bytes themselves, not a copy of the whole backing buffer.
+		const { rows: hex } = await db.query<{ hex: string }>("select encode(data, 'hex') as hex from t where id = 102");
+		expect(hex[0]!.hex).toBe(Buffer.from(view).toString('hex'));
+		await expect(db.query('insert into t (id, name, data) values (200, $1, $2)', ['not bytes', 42])).rejects.toThrow(/bytea/);
+		await db.query('delete from t where id >= 100');
+	});
+
 	it('refuses work after close', async () => {
 		const other = await PGliteThread.create({ dataDir: await mkdtemp(join(tmpdir(), 'tessera-pglite-thread-')) });
 		await other.close();
