@@ -47,6 +47,7 @@ const byteaAsHex = {
 	parsers: {
 		// The server's output is always hex (bytea_output = 'hex', the default): "\x" then two digits a byte.
 		[BYTEA]: (text) => {
+			if (!text.startsWith('\\x')) throw new Error('bytea output is not hex');
 			const bytes = new Uint8Array((text.length - 2) >>> 1);
 			Buffer.from(bytes.buffer).write(text.slice(2), 'hex');
 			return bytes;

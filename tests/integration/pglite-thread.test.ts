@@ -104,6 +104,13 @@ describe('PGlite in its own thread', () => {
 		const { rows: hex } = await db.query<{ hex: string }>("select encode(data, 'hex') as hex from t where id = 102");
 		expect(hex[0]!.hex).toBe(Buffer.from(view).toString('hex'));
 		await expect(db.query('insert into t (id, name, data) values (200, $1, $2)', ['not bytes', 42])).rejects.toThrow(/bytea/);
+		// Bytes are read as hex only: any other output format is refused rather than read as zeros.
+		await db.exec("set bytea_output = 'escape'");
+		try {
+			await expect(db.query('select data from t where id = 100')).rejects.toThrow(/not hex/);
+		} finally {
+			await db.exec('reset bytea_output');
+		}
 		await db.query('delete from t where id >= 100');
 	});
 
