@@ -5,7 +5,8 @@
  * typing), Tessera's send → Stored ack time, cold load of the automerge-paper document from the database,
  * and heap per idle connection and per loaded document; writes the docs section of bench/RESULTS.md.
  * How each measurement is taken is written out with the results (bench/docs/report.ts). BENCH_DOCS_EDITORS=50
- * runs only the fan-out cases with 50 editors and prints them.
+ * runs only the fan-out cases with 50 editors and prints them; BENCH_DOCS_WRITERS, BENCH_DOCS_ONLY, BENCH_DOCS_ROUNDS
+ * and BENCH_DOCS_PROFILE (below) narrow or extend such a partial run.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,7 +31,7 @@ const EDITORS = process.env.BENCH_DOCS_EDITORS ? process.env.BENCH_DOCS_EDITORS.
 const WRITERS = (process.env.BENCH_DOCS_WRITERS ?? 'one,all').split(',');
 const ONLY = process.env.BENCH_DOCS_ONLY?.toLowerCase().split(',');
 /** BENCH_DOCS_PROFILE=1: with a partial run, also profile each server on the goal case and print the summary. */
-const PROFILE_ONLY = process.env.BENCH_DOCS_PROFILE === '1';
+const PROFILE = process.env.BENCH_DOCS_PROFILE === '1';
 const PARTIAL = Boolean(process.env.BENCH_DOCS_EDITORS || process.env.BENCH_DOCS_WRITERS || ONLY);
 /**
  * One typist every 20 ms; or everyone typing, 50 keystrokes/s in total — except with 200 typists, who type
@@ -100,7 +101,7 @@ it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websoc
 			}
 		}
 
-		if (PARTIAL && !PROFILE_ONLY) return;
+		if (PARTIAL && !PROFILE) return;
 		if (PARTIAL) {
 			for (const s of subjects) {
 				await runFanout(fleet, s, GOAL, TIMING, async (body) => {
