@@ -117,7 +117,9 @@ describeBrowser('program evaluation dashboards in a real browser', () => {
 		expect(options[0]).toBe('');
 		if (options.length > 1) await cohort.selectOption(options[1]!);
 		await tabTo(page, 'form[data-eval-filters] button[type="submit"]');
-		await Promise.all([page.waitForURL((url) => url.searchParams.get('from') === earlier), page.keyboard.press('Enter')]);
+		// The dashboard is the heaviest page to compute; in a full parallel test run on a 2-core machine it once took
+		// longer than the 10 s default to load (1–3 s alone), so this one navigation gets 30 s.
+		await Promise.all([page.waitForURL((url) => url.searchParams.get('from') === earlier, { timeout: 30_000 }), page.keyboard.press('Enter')]);
 		expect(await period()).not.toBe(before);
 		expect(await from.inputValue()).toBe(earlier);
 		if (options.length > 1) expect(await cohort.inputValue()).toBe(options[1]);
