@@ -85,21 +85,23 @@ export function createDocStore(db: Db) {
 			// against 340 µs, measured with the bytes as hex text as here). Both paths send bytes as hex text, which
 			// is also what either driver makes of a bytea parameter.
 			// A larger batch goes as one array per column (see rawQuery), in the order queued: ids follow it.
-			const inserted =
+			const hex = (r: UpdateRow) => toBuffer(r.data).toString('hex');
+			const [text, params] =
 				rows.length === 1
-					? await raw<{ id: number; document_id: string }>(
+					? [
 							`insert into doc_updates (document_id, author_id, data) values ($1::uuid, $2::uuid, decode($3::text, 'hex'))
 							 returning id::float8 as id, document_id`,
-							[rows[0]!.documentId, rows[0]!.authorId, toBuffer(rows[0]!.data).toString('hex')]
-						)
-					: await raw<{ id: number; document_id: string }>(
+							[rows[0]!.documentId, rows[0]!.authorId, hex(rows[0]!)]
+						]
+					: [
 							`insert into doc_updates (document_id, author_id, data)
 							 select document_id, author_id, decode(data, 'hex')
 							 from unnest($1::uuid[], $2::uuid[], $3::text[]) with ordinality as t(document_id, author_id, data, n)
 							 order by n
 							 returning id::float8 as id, document_id`,
-							[rows.map((r) => r.documentId), rows.map((r) => r.authorId), rows.map((r) => toBuffer(r.data).toString('hex'))]
-						);
+							[rows.map((r) => r.documentId), rows.map((r) => r.authorId), rows.map(hex)]
+						];
+			const inserted = await raw<{ id: number; document_id: string }>(text, params);
 			for (const { id, document_id: documentId } of inserted) lastIds.set(documentId, Math.max(lastIds.get(documentId) ?? 0, id));
 			return lastIds;
 		},
