@@ -97,6 +97,15 @@ export class PGliteThread implements Queryable {
 		return this.#call({ op: 'query', sql, params, options: portable(options), tx });
 	}
 
+	/**
+	 * `query` outside a transaction, as a named statement the thread prepares the first time it sees `sql`: for the
+	 * few fixed statements run per keystroke or chat message (server/db/raw.ts), where PGlite's own extended-protocol
+	 * round trips and planning cost more than the statement itself.
+	 */
+	async prepared<R = unknown>(sql: string, params: unknown[] = []): Promise<PGliteResults<R>> {
+		return this.#call({ op: 'prepared', sql, params });
+	}
+
 	async exec(sql: string, options?: QueryOptions, tx?: number): Promise<PGliteResults[]> {
 		return this.#call({ op: 'exec', sql, options: portable(options), tx });
 	}

@@ -9,6 +9,8 @@ interface PostgresJsClient {
 }
 interface PGliteLikeClient {
 	query(text: string, params: unknown[]): Promise<{ rows: unknown[] }>;
+	/** PGliteThread: the same as a named prepared statement. */
+	prepared?(text: string, params: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 const cache = new WeakMap<object, RawQuery>();
@@ -26,7 +28,7 @@ const writerClients = new WeakMap<object, RawQuery>();
  * (`values ($1, …), ($6, …)`, `in ($1, $2, …)`: a new statement for every size). Pass a batch as one array per
  * column instead (`unnest($1::uuid[], …)`, `= any($1::text[])`), so that each statement is prepared once;
  * bytes go as hex text (`decode(x, 'hex')`), since the drivers have no common way to send an array of byte
- * strings.
+ * strings. The embedded database's thread prepares them the same way (PGliteThread.prepared).
  */
 export function rawQuery(db: Db): RawQuery {
 	const hit = cache.get(db);
@@ -63,5 +65,7 @@ function isPostgresJs(client: PostgresJsClient | PGliteLikeClient): client is Po
 function over(client: PostgresJsClient | PGliteLikeClient): RawQuery {
 	return isPostgresJs(client)
 		? async <R>(text: string, params: unknown[]) => (await client.unsafe(text, params, { prepare: true })) as R[]
-		: async <R>(text: string, params: unknown[]) => (await client.query(text, params)).rows as R[];
+		: client.prepared
+			? async <R>(text: string, params: unknown[]) => (await client.prepared!(text, params)).rows as R[]
+			: async <R>(text: string, params: unknown[]) => (await client.query(text, params)).rows as R[];
 }

@@ -114,6 +114,72 @@ describe('PGlite in its own thread', () => {
 		await db.query('delete from t where id >= 100');
 	});
 
+	it('runs a prepared statement with the same parameters and results as query: bytes, arrays, json, null, dates', async () => {
+		const insert = `insert into t (id, name, data) select id, name, decode(hex, 'hex') from unnest($1::int[], $2::text[], $3::text[]) as u(id, name, hex)
+			returning id, name, data, at`;
+		const read = 'select id, name, data, $2::jsonb as extra, $3::timestamptz as since from t where id = any($1::int[]) order by id';
+		const values = [
+			[300, 301],
+			['Fé', 'Ŋo'],
+			['00ff', '']
+		];
+		const inserted = await db.prepared<{ id: number; name: string; data: Uint8Array; at: Date }>(insert, values);
+		expect(inserted.rows.map((r) => [r.id, r.name, Buffer.from(r.data).toString('hex')])).toEqual([
+			[300, 'Fé', '00ff'],
+			[301, 'Ŋo', '']
+		]);
+		expect(inserted.rows[0]!.at).toBeInstanceOf(Date);
+		const since = new Date('2026-01-02T03:04:05.678Z');
+		for (let i = 0; i < 2; i++) {
+			// The second run uses the statement prepared by the first.
+			const viaPrepared = await db.prepared(read, [[301, 300], { a: [1, 'x'] }, since]);
+			const viaQuery = await db.query(read, [[301, 300], { a: [1, 'x'] }, since]);
+			expect(viaPrepared.rows).toEqual(viaQuery.rows);
+			expect(viaPrepared.rows).toEqual([
+				{ id: 300, name: 'Fé', data: new Uint8Array([0, 255]), extra: { a: [1, 'x'] }, since },
+				{ id: 301, name: 'Ŋo', data: new Uint8Array(0), extra: { a: [1, 'x'] }, since }
+			]);
+		}
+		const nulls = await db.prepared<{ a: null; b: string }>('select $1::text as a, $2::text as b', [null, 'b']);
+		expect(nulls.rows).toEqual([{ a: null, b: 'b' }]);
+		await db.query('delete from t where id >= 300');
+	});
+
+	it('a prepared statement waits for an open transaction and never runs inside it', async () => {
+		let release!: () => void;
+		const gate = new Promise<void>((r) => (release = r));
+		const txDone = db
+			.transaction(async (tx) => {
+				await tx.query('insert into t (id, name) values (400, $1)', ['in the transaction']);
+				await gate;
+				throw new Error('roll back');
+			})
+			.catch((e: Error) => e.message);
+		await new Promise((r) => setTimeout(r, 20));
+		const outside = db.prepared('insert into t (id, name) values ($1, $2)', [401, 'outside']);
+		await new Promise((r) => setTimeout(r, 50));
+		release();
+		expect(await txDone).toBe('roll back');
+		await outside;
+		// Run inside the transaction, the outside insert would have been rolled back with it.
+		const { rows } = await db.query<{ id: number }>('select id from t where id >= 400 order by id');
+		expect(rows.map((r) => r.id)).toEqual([401]);
+		await db.query('delete from t where id >= 400');
+	});
+
+	it('a prepared statement that fails keeps PostgreSQL error fields, and the next one runs', async () => {
+		const text = 'insert into t (id, name) values ($1, $2)';
+		await db.prepared(text, [500, 'first']);
+		const err = await db.prepared(text, [500, 'again']).catch((e: unknown) => e);
+		expect(isUniqueViolation(err)).toBe(true);
+		await expect(db.prepared(text, [501])).rejects.toThrow(/2 parameters, not 1/);
+		await expect(db.prepared('insert into nowhere values ($1)', [1])).rejects.toThrow(/nowhere/);
+		await db.prepared(text, [502, 'after']);
+		const { rows } = await db.query<{ id: number }>('select id from t where id >= 500 order by id');
+		expect(rows.map((r) => r.id)).toEqual([500, 502]);
+		await db.query('delete from t where id >= 500');
+	});
+
 	it('refuses work after close', async () => {
 		const other = await PGliteThread.create({ dataDir: await mkdtemp(join(tmpdir(), 'tessera-pglite-thread-')) });
 		await other.close();
