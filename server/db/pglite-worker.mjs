@@ -74,9 +74,37 @@ try {
  */
 const prepared = new Map();
 const MAX_PREPARED = 200;
+let statements = 0;
+
+const { serialize } = protocol;
 
 function message(...parts) {
 	return Buffer.concat(parts);
+}
+
+/** Parses `text` under a new name and learns its parameter types; called with PGlite's locks held. */
+async function prepare(text) {
+	statements += 1;
+	const name = `tessera_${statements}`;
+	const messages = await db.execProtocolStream(message(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()), { syncToFs: false });
+	const statement = { name, types: parse.parseDescribeStatementResults(messages) };
+	prepared.set(text, statement);
+	return statement;
+}
+
+/** Binds and runs a prepared statement in one call; results as PGlite's query gives them. */
+async function execute(statement, params) {
+	// As PGlite's query serializes them: by the parameter's type, else as text.
+	const values = params.map((v, i) => {
+		if (v === null || v === undefined) return null;
+		const serializer = db.serializers[statement.types[i]];
+		return serializer ? serializer(v) : v.toString();
+	});
+	const messages = await db.execProtocolStream(
+		message(serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()),
+		{ syncToFs: true }
+	);
+	return parse.parseResults(messages, db.parsers)[0];
 }
 
 /**
@@ -84,29 +112,21 @@ function message(...parts) {
  * query locks, as `query` does, so it never runs inside another caller's open transaction.
  */
 function runPrepared(text, params) {
-	const known = prepared.get(text);
-	if (!known && prepared.size >= MAX_PREPARED) return db.query(text, params);
-	const { serialize } = protocol;
+	if (!prepared.has(text) && prepared.size >= MAX_PREPARED) return db.query(text, params);
 	return db._runExclusiveTransaction(() =>
 		db._runExclusiveQuery(async () => {
-			let statement = prepared.get(text);
-			if (!statement) {
-				const name = `tessera_${prepared.size + 1}`;
-				const { messages } = await db.execProtocol(message(serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()), { syncToFs: false });
-				statement = { name, types: parse.parseDescribeStatementResults(messages) };
-				prepared.set(text, statement);
-			}
+			await db._checkReady(); // after a close queued ahead of this: "PGlite is closed", as query says
+			const statement = prepared.get(text) ?? (await prepare(text));
 			if (params.length !== statement.types.length) throw new Error(`the statement takes ${statement.types.length} parameters, not ${params.length}`);
-			// As PGlite's query serializes them: by the parameter's type, else as text.
-			const values = params.map((v, i) => {
-				if (v === null || v === undefined) return null;
-				const serializer = db.serializers[statement.types[i]];
-				return serializer ? serializer(v) : v.toString();
-			});
-			const { messages } = await db.execProtocol(
-				message(serialize.bind({ statement: statement.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync())
-			);
-			return parse.parseResults(messages, db.parsers)[0];
+			try {
+				return await execute(statement, params);
+			} catch (e) {
+				// A table changed under the plan ("cached plan must not change result type"): prepare it afresh, once.
+				if (e?.code !== '0A000') throw e;
+				prepared.delete(text);
+				await db.execProtocolStream(message(serialize.close({ type: 'S', name: statement.name }), serialize.sync()), { syncToFs: false });
+				return execute(await prepare(text), params);
+			}
 		})
 	);
 }

@@ -180,9 +180,22 @@ describe('PGlite in its own thread', () => {
 		await db.query('delete from t where id >= 500');
 	});
 
+	it('a prepared statement whose table changed under it is prepared afresh, not failed', async () => {
+		await db.exec('create table changing (id int primary key)');
+		await db.query('insert into changing values (1)');
+		const read = 'select * from changing where id = $1';
+		expect((await db.prepared(read, [1])).rows).toEqual([{ id: 1 }]);
+		// PostgreSQL refuses the old plan now ("cached plan must not change result type").
+		await db.exec("alter table changing add column label text not null default 'one'");
+		expect((await db.prepared(read, [1])).rows).toEqual([{ id: 1, label: 'one' }]);
+		expect((await db.prepared(read, [1])).rows).toEqual([{ id: 1, label: 'one' }]);
+		await db.exec('drop table changing');
+	});
+
 	it('refuses work after close', async () => {
 		const other = await PGliteThread.create({ dataDir: await mkdtemp(join(tmpdir(), 'tessera-pglite-thread-')) });
 		await other.close();
 		await expect(other.query('select 1')).rejects.toThrow(/closed/);
+		await expect(other.prepared('select 1')).rejects.toThrow(/closed/);
 	});
 });
