@@ -5,8 +5,9 @@
  * typing), Tessera's send → Stored ack time, cold load of the automerge-paper document from the database,
  * and heap per idle connection and per loaded document; writes the docs section of bench/RESULTS.md.
  * How each measurement is taken is written out with the results (bench/docs/report.ts). BENCH_DOCS_EDITORS=50
- * runs only the fan-out cases with 50 editors and prints them; BENCH_DOCS_WRITERS, BENCH_DOCS_ONLY, BENCH_DOCS_ROUNDS
- * and BENCH_DOCS_PROFILE (below) narrow or extend such a partial run.
+ * runs only the fan-out cases with 50 editors and prints them, with Tessera's p99 paired round by round against
+ * each peer's (bench/docs/paired.ts); BENCH_DOCS_WRITERS, BENCH_DOCS_ONLY, BENCH_DOCS_ROUNDS and BENCH_DOCS_PROFILE
+ * (below) narrow or extend such a partial run.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -15,6 +16,7 @@ import { it } from 'vitest';
 import { availableDrivers, postgresAdminUrl } from '../tests/helpers/server';
 import { startFleet } from './docs/fleet';
 import { startHocuspocus, startReference } from './docs/peers';
+import { describePaired, pairedComparison } from './docs/paired';
 import { profileWhile, type ProfileSummary } from './docs/profile';
 import { recordDocsResults, type DocsResults } from './docs/report';
 import { coldLoad, idleConnectionHeap, loadedDocumentHeap, runFanout, type FanoutCase } from './docs/scenarios';
@@ -101,8 +103,18 @@ it('docs relay: fan-out, Stored acks, cold load and heap — Tessera vs y-websoc
 			}
 		}
 
-		if (PARTIAL && !PROFILE) return;
 		if (PARTIAL) {
+			// Tessera against each peer, round by round: with many rounds (BENCH_DOCS_ROUNDS=20) this tells a
+			// difference from the shared machine's noise, which one median of five rounds cannot.
+			for (const { case: c, runs } of fanout) {
+				const p99 = (name: string) => runs.get(name)!.map((r) => r.latency.p99);
+				for (const t of subjects.filter((s) => s.name.startsWith('Tessera'))) {
+					for (const peer of subjects.filter((s) => !s.name.startsWith('Tessera'))) {
+						log(`${c.editors} editors, ${c.writers}: p99 ${t.name} − ${peer.name}: ${describePaired(pairedComparison(p99(t.name), p99(peer.name)))}`);
+					}
+				}
+			}
+			if (!PROFILE) return;
 			for (const s of subjects) {
 				await runFanout(fleet, s, GOAL, TIMING, async (body) => {
 					const { result, profile } = await profileWhile(`/tmp/tessera-bench-docs-${slug(s.name)}.cpuprofile`, body);
