@@ -1,8 +1,9 @@
 /**
- * Paired comparison of two servers over rounds: each round runs both on the same machine within seconds, so the
- * difference of their p99s in one round cancels much of what the shared machine does to both. Reports the median
- * of those differences, a 95 % bootstrap interval for it (seeded, so a rerun on the same figures prints the same
- * interval) and in how many rounds the first server was ahead.
+ * Paired comparison of two servers over rounds: each round runs every server in turn within a minute or so, so the
+ * difference of two servers' p99s in one round cancels much of what the shared machine does to both. Reports the
+ * median of those differences, a 95 % bootstrap interval for it (seeded, so a rerun on the same figures prints the
+ * same interval) and in how many rounds the first server was ahead. The interval needs rounds: with five it is
+ * about the range of the differences, with one it says nothing.
  */
 export interface Paired {
 	rounds: number;
@@ -13,6 +14,7 @@ export interface Paired {
 }
 
 export function pairedComparison(first: number[], second: number[], resamples = 10_000): Paired {
+	if (first.length === 0 || first.length !== second.length) throw new Error(`pairedComparison: ${first.length} and ${second.length} rounds`);
 	const diffs = first.map((v, i) => v - second[i]!);
 	const random = mulberry32(1);
 	const medians: number[] = [];

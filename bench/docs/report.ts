@@ -148,7 +148,7 @@ function goal(r: DocsResults, ours: string[], peers: string[]): string[] {
 			return [`- ${o}: p99 ${f(mine, 2)} ms against ${peers.map((p) => `${f(p99(runs.get(p)!), 2)} ms (${p})`).join(' and ')}: **${met ? 'met' : 'not met'}**.`, ...paired].join('\n');
 		}),
 		'',
-		'Round by round: the difference of the two p99s within each round (below 0: Tessera ahead), its median over the rounds and a 95 % bootstrap interval for that median. Both servers run within seconds of each other in a round, so this cancels much of what the shared machine does to both; an interval that spans 0 means the run cannot tell them apart.'
+		'Round by round: the difference of the two p99s within each round (below 0: Tessera ahead), its median over the rounds and a 95 % bootstrap interval for that median. Every server runs once in each round, within a minute or so of the others, so this cancels much of what the shared machine does to both; an interval that spans 0 means the run cannot tell them apart, whatever the medians above say (met / not met compares the medians only).'
 	];
 }
 

@@ -98,9 +98,10 @@ export class PGliteThread implements Queryable {
 	}
 
 	/**
-	 * `query` outside a transaction, as a named statement the thread prepares the first time it sees `sql`: for the
-	 * few fixed statements run per keystroke or chat message (server/db/raw.ts), where PGlite's own extended-protocol
-	 * round trips and planning cost more than the statement itself.
+	 * `query` outside a transaction, as a named statement the thread prepares the first time it sees `sql`: for
+	 * rawQuery's statements (server/db/raw.ts; a small, fixed set of texts), among them the writes run per
+	 * keystroke and chat message, where PGlite's own extended-protocol calls and planning cost more than the
+	 * statement itself.
 	 */
 	async prepared<R = unknown>(sql: string, params: unknown[] = []): Promise<PGliteResults<R>> {
 		return this.#call({ op: 'prepared', sql, params });

@@ -67,8 +67,8 @@ try {
 /**
  * Named prepared statements by text, with the parameter types PostgreSQL inferred for each. `query` runs the
  * extended protocol as six separate calls into the WebAssembly PostgreSQL (parse, describe, bind, describe,
- * execute, sync) and plans the statement every time: 300 µs of this thread for one keystroke's INSERT. A statement
- * prepared once runs as bind, describe, execute and sync in one call: 125 µs (PGlite 0.5.17, this machine).
+ * execute, sync) and plans the statement every time: 270–340 µs of this thread for one keystroke's INSERT. A
+ * statement prepared once runs as bind, describe, execute and sync in one call: 120–130 µs (PGlite 0.5.17).
  * The same contract as PostgreSQL's prepared statements in server/db/raw.ts: a fixed set of texts, so the
  * cache stays small; past MAX_PREPARED distinct texts a statement runs as an ordinary query.
  */

@@ -79,9 +79,9 @@ export function createDocStore(db: Db) {
 		async append(rows: UpdateRow[]): Promise<Map<string, number>> {
 			const lastIds = new Map<string, number>();
 			if (rows.length === 0) return lastIds;
-			// Run for every keystroke batch: written by hand (see rawQuery), the same INSERT drizzle would build, one
-			// array per column in the order queued (ids follow it), bytes as hex text. Prepared once on either
-			// database, a batch of one costs the embedded database's thread about 130 µs, within a tenth of a plain
+			// Run for every keystroke batch: written by hand (see rawQuery), one array per column in the order queued
+			// (ids follow it), bytes as hex text, so one prepared statement serves every batch size on either
+			// database. A batch of one costs the embedded database's thread about 130 µs, against 120 µs for a plain
 			// VALUES row.
 			const text = `insert into doc_updates (document_id, author_id, data)
 				select document_id, author_id, decode(data, 'hex')
