@@ -111,7 +111,7 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			const clientId = randomUUID();
 			libre.delay(500);
 			const originals = [es1.socket, es2.socket, fr.socket].map((s) => nextMessage(s, clientId));
-			const translations = [es1.socket, es2.socket, es1Again, fr.socket].map((s) => nextMatching<ChatTranslation>(s, 'chat:translation', (t) => t.text.endsWith(text)));
+			const translations = [es1.socket, es2.socket, es1Again, fr.socket].map((s) => translationWith(s, text));
 			await sendOk(author.socket, spaceId, text, { clientId, lang: 'en' });
 			await Promise.all(originals);
 			// The originals are all there while the translator is still thinking.
@@ -163,7 +163,7 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			const [author, spanish] = [members[0]!, members[1]!];
 			const text = `The house is blue ${randomUUID()}`;
 			const clientId = randomUUID();
-			const translated = nextMatching<ChatTranslation>(spanish.socket, 'chat:translation', (t) => t.text.endsWith(text));
+			const translated = translationWith(spanish.socket, text);
 			const sent = await sendOk(author.socket, spaceId, text, { clientId, lang: 'en' });
 			const live = await translated;
 
@@ -194,8 +194,8 @@ describe.each(drivers)('chat translation (%s)', (driver) => {
 			const sent = await sendOk(author.socket, spaceId, five, { lang: 'en' });
 			await first;
 			const edited = `See you at six ${randomUUID()}`;
-			const updated = nextMatching<ChatMessage>(spanish.socket, 'chat:updated', (m) => m.id === sent.id);
-			const retranslated = nextMatching<ChatTranslation>(spanish.socket, 'chat:translation', (t) => t.text.endsWith(edited));
+			const updated = nextMatching<ChatMessage>(spanish.socket, 'chat:updated', (m) => m.id === sent.id, 10_000);
+			const retranslated = translationWith(spanish.socket, edited);
 			await request(author.socket, 'chat:edit', { spaceId, messageId: sent.id, text: edited });
 			const message = await updated;
 			expect(await retranslated).toMatchObject({ messageId: sent.id, text: `[es] ${edited}`, editedAt: message.editedAt });
